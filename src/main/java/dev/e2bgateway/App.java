@@ -1,0 +1,125 @@
+package dev.e2bgateway;
+
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.e2bgateway.api.ChatCompletionsEndpoint;
+import dev.e2bgateway.api.Json;
+import dev.e2bgateway.api.ModelsEndpoint;
+import dev.e2bgateway.config.Config;
+import dev.e2bgateway.core.ChatService;
+import dev.e2bgateway.core.TokenCounter;
+import dev.e2bgateway.core.UpstreamEvents;
+import dev.e2bgateway.error.ApiError;
+import dev.e2bgateway.http.Auth;
+import dev.e2bgateway.http.Cors;
+import dev.e2bgateway.http.ErrorResponses;
+import dev.e2bgateway.http.RequestIds;
+import dev.e2bgateway.http.RequestLog;
+import dev.e2bgateway.models.ModelRegistry;
+import dev.e2bgateway.openai.ChatCompletionParser;
+import dev.e2bgateway.upstream.FragmentsClient;
+import dev.e2bgateway.upstream.FragmentsRequest;
+import io.javalin.Javalin;
+import io.javalin.compression.CompressionStrategy;
+import io.javalin.http.HttpResponseException;
+import okhttp3.ConnectionPool;
+import okhttp3.OkHttpClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Wires the gateway: before-handlers for request ids, CORS and auth, then the routes, then
+ * one error mapper. Returns an unstarted Javalin so tests can {@code start(0)} it.
+ */
+public final class App {
+
+    private static final Logger log = LoggerFactory.getLogger(App.class);
+
+    private App() {
+    }
+
+    /** The shared JSON mapper: strict about duplicate keys, lenient about unknown fields. */
+    public static ObjectMapper objectMapper() {
+        return JsonMapper.builder()
+                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .build();
+    }
+
+    /** The one upstream HTTP client, timeouts explicit. Its read timeout is the wait for response headers. */
+    public static OkHttpClient httpClient(Config config) {
+        return new OkHttpClient.Builder()
+                .connectTimeout(config.connectTimeout())
+                .readTimeout(config.firstByteTimeout())
+                .writeTimeout(config.firstByteTimeout())
+                .callTimeout(0, TimeUnit.MILLISECONDS) // no total: long answers are normal
+                .connectionPool(new ConnectionPool(64, 5, TimeUnit.MINUTES))
+                .followRedirects(false)
+                .build();
+    }
+
+    public static Javalin create(Config config) {
+        ObjectMapper mapper = objectMapper();
+        return create(config, mapper, ModelRegistry.builtIn(mapper), httpClient(config));
+    }
+
+    public static Javalin create(Config config, ObjectMapper mapper, ModelRegistry models, OkHttpClient http) {
+        Json json = new Json(mapper);
+        ErrorResponses errors = new ErrorResponses(mapper);
+        Auth auth = new Auth(config.apiKeys());
+        TokenCounter tokens = new TokenCounter();
+        FragmentsClient upstream = new FragmentsClient(http, config.baseUrl(), config.idleTimeout());
+        ChatService chat = new ChatService(upstream, new FragmentsRequest(mapper), tokens, UpstreamEvents.NONE,
+                config.retryMaxAttempts(), config.retryDelay().toMillis());
+        ModelsEndpoint modelsEndpoint = new ModelsEndpoint(models, json);
+        ChatCompletionsEndpoint chatEndpoint = new ChatCompletionsEndpoint(
+                new ChatCompletionParser(mapper, models), chat, json, errors);
+
+        return Javalin.create(cfg -> {
+            cfg.startup.showJavalinBanner = false;
+            cfg.concurrency.useVirtualThreads = config.virtualThreads();
+            cfg.http.maxRequestSize = config.maxBodyBytes();
+            cfg.http.compressionStrategy = CompressionStrategy.NONE; // SSE must never be compressed
+            cfg.http.prefer405over404 = true;
+            cfg.router.treatMultipleSlashesAsSingleSlash = true; // clients that join "/v1/" + "/models"
+            cfg.router.ignoreTrailingSlashes = true;
+            cfg.requestLogger.http(RequestLog::write);
+            cfg.events.serverStarting(tokens::warmUpInBackground);
+
+            cfg.routes.before(ctx -> {
+                RequestIds.assign(ctx);
+                Cors.headers(ctx);
+            });
+            cfg.routes.before("/v1/*", auth::check);
+            cfg.routes.options("/*", Cors::preflight);
+
+            cfg.routes.get("/health", ctx -> json.write(ctx, Map.of("status", "ok")));
+            cfg.routes.get("/v1/models", modelsEndpoint::list);
+            cfg.routes.get("/v1/models/<id>", modelsEndpoint::get);
+            cfg.routes.post("/v1/chat/completions", chatEndpoint::handle);
+
+            cfg.routes.exception(ApiError.class, (e, ctx) -> errors.write(ctx, e));
+            cfg.routes.exception(HttpResponseException.class, (e, ctx) -> errors.write(ctx, switch (e.getStatus()) {
+                case 404 -> ApiError.notFound(ctx.method().name(), ctx.path());
+                case 405 -> ApiError.methodNotAllowed(ctx.method().name(), ctx.path());
+                case 413 -> ApiError.bodyTooLarge(config.maxBodyBytes());
+                default -> e.getStatus() < 500 ? ApiError.invalidRequest(null, e.getMessage()) : ApiError.internal();
+            }));
+            cfg.routes.exception(Exception.class, (e, ctx) -> {
+                log.error("{} unhandled failure in {} {}", RequestIds.of(ctx), ctx.method(), ctx.path(), e);
+                errors.write(ctx, ApiError.internal());
+            });
+            cfg.routes.error(404, ctx -> {
+                if (!ErrorResponses.written(ctx)) errors.write(ctx, ApiError.notFound(ctx.method().name(), ctx.path()));
+            });
+            cfg.routes.error(405, ctx -> {
+                if (!ErrorResponses.written(ctx)) errors.write(ctx, ApiError.methodNotAllowed(ctx.method().name(), ctx.path()));
+            });
+        });
+    }
+}

@@ -1,0 +1,68 @@
+package dev.e2bgateway;
+
+import dev.e2bgateway.config.Config;
+import dev.e2bgateway.config.ConfigException;
+import io.github.cdimascio.dotenv.Dotenv;
+import io.github.cdimascio.dotenv.DotenvEntry;
+import io.javalin.Javalin;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/** Reads the environment and .env once, builds the {@link Config}, starts the gateway. */
+public final class Main {
+
+    private static final Logger log = LoggerFactory.getLogger(Main.class);
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        Config config;
+        try {
+            config = Config.from(settings());
+        } catch (ConfigException e) {
+            System.err.println("e2b-gateway: invalid setting: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        logSettings(config);
+        Javalin app = App.create(config);
+        try {
+            app.start(config.host(), config.port());
+        } catch (RuntimeException e) {
+            System.err.println("e2b-gateway: cannot listen on " + config.host() + ":" + config.port() + ": " + rootMessage(e));
+            System.exit(1);
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(app::stop, "shutdown"));
+        log.info("e2b-gateway listening on http://{}:{}/v1", config.host(), app.port());
+    }
+
+    /** Environment variables first, then .env in the working directory. */
+    static Map<String, String> settings() {
+        Map<String, String> merged = new HashMap<>();
+        Dotenv dotenv = Dotenv.configure().ignoreIfMissing().ignoreIfMalformed().load();
+        for (DotenvEntry e : dotenv.entries(Dotenv.Filter.DECLARED_IN_ENV_FILE)) merged.put(e.getKey(), e.getValue());
+        merged.putAll(System.getenv());
+        return merged;
+    }
+
+    private static void logSettings(Config c) {
+        log.info("settings: keys={} host={} port={} upstream={} max_body={}B timeouts(connect/first-byte/idle)={}/{}/{} ms"
+                        + " retries={} retry_delay={} ms",
+                c.apiKeys().stream().map(Config::mask).toList(), c.host(), c.port(), c.baseUrl(), c.maxBodyBytes(),
+                c.connectTimeout().toMillis(), c.firstByteTimeout().toMillis(), c.idleTimeout().toMillis(),
+                c.retryMaxAttempts(), c.retryDelay().toMillis());
+        if (c.hostDefaultedToLoopback()) {
+            log.warn("E2B_API_KEY is the well-known default '{}': listening on 127.0.0.1 only. "
+                    + "Set your own key (or E2B_HOST explicitly) to accept other machines.", Config.WELL_KNOWN_KEY);
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        while (e.getCause() != null) e = e.getCause();
+        return e.getMessage();
+    }
+}

@@ -1,0 +1,27 @@
+package dev.e2bgateway.api;
+
+import dev.e2bgateway.error.ApiError;
+import dev.e2bgateway.models.ModelRegistry;
+import dev.e2bgateway.openai.ModelObject;
+import io.javalin.http.Context;
+
+/** {@code GET /v1/models} and {@code GET /v1/models/{id}}; ids may contain '/'. */
+public final class ModelsEndpoint {
+
+    private final ModelRegistry models;
+    private final Json json;
+
+    public ModelsEndpoint(ModelRegistry models, Json json) {
+        this.models = models;
+        this.json = json;
+    }
+
+    public void list(Context ctx) {
+        json.write(ctx, ModelObject.ListBody.of(models.all().stream().map(ModelObject::of).toList()));
+    }
+
+    public void get(Context ctx) {
+        String id = ctx.pathParam("id");
+        json.write(ctx, models.find(id).map(ModelObject::of).orElseThrow(() -> ApiError.modelNotFound(id)));
+    }
+}

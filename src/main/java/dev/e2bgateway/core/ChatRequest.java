@@ -1,0 +1,34 @@
+package dev.e2bgateway.core;
+
+import dev.e2bgateway.models.ModelSpec;
+
+import java.util.List;
+
+/**
+ * A chat request as the core understands it, whichever API it came in through: already
+ * validated, the model resolved, system prompts gathered into {@code system}.
+ *
+ * @param requestedModel the model name the client used (echoed back in responses)
+ * @param maxTokens      the reply's token limit, or null
+ * @param stop           stop sequences (empty: none)
+ */
+public record ChatRequest(String requestedModel, ModelSpec model, String system, List<Message> messages,
+                          Sampling sampling, Integer maxTokens, List<String> stop) {
+
+    public enum Role { USER, ASSISTANT }
+
+    public record Message(Role role, List<Part> parts) {}
+
+    public sealed interface Part permits Text, Image {}
+
+    public record Text(String text) implements Part {}
+
+    /** An image as a {@code data:} URL, the form the upstream takes. */
+    public record Image(String dataUrl) implements Part {}
+
+    /** Sampling parameters as the client sent them (null: not sent); clamped on the way upstream. */
+    public record Sampling(Double temperature, Double topP, Integer topK, Double frequencyPenalty,
+                           Double presencePenalty) {
+        public static final Sampling NONE = new Sampling(null, null, null, null, null);
+    }
+}

@@ -1,0 +1,13 @@
+package dev.e2bgateway.core;
+
+import java.io.IOException;
+
+/** Where the core delivers a reply: a front door that writes it in its own API's format. */
+public interface ReplySink {
+
+    /** Text to append to the reply, in order; never empty. */
+    void text(String delta) throws IOException;
+
+    /** The reply is complete. */
+    void finish(Finish finish) throws IOException;
+}

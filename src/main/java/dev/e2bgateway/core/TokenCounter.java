@@ -1,0 +1,73 @@
+package dev.e2bgateway.core;
+
+import com.knuddels.jtokkit.Encodings;
+import com.knuddels.jtokkit.api.Encoding;
+import com.knuddels.jtokkit.api.EncodingRegistry;
+import com.knuddels.jtokkit.api.EncodingType;
+import dev.e2bgateway.models.ModelSpec;
+
+import java.util.regex.Pattern;
+
+/**
+ * Counts tokens with jtokkit: {@code o200k_base} for the GPT-4o / 4.1 / 4.5 / 5 and o-series
+ * family, {@code cl100k_base} as the approximation for every other provider. The encodings
+ * load on first use (they take about a second), or earlier through {@link #warmUpInBackground()}.
+ */
+public final class TokenCounter {
+
+    private static final Pattern O200K_FAMILY = Pattern.compile("^(gpt-4o|gpt-4\\.1|gpt-4\\.5|gpt-5|o\\d|openai/gpt-oss).*");
+
+    /** OpenAI's accounting: every message costs a few tokens beyond its text, the reply 3 more. */
+    private static final int PER_MESSAGE = 3;
+    private static final int REPLY_PRIMING = 3;
+    /** A flat estimate per image; the real figure depends on the provider and the image size. */
+    private static final int PER_IMAGE = 85;
+
+    private volatile EncodingRegistry registry;
+
+    /** Loads both encodings on a daemon thread so the first request does not wait for them. */
+    public void warmUpInBackground() {
+        Thread t = new Thread(() -> {
+            registry().getEncoding(EncodingType.O200K_BASE).countTokensOrdinary("warm up");
+            registry().getEncoding(EncodingType.CL100K_BASE).countTokensOrdinary("warm up");
+        }, "token-counter-warm-up");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    public Encoding encodingFor(ModelSpec model) {
+        boolean o200k = O200K_FAMILY.matcher(model.upstreamId()).matches() || O200K_FAMILY.matcher(model.id()).matches();
+        return registry().getEncoding(o200k ? EncodingType.O200K_BASE : EncodingType.CL100K_BASE);
+    }
+
+    public int count(ModelSpec model, String text) {
+        return text.isEmpty() ? 0 : encodingFor(model).countTokensOrdinary(text);
+    }
+
+    /** Prompt tokens of a request: system prompt and messages, with OpenAI's per-message overhead. */
+    public int promptTokens(ChatRequest request) {
+        Encoding encoding = encodingFor(request.model());
+        int total = REPLY_PRIMING;
+        if (request.system() != null && !request.system().isEmpty()) {
+            total += PER_MESSAGE + encoding.countTokensOrdinary(request.system());
+        }
+        for (ChatRequest.Message m : request.messages()) {
+            total += PER_MESSAGE;
+            for (ChatRequest.Part part : m.parts()) {
+                total += part instanceof ChatRequest.Text t ? encoding.countTokensOrdinary(t.text()) : PER_IMAGE;
+            }
+        }
+        return total;
+    }
+
+    private EncodingRegistry registry() {
+        EncodingRegistry r = registry;
+        if (r == null) {
+            synchronized (this) {
+                if (registry == null) registry = Encodings.newLazyEncodingRegistry();
+                r = registry;
+            }
+        }
+        return r;
+    }
+}

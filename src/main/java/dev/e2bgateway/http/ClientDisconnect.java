@@ -1,0 +1,84 @@
+package dev.e2bgateway.http;
+
+import io.javalin.http.Context;
+import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
+import org.eclipse.jetty.io.AbstractEndPoint;
+import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.util.BufferUtil;
+import org.eclipse.jetty.util.Callback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.concurrent.CancellationException;
+
+/**
+ * Notices a client that hangs up while its request is being handled, even when nothing is
+ * being written to it (waiting for the upstream's first byte, or a non-streaming request).
+ *
+ * <p>Jetty does not read from a connection while a request is being handled, so it learns of
+ * a close only at the next write. This watcher asks the connection's endpoint to report when
+ * it becomes readable; once the request body has been read, the only thing a well-behaved
+ * HTTP/1.1 client can send before our response is the end of the stream. The interest is
+ * withdrawn before the handler returns, so Jetty's own reading after the response is untouched.
+ */
+public final class ClientDisconnect implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ClientDisconnect.class);
+
+    private final AbstractEndPoint endPoint;
+    private final Runnable onDisconnect;
+    private volatile boolean closed;
+
+    private ClientDisconnect(AbstractEndPoint endPoint, Runnable onDisconnect) {
+        this.endPoint = endPoint;
+        this.onDisconnect = onDisconnect;
+    }
+
+    /** Starts watching; call after the request body has been read. */
+    public static ClientDisconnect watch(Context ctx, Runnable onDisconnect) {
+        AbstractEndPoint endPoint = null;
+        try {
+            EndPoint ep = ServletContextRequest.getServletContextRequest(ctx.req())
+                    .getConnectionMetaData().getConnection().getEndPoint();
+            if (ep instanceof AbstractEndPoint a) endPoint = a;
+        } catch (RuntimeException e) {
+            log.debug("cannot watch this connection for a disconnect", e);
+        }
+        ClientDisconnect watcher = new ClientDisconnect(endPoint, onDisconnect);
+        watcher.arm();
+        return watcher;
+    }
+
+    private synchronized void arm() {
+        if (endPoint == null || closed) return;
+        endPoint.tryFillInterested(Callback.from(this::readable, failure -> { }));
+    }
+
+    private void readable() {
+        if (closed) return;
+        ByteBuffer probe = BufferUtil.allocate(1);
+        try {
+            int n = endPoint.fill(probe);
+            if (n < 0) {
+                onDisconnect.run();
+            } else if (n == 0) {
+                arm();
+            } else {
+                // A pipelined request: rare, and not something the OpenAI clients do.
+                log.debug("client sent data while its request was in flight; no longer watching");
+            }
+        } catch (IOException e) {
+            onDisconnect.run();
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        closed = true;
+        if (endPoint != null && endPoint.isOpen()) {
+            endPoint.getFillInterest().onFail(new CancellationException("request complete"));
+        }
+    }
+}

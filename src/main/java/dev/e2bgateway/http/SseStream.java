@@ -1,0 +1,43 @@
+package dev.e2bgateway.http;
+
+import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.http.HttpServletResponse;
+
+import java.io.IOException;
+
+/**
+ * A server-sent-events response written straight to the servlet stream and flushed after
+ * every event. Javalin's own {@code sse()} is GET-only and its compressing stream ignores
+ * flush; OpenAI clients POST and need each event at once.
+ */
+public final class SseStream {
+
+    private final HttpServletResponse response;
+    private ServletOutputStream out;
+
+    public SseStream(HttpServletResponse response) {
+        this.response = response;
+    }
+
+    /** True once the 200 and its headers have gone out: errors must then be sent in-band. */
+    public boolean started() {
+        return out != null;
+    }
+
+    /** Sends the 200 and the SSE headers. */
+    public void start() throws IOException {
+        if (out != null) return;
+        response.setStatus(200);
+        response.setContentType("text/event-stream");
+        response.setHeader("Cache-Control", "no-cache");
+        response.setHeader("X-Accel-Buffering", "no"); // nginx: do not buffer this response
+        out = response.getOutputStream();
+    }
+
+    /** Writes one complete event (its bytes end with a blank line) and flushes it. */
+    public void send(byte[] event) throws IOException {
+        start();
+        out.write(event);
+        out.flush();
+    }
+}

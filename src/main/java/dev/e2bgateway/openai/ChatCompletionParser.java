@@ -1,0 +1,182 @@
+package dev.e2bgateway.openai;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.e2bgateway.core.ChatRequest;
+import dev.e2bgateway.core.ChatRequest.Image;
+import dev.e2bgateway.core.ChatRequest.Message;
+import dev.e2bgateway.core.ChatRequest.Part;
+import dev.e2bgateway.core.ChatRequest.Role;
+import dev.e2bgateway.core.ChatRequest.Text;
+import dev.e2bgateway.error.ApiError;
+import dev.e2bgateway.models.ModelRegistry;
+import dev.e2bgateway.models.ModelSpec;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Validates a {@code POST /v1/chat/completions} body and turns it into a {@link ChatRequest}.
+ * Every problem is a 400 naming the field; nothing invalid reaches the upstream. Fields the
+ * gateway cannot honour but that do not change the answer's shape ({@code user}, {@code seed},
+ * {@code tools}, {@code logprobs}, ...) are ignored.
+ */
+public final class ChatCompletionParser {
+
+    public record Parsed(ChatRequest request, boolean stream, boolean includeUsage) {}
+
+    private final ObjectMapper json;
+    private final ModelRegistry models;
+
+    public ChatCompletionParser(ObjectMapper json, ModelRegistry models) {
+        this.json = json;
+        this.models = models;
+    }
+
+    public Parsed parse(byte[] body) {
+        JsonNode root = Fields.readObject(json, body);
+        String modelName = Fields.requiredString(root, "model");
+        ModelSpec model = models.find(modelName).orElseThrow(() -> ApiError.modelNotFound(modelName));
+
+        JsonNode messages = root.get("messages");
+        if (messages == null || messages.isNull()) throw ApiError.invalidRequest("messages", "'messages' is a required property.");
+        if (!messages.isArray()) throw ApiError.invalidRequest("messages", "'messages' must be an array of messages.");
+        if (messages.isEmpty()) throw ApiError.invalidRequest("messages", "'messages' must contain at least one message.");
+
+        List<String> system = new ArrayList<>();
+        List<Message> conversation = new ArrayList<>();
+        for (int i = 0; i < messages.size(); i++) {
+            message(messages.get(i), "messages[" + i + "]", model, system, conversation);
+        }
+        responseFormat(root.get("response_format")).ifPresent(system::add);
+        if (conversation.stream().noneMatch(m -> m.role() == Role.USER)) {
+            throw ApiError.invalidRequest("messages", "'messages' must contain at least one user message.");
+        }
+
+        Integer n = Fields.optionalInt(root, "n", 1, Integer.MAX_VALUE);
+        if (n != null && n > 1) {
+            throw ApiError.invalidRequest("n", "This gateway returns one choice per request; 'n' must be 1.");
+        }
+        ChatRequest.Sampling sampling = new ChatRequest.Sampling(
+                Fields.optionalNumber(root, "temperature", 0, 2),
+                Fields.optionalNumber(root, "top_p", 0, 1),
+                Fields.optionalInt(root, "top_k", 0, Integer.MAX_VALUE),
+                Fields.optionalNumber(root, "frequency_penalty", -2, 2),
+                Fields.optionalNumber(root, "presence_penalty", -2, 2));
+        Integer maxTokens = minOf(Fields.optionalInt(root, "max_tokens", 1, Integer.MAX_VALUE),
+                Fields.optionalInt(root, "max_completion_tokens", 1, Integer.MAX_VALUE));
+        List<String> stop = Fields.stopSequences(root.get("stop"), "stop");
+
+        boolean stream = Fields.optionalBoolean(root, "stream");
+        boolean includeUsage = false;
+        JsonNode streamOptions = root.get("stream_options");
+        if (streamOptions != null && !streamOptions.isNull()) {
+            if (!streamOptions.isObject()) throw ApiError.invalidRequest("stream_options", "'stream_options' must be an object.");
+            includeUsage = Fields.optionalBoolean(streamOptions, "include_usage");
+        }
+        String systemPrompt = system.isEmpty() ? null : String.join("\n\n", system);
+        return new Parsed(new ChatRequest(modelName, model, systemPrompt, conversation, sampling, maxTokens, stop),
+                stream, includeUsage);
+    }
+
+    private void message(JsonNode node, String path, ModelSpec model, List<String> system, List<Message> conversation) {
+        if (!node.isObject()) throw ApiError.invalidRequest(path, "Each message must be an object with 'role' and 'content'.");
+        JsonNode roleNode = node.get("role");
+        String role = roleNode != null && roleNode.isTextual() ? roleNode.asText() : null;
+        if (role == null || !List.of("system", "developer", "user", "assistant", "tool").contains(role)) {
+            throw ApiError.invalidRequest(path + ".role",
+                    "Invalid role at " + path + ": expected one of 'system', 'developer', 'user', 'assistant', 'tool'.");
+        }
+        JsonNode content = node.get("content");
+        String contentPath = path + ".content";
+        boolean nullable = role.equals("assistant"); // assistant messages carrying tool calls have content null
+        if (content == null || content.isNull()) {
+            if (!nullable) throw ApiError.invalidRequest(contentPath, "Missing content at " + contentPath + ".");
+            return;
+        }
+        List<Part> parts = parts(content, contentPath, model, role.equals("user"));
+        switch (role) {
+            case "system", "developer" -> system.add(textOf(parts));
+            case "tool" -> conversation.add(new Message(Role.USER, List.of(new Text("Tool result:\n" + textOf(parts)))));
+            case "assistant" -> conversation.add(new Message(Role.ASSISTANT, parts));
+            default -> conversation.add(new Message(Role.USER, parts));
+        }
+    }
+
+    private static List<Part> parts(JsonNode content, String path, ModelSpec model, boolean imagesAllowed) {
+        if (content.isTextual()) return List.of(new Text(content.asText()));
+        if (!content.isArray()) {
+            throw ApiError.invalidRequest(path, "Invalid content at " + path + ": expected a string or an array of parts.");
+        }
+        List<Part> parts = new ArrayList<>();
+        for (int i = 0; i < content.size(); i++) {
+            JsonNode part = content.get(i);
+            String partPath = path + "[" + i + "]";
+            String type = part.isObject() && part.path("type").isTextual() ? part.get("type").asText() : null;
+            if ("text".equals(type)) {
+                JsonNode text = part.get("text");
+                if (text == null || !text.isTextual()) throw ApiError.invalidRequest(partPath + ".text", "A text part needs a string 'text'.");
+                parts.add(new Text(text.asText()));
+            } else if ("image_url".equals(type)) {
+                if (!imagesAllowed) throw ApiError.invalidRequest(partPath, "Images are only accepted in user messages.");
+                parts.add(image(part.get("image_url"), partPath, model));
+            } else {
+                throw ApiError.invalidRequest(partPath + ".type", "Unsupported content part type at " + partPath
+                        + ": " + (type == null ? "missing" : "'" + type + "'") + " (this gateway takes 'text' and 'image_url').");
+            }
+        }
+        return parts;
+    }
+
+    private static Image image(JsonNode imageUrl, String path, ModelSpec model) {
+        JsonNode url = imageUrl == null ? null : imageUrl.isObject() ? imageUrl.get("url") : imageUrl;
+        if (url == null || !url.isTextual()) throw ApiError.invalidRequest(path + ".image_url", "An image part needs 'image_url.url'.");
+        if (!model.multiModal()) {
+            throw ApiError.invalidRequest(path, "model_not_multimodal",
+                    "The model '" + model.id() + "' does not accept images.");
+        }
+        if (!url.asText().startsWith("data:image/")) {
+            throw ApiError.invalidRequest(path + ".image_url.url",
+                    "Images must be sent inline as data: URLs (data:image/png;base64,...); the upstream cannot fetch URLs.");
+        }
+        return new Image(url.asText());
+    }
+
+    private static String textOf(List<Part> parts) {
+        StringBuilder text = new StringBuilder();
+        for (Part p : parts) {
+            if (p instanceof Text t) {
+                if (!text.isEmpty()) text.append("\n\n");
+                text.append(t.text());
+            }
+        }
+        return text.toString();
+    }
+
+    /** JSON modes become an instruction: the upstream has no such switch. */
+    private java.util.Optional<String> responseFormat(JsonNode format) {
+        if (format == null || format.isNull()) return java.util.Optional.empty();
+        String type = format.isObject() && format.path("type").isTextual() ? format.get("type").asText() : null;
+        if ("text".equals(type)) return java.util.Optional.empty();
+        if ("json_object".equals(type)) {
+            return java.util.Optional.of("Reply with one valid JSON object and nothing else: no prose, no code fences.");
+        }
+        if ("json_schema".equals(type)) {
+            JsonNode schema = format.path("json_schema").path("schema");
+            try {
+                return java.util.Optional.of("Reply with one valid JSON value that conforms to this JSON Schema, and nothing else"
+                        + " (no prose, no code fences):\n" + json.writeValueAsString(schema));
+            } catch (IOException e) {
+                throw ApiError.invalidRequest("response_format", "'response_format.json_schema.schema' is not valid JSON.");
+            }
+        }
+        throw ApiError.invalidRequest("response_format.type", "'response_format.type' must be 'text', 'json_object' or 'json_schema'.");
+    }
+
+    private static Integer minOf(Integer a, Integer b) {
+        if (a == null) return b;
+        if (b == null) return a;
+        return Math.min(a, b);
+    }
+}
