@@ -1,0 +1,178 @@
+package dev.e2bgateway.support;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A fake E2B Fragments {@code POST /api/chat} on loopback that streams like the real one: a
+ * chunked text/plain body written piece by piece and flushed, with pauses, cut wherever a test
+ * wants. It speaks HTTP/1.1 over a plain socket so it can also misbehave exactly: drop a
+ * connection, stop mid-body, go silent. It records every request and notices when the gateway
+ * abandons a reply (its side of the connection closes while the fake is still sending or waiting).
+ */
+public final class FakeFragments implements AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final ServerSocket server;
+    private final ExecutorService executor = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "fake-fragments");
+        t.setDaemon(true);
+        return t;
+    });
+    private final BlockingQueue<Script> scripts = new LinkedBlockingQueue<>();
+    private final ConcurrentLinkedQueue<Recorded> requests = new ConcurrentLinkedQueue<>();
+    private final Semaphore aborts = new Semaphore(0);
+    private final AtomicInteger aborted = new AtomicInteger();
+    private volatile Script fallback = Script.reply("Hello from the fake upstream.");
+    private volatile boolean closed;
+
+    /** One request as the fake received it; header names are lower case. */
+    public record Recorded(String path, Map<String, String> headers, JsonNode body) {}
+
+    public FakeFragments() {
+        try {
+            server = new ServerSocket(0, 1024, InetAddress.getLoopbackAddress());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        executor.execute(this::acceptLoop);
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + server.getLocalPort();
+    }
+
+    /** The next request gets this script; later ones the next queued script, then the fallback. */
+    public FakeFragments enqueue(Script script) {
+        scripts.add(script);
+        return this;
+    }
+
+    /** What requests get when no script is queued. */
+    public FakeFragments fallback(Script script) {
+        this.fallback = script;
+        return this;
+    }
+
+    public List<Recorded> requests() {
+        return List.copyOf(requests);
+    }
+
+    public int requestCount() {
+        return requests.size();
+    }
+
+    public Recorded lastRequest() {
+        List<Recorded> all = requests();
+        if (all.isEmpty()) throw new AssertionError("the fake upstream received no request");
+        return all.get(all.size() - 1);
+    }
+
+    /** Replies the gateway abandoned so far. */
+    public int aborted() {
+        return aborted.get();
+    }
+
+    /** Waits until the gateway abandons one more reply; true if it did in time. */
+    public boolean awaitAbort(long millis) throws InterruptedException {
+        return aborts.tryAcquire(millis, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            server.close();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+        executor.shutdownNow();
+    }
+
+    private void acceptLoop() {
+        while (!closed) {
+            try {
+                Socket socket = server.accept();
+                executor.execute(() -> serve(socket));
+            } catch (IOException e) {
+                if (!closed) e.printStackTrace();
+            }
+        }
+    }
+
+    private void serve(Socket socket) {
+        try (socket) {
+            socket.setTcpNoDelay(true);
+            InputStream in = socket.getInputStream();
+            while (true) {
+                String head = readHead(in);
+                if (head == null) return;
+                String[] lines = head.split("\r\n");
+                String path = lines[0].split(" ")[1];
+                Map<String, String> headers = new TreeMap<>();
+                for (int i = 1; i < lines.length; i++) {
+                    int colon = lines[i].indexOf(':');
+                    if (colon > 0) headers.put(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).trim());
+                }
+                byte[] body = in.readNBytes(Integer.parseInt(headers.getOrDefault("content-length", "0")));
+                JsonNode parsed;
+                try {
+                    parsed = JSON.readTree(body);
+                } catch (IOException e) {
+                    parsed = null;
+                }
+                requests.add(new Recorded(path, headers, parsed));
+                Script script = scripts.poll();
+                if (script == null) script = fallback;
+                Script.Outcome outcome;
+                try {
+                    outcome = script.play(socket);
+                } catch (IOException e) {
+                    outcome = Script.Outcome.ABORTED;
+                }
+                if (outcome == Script.Outcome.ABORTED) {
+                    aborted.incrementAndGet();
+                    aborts.release();
+                    return;
+                }
+                if (outcome == Script.Outcome.CLOSE) return;
+            }
+        } catch (IOException e) {
+            // the gateway closed an idle connection
+        }
+    }
+
+    /** Reads up to the blank line after the headers; null if the connection closed first. */
+    private static String readHead(InputStream in) throws IOException {
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        int matched = 0;
+        while (matched < 4) {
+            int b = in.read();
+            if (b < 0) return null;
+            head.write(b);
+            matched = (b == '\r' && (matched == 0 || matched == 2)) || (b == '\n' && (matched == 1 || matched == 3)) ? matched + 1 : 0;
+        }
+        return head.toString(StandardCharsets.ISO_8859_1);
+    }
+}
