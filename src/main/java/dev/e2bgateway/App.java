@@ -96,12 +96,15 @@ public final class App {
                 Cors.headers(ctx);
             });
             cfg.routes.before("/v1/*", auth::check);
-            cfg.routes.options("/*", Cors::preflight);
 
             cfg.routes.get("/health", ctx -> json.write(ctx, Map.of("status", "ok")));
             cfg.routes.get("/v1/models", modelsEndpoint::list);
             cfg.routes.get("/v1/models/<id>", modelsEndpoint::get);
             cfg.routes.post("/v1/chat/completions", chatEndpoint::handle);
+            // Preflights on the known paths only, so an unknown path stays a 404.
+            for (String path : new String[]{"/health", "/v1/models", "/v1/models/<id>", "/v1/chat/completions"}) {
+                cfg.routes.options(path, Cors::preflight);
+            }
 
             cfg.routes.exception(ApiError.class, (e, ctx) -> errors.write(ctx, e));
             cfg.routes.exception(HttpResponseException.class, (e, ctx) -> errors.write(ctx, switch (e.getStatus()) {

@@ -1,0 +1,198 @@
+package dev.e2bgateway.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.e2bgateway.support.FakeFragments;
+import dev.e2bgateway.support.Fragments;
+import dev.e2bgateway.support.Gateway;
+import dev.e2bgateway.support.Script;
+import okhttp3.Response;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Non-streaming completions, and what the gateway sends the upstream for them. */
+class ChatCompletionsTest {
+
+    static FakeFragments upstream;
+    static Gateway gateway;
+
+    @BeforeAll
+    static void start() {
+        upstream = new FakeFragments();
+        gateway = Gateway.start(upstream);
+    }
+
+    @AfterAll
+    static void stop() {
+        gateway.close();
+        upstream.close();
+    }
+
+    @Test
+    void a_completion_has_the_openai_shape_and_the_upstream_reply() throws IOException {
+        upstream.enqueue(Script.ok(Fragments.json("Greeting.", "Hello! 你好 😀\nHow can I help?")).splitEvery(5));
+        try (Response r = gateway.post("/v1/chat/completions", Gateway.chat("gpt-4o", "Hello", null))) {
+            assertThat(r.code()).isEqualTo(200);
+            assertThat(r.header("Content-Type")).startsWith("application/json");
+            assertThat(r.header("x-request-id")).startsWith("req_");
+            JsonNode body = Gateway.json(r);
+            assertThat(body.get("id").asText()).startsWith("chatcmpl-");
+            assertThat(body.get("object").asText()).isEqualTo("chat.completion");
+            assertThat(body.get("created").asLong()).isCloseTo(System.currentTimeMillis() / 1000, org.assertj.core.data.Offset.offset(60L));
+            assertThat(body.get("model").asText()).isEqualTo("gpt-4o");
+            JsonNode choice = body.get("choices").get(0);
+            assertThat(choice.get("index").asInt()).isZero();
+            assertThat(choice.get("message").get("role").asText()).isEqualTo("assistant");
+            assertThat(choice.get("message").get("content").asText()).isEqualTo("Hello! 你好 😀\nHow can I help?");
+            assertThat(choice.get("message").has("refusal")).isTrue();
+            assertThat(choice.has("logprobs")).isTrue();
+            assertThat(choice.get("finish_reason").asText()).isEqualTo("stop");
+            JsonNode usage = body.get("usage");
+            assertThat(usage.get("prompt_tokens").asInt()).isPositive();
+            assertThat(usage.get("completion_tokens").asInt()).isPositive();
+            assertThat(usage.get("total_tokens").asInt())
+                    .isEqualTo(usage.get("prompt_tokens").asInt() + usage.get("completion_tokens").asInt());
+        }
+    }
+
+    @Test
+    void an_empty_code_falls_back_to_the_commentary() throws IOException {
+        upstream.enqueue(Script.ok(Fragments.json("The whole answer is in the commentary.", "")).splitEvery(3));
+        try (Response r = gateway.post("/v1/chat/completions", Gateway.chat("gpt-4o", "Hello", null))) {
+            assertThat(Gateway.json(r).at("/choices/0/message/content").asText()).isEqualTo("The whole answer is in the commentary.");
+        }
+    }
+
+    @Test
+    void the_upstream_gets_camel_case_config_clamped_to_the_model() throws IOException {
+        String extra = "\"temperature\":1.7,\"top_p\":0.5,\"top_k\":900,\"frequency_penalty\":1.5,\"presence_penalty\":-0.5,"
+                + "\"max_tokens\":100000,\"user\":\"ignored\",\"seed\":7";
+        try (Response r = gateway.post("/v1/chat/completions", Gateway.chat("claude-3-7-sonnet-latest", "Hi", extra))) {
+            assertThat(r.code()).isEqualTo(200);
+        }
+        JsonNode sent = upstream.lastRequest().body();
+        JsonNode config = sent.get("config");
+        assertThat(config.get("model").asText()).isEqualTo("claude-3-7-sonnet-latest");
+        assertThat(config.get("temperature").asDouble()).as("Anthropic's temperature max is 1").isEqualTo(1.0);
+        assertThat(config.get("topP").asDouble()).isEqualTo(0.5);
+        assertThat(config.get("topK").asInt()).isEqualTo(500);
+        assertThat(config.get("frequencyPenalty").asDouble()).isEqualTo(1.5);
+        assertThat(config.get("presencePenalty").asDouble()).isEqualTo(-0.5);
+        assertThat(config.get("maxTokens").asInt()).as("capped at the model's 8192").isEqualTo(8192);
+        List<String> keys = new ArrayList<>();
+        config.fieldNames().forEachRemaining(keys::add);
+        assertThat(keys).noneMatch(k -> k.contains("_"));
+
+        JsonNode model = sent.get("model");
+        assertThat(model.get("id").asText()).isEqualTo("claude-3-7-sonnet-latest");
+        assertThat(model.get("providerId").asText()).isEqualTo("anthropic");
+        assertThat(model.get("provider").asText()).isEqualTo("Anthropic");
+        assertThat(model.get("multiModal").asBoolean()).isTrue();
+        assertThat(model.get("name").asText()).isNotBlank();
+        assertThat(sent.get("userID").asText()).matches("[0-9a-f-]{36}");
+    }
+
+    @Test
+    void the_upstream_model_identity_comes_from_the_registry() throws IOException {
+        try (Response r = gateway.post("/v1/chat/completions", Gateway.chat("o1-preview", "Hi", "\"max_completion_tokens\":50"))) {
+            assertThat(r.code()).isEqualTo(200);
+            assertThat(Gateway.json(r).get("model").asText()).isEqualTo("o1-preview");
+        }
+        JsonNode sent = upstream.lastRequest().body();
+        assertThat(sent.at("/model/id").asText()).isEqualTo("o1");
+        assertThat(sent.at("/config/model").asText()).isEqualTo("o1");
+        assertThat(sent.at("/config/maxTokens").asInt()).as("reply limit plus room for the JSON envelope").isGreaterThan(50);
+
+        try (Response r = gateway.post("/v1/chat/completions", Gateway.chat("gemini-2.0-flash-exp", "Hi", "\"top_k\":100"))) {
+            assertThat(r.code()).isEqualTo(200);
+        }
+        sent = upstream.lastRequest().body();
+        assertThat(sent.at("/model/id").asText()).isEqualTo("models/gemini-2.0-flash-exp");
+        assertThat(sent.at("/model/providerId").asText()).isEqualTo("google");
+        assertThat(sent.at("/config/topK").asInt()).isEqualTo(40);
+    }
+
+    @Test
+    void roles_are_merged_and_system_prompts_go_into_the_template_instructions() throws IOException {
+        String body = """
+                {"model":"gpt-4o","messages":[
+                  {"role":"system","content":"You are a pirate."},
+                  {"role":"user","content":"Hello"},
+                  {"role":"user","content":[{"type":"text","text":"Are you there?"}]},
+                  {"role":"assistant","content":"Arr."},
+                  {"role":"developer","content":"Answer in French."},
+                  {"role":"assistant","content":null,"tool_calls":[]},
+                  {"role":"assistant","content":"Yes."},
+                  {"role":"user","content":"Bye","name":"bob"}]}""";
+        try (Response r = gateway.post("/v1/chat/completions", body)) {
+            assertThat(r.code()).isEqualTo(200);
+        }
+        JsonNode sent = upstream.lastRequest().body();
+        JsonNode messages = sent.get("messages");
+        assertThat(messages).hasSize(3);
+        assertThat(messages.get(0).get("role").asText()).isEqualTo("user");
+        assertThat(messages.get(0).get("content").toString())
+                .isEqualTo("[{\"type\":\"text\",\"text\":\"Hello\"},{\"type\":\"text\",\"text\":\"Are you there?\"}]");
+        assertThat(messages.get(1).get("role").asText()).isEqualTo("assistant");
+        assertThat(messages.get(1).get("content").toString())
+                .isEqualTo("[{\"type\":\"text\",\"text\":\"Arr.\"},{\"type\":\"text\",\"text\":\"Yes.\"}]");
+        assertThat(messages.get(2).get("content").get(0).get("text").asText()).isEqualTo("Bye");
+        for (JsonNode m : messages) assertThat(m.get("role").asText()).isIn("user", "assistant");
+
+        JsonNode templates = sent.get("template");
+        assertThat(templates.size()).isEqualTo(1);
+        JsonNode template = templates.elements().next();
+        assertThat(template.get("lib").isArray()).isTrue();
+        String instructions = template.get("instructions").asText();
+        assertThat(instructions).contains("`code`", "You are a pirate.", "Answer in French.");
+        assertThat(instructions.indexOf("You are a pirate.")).isLessThan(instructions.indexOf("Answer in French."));
+    }
+
+    @Test
+    void image_parts_become_upstream_image_parts_for_multimodal_models() throws IOException {
+        String dataUrl = "data:image/png;base64,iVBORw0KGgo=";
+        String body = "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":["
+                + "{\"type\":\"text\",\"text\":\"What is this?\"},"
+                + "{\"type\":\"image_url\",\"image_url\":{\"url\":\"" + dataUrl + "\",\"detail\":\"low\"}}]}]}";
+        try (Response r = gateway.post("/v1/chat/completions", body)) {
+            assertThat(r.code()).isEqualTo(200);
+        }
+        JsonNode content = upstream.lastRequest().body().at("/messages/0/content");
+        assertThat(content.get(0).toString()).isEqualTo("{\"type\":\"text\",\"text\":\"What is this?\"}");
+        assertThat(content.get(1).toString()).isEqualTo("{\"type\":\"image\",\"image\":\"" + dataUrl + "\"}");
+    }
+
+    @Test
+    void an_image_for_a_model_that_cannot_see_is_a_400_and_never_sent() throws IOException {
+        int before = upstream.requestCount();
+        String body = "{\"model\":\"claude-3-5-haiku-latest\",\"messages\":[{\"role\":\"user\",\"content\":["
+                + "{\"type\":\"image_url\",\"image_url\":{\"url\":\"data:image/png;base64,AAAA\"}}]}]}";
+        try (Response r = gateway.post("/v1/chat/completions", body)) {
+            assertThat(r.code()).isEqualTo(400);
+            JsonNode error = Gateway.json(r).get("error");
+            assertThat(error.get("message").asText()).contains("claude-3-5-haiku-latest", "does not accept images");
+            assertThat(error.get("param").asText()).startsWith("messages[0].content");
+        }
+        assertThat(upstream.requestCount()).isEqualTo(before);
+    }
+
+    @Test
+    void the_upstream_is_called_with_browser_like_headers() throws IOException {
+        try (Response r = gateway.post("/v1/chat/completions", Gateway.chat("gpt-4o", "Hi", null))) {
+            assertThat(r.code()).isEqualTo(200);
+        }
+        FakeFragments.Recorded sent = upstream.lastRequest();
+        assertThat(sent.path()).isEqualTo("/api/chat");
+        assertThat(sent.headers().get("content-type")).startsWith("application/json");
+        assertThat(sent.headers().get("accept")).isEqualTo("*/*");
+        assertThat(sent.headers().get("origin")).isEqualTo(upstream.baseUrl());
+        assertThat(sent.headers().get("referer")).isEqualTo(upstream.baseUrl() + "/");
+        assertThat(sent.headers().get("user-agent")).contains("Mozilla/5.0");
+    }
+}
