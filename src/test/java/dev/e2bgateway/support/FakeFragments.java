@@ -99,6 +99,12 @@ public final class FakeFragments implements AutoCloseable {
         return aborts.tryAcquire(millis, TimeUnit.MILLISECONDS);
     }
 
+    /** Forgets earlier aborts, so a test can wait for its own. */
+    public void resetAborts() {
+        aborts.drainPermits();
+        aborted.set(0);
+    }
+
     @Override
     public void close() {
         closed = true;

@@ -24,6 +24,8 @@ public final class Script {
     private long hangMillis;
     private boolean drop;
     private boolean cutConnection;
+    private int gateIndex = -1;
+    private java.util.concurrent.CountDownLatch gate;
 
     private Script() {
     }
@@ -106,6 +108,16 @@ public final class Script {
         return this;
     }
 
+    /**
+     * Holds piece {@code index} back until {@code gate} opens (at most 10 s): proves that what
+     * came before it reached the client while the upstream was still busy.
+     */
+    public Script gateBefore(int index, java.util.concurrent.CountDownLatch gate) {
+        this.gateIndex = index;
+        this.gate = gate;
+        return this;
+    }
+
     /** After the last piece, sends nothing for this long before ending the body. */
     public Script thenHang(long millis) {
         this.hangMillis = millis;
@@ -137,6 +149,13 @@ public final class Script {
         out.flush();
         for (int i = 0; i < pieces.size(); i++) {
             if (i > 0 && !waitWatching(socket, pauseMillis)) return Outcome.ABORTED;
+            if (i == gateIndex) {
+                try {
+                    gate.await(10, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             byte[] p = pieces.get(i);
             if (p.length == 0) continue;
             out.write((Integer.toHexString(p.length) + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
