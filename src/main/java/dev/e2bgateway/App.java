@@ -60,6 +60,9 @@ public final class App {
                 .callTimeout(0, TimeUnit.MILLISECONDS) // no total: long answers are normal
                 .connectionPool(new ConnectionPool(64, 5, TimeUnit.MINUTES))
                 .followRedirects(false)
+                // The gateway decides about retries (E2B_RETRY_*): a chat call is not idempotent,
+                // and a silent second attempt would also hide from the retry count.
+                .retryOnConnectionFailure(false)
                 .build();
     }
 

@@ -80,11 +80,11 @@ public final class ChatService {
             UpstreamException.Kind kind = e.kind() == FragmentException.Kind.NOT_JSON
                     ? UpstreamException.Kind.NOT_JSON : UpstreamException.Kind.CUT;
             events.failure(kind);
-            log.warn("{} upstream reply unusable: {}", ctx.requestId(), e.getMessage());
+            log.debug("{} upstream reply unusable: {}", ctx.requestId(), e.getMessage());
             throw ApiError.badGateway(sentence(e.getMessage()));
         } catch (UpstreamException e) {
             events.failure(e.kind());
-            log.warn("{} upstream failed mid-reply ({}): {}", ctx.requestId(), e.kind().label, e.getMessage());
+            log.debug("{} upstream failed mid-reply ({}): {}", ctx.requestId(), e.kind().label, e.getMessage());
             throw e.error();
         } finally {
             reply.close();
@@ -113,7 +113,7 @@ public final class ChatService {
                 events.failure(e.kind());
                 boolean again = e.retryable() && attempt < maxAttempts;
                 if (!again) {
-                    log.warn("{} upstream attempt {}/{} failed ({}), giving up: {}",
+                    log.debug("{} upstream attempt {}/{} failed ({}), giving up: {}",
                             ctx.requestId(), attempt, maxAttempts, e.kind().label, e.getMessage());
                     throw e.error();
                 }

@@ -53,7 +53,12 @@ public final class ClientDisconnect implements AutoCloseable {
 
     private synchronized void arm() {
         if (endPoint == null || closed) return;
-        endPoint.tryFillInterested(Callback.from(this::readable, failure -> { }));
+        endPoint.tryFillInterested(Callback.from(this::readable, this::failed));
+    }
+
+    /** Jetty's idle timeout also fails a pending read interest; the request is still alive, so keep watching. */
+    private void failed(Throwable failure) {
+        if (failure instanceof java.util.concurrent.TimeoutException) arm();
     }
 
     private void readable() {
