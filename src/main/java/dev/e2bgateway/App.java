@@ -25,6 +25,9 @@ import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
 import io.javalin.http.HttpResponseException;
 import okhttp3.ConnectionPool;
+import org.eclipse.jetty.util.VirtualThreads;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.util.thread.ThreadPool;
 import okhttp3.OkHttpClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,7 +66,24 @@ public final class App {
                 // The gateway decides about retries (E2B_RETRY_*): a chat call is not idempotent,
                 // and a silent second attempt would also hide from the retry count.
                 .retryOnConnectionFailure(false)
+                // Connect on the calling (virtual) thread: fast fallback hands every new
+                // connection to a platform thread, which costs dearly when a thousand streams open at once.
+                .fastFallback(false)
                 .build();
+    }
+
+    /**
+     * Jetty's own work (accepting, selecting, parsing) stays on a small platform pool; request
+     * handlers, which block on the upstream, run on virtual threads when the JVM has them
+     * (Java 21+), so a thousand open streams are a thousand cheap threads, not a queue.
+     */
+    static ThreadPool threadPool(boolean virtualThreads) {
+        QueuedThreadPool pool = new QueuedThreadPool(200, 8, 60_000);
+        pool.setName("jetty");
+        if (virtualThreads && VirtualThreads.areSupported()) {
+            pool.setVirtualThreadsExecutor(VirtualThreads.getNamedVirtualThreadsExecutor("request"));
+        }
+        return pool;
     }
 
     public static Javalin create(Config config) {
@@ -85,7 +105,7 @@ public final class App {
 
         return Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
-            cfg.concurrency.useVirtualThreads = config.virtualThreads();
+            cfg.jetty.threadPool = threadPool(config.virtualThreads());
             cfg.http.maxRequestSize = config.maxBodyBytes();
             cfg.http.compressionStrategy = CompressionStrategy.NONE; // SSE must never be compressed
             cfg.http.prefer405over404 = true;

@@ -91,6 +91,11 @@ public final class ChatCompletionsEndpoint {
                 if (parsed.includeUsage()) sse.send(frames.usage(UsageBody.of(f.usage())));
                 sse.send(ChunkFrames.DONE);
             }
+
+            @Override
+            public boolean wantsUsage() {
+                return parsed.includeUsage();
+            }
         };
         try {
             service.complete(parsed.request(), rc, sink);

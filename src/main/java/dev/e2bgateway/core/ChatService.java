@@ -74,7 +74,8 @@ public final class ChatService {
             events.completed(request.model().id(), ctx.upstreamMillis() * 1_000_000L,
                     ctx.firstTokenMillis() < 0 ? -1 : ctx.firstTokenMillis() * 1_000_000L);
             Finish.Reason reason = limiter.finished() != null ? limiter.finished() : Finish.Reason.END;
-            Finish.Usage usage = new Finish.Usage(tokens.promptTokens(request), limiter.emittedTokens());
+            Finish.Usage usage = sink.wantsUsage()
+                    ? new Finish.Usage(tokens.promptTokens(request), limiter.emittedTokens()) : null;
             sink.finish(new Finish(reason, limiter.matchedStop(), usage));
         } catch (FragmentException e) {
             UpstreamException.Kind kind = e.kind() == FragmentException.Kind.NOT_JSON

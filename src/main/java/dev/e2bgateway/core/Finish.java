@@ -4,6 +4,7 @@ package dev.e2bgateway.core;
  * How a reply ended, with its token usage.
  *
  * @param stopSequence the stop sequence that ended it, when {@code reason} is {@link Reason#STOP_SEQUENCE}
+ * @param usage        token counts, or null when the sink said it does not need them
  */
 public record Finish(Reason reason, String stopSequence, Usage usage) {
 

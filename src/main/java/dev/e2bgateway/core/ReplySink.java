@@ -10,4 +10,9 @@ public interface ReplySink {
 
     /** The reply is complete. */
     void finish(Finish finish) throws IOException;
+
+    /** Whether {@link Finish#usage()} is needed; counting tokens costs CPU, so a stream that never reports it skips it. */
+    default boolean wantsUsage() {
+        return true;
+    }
 }

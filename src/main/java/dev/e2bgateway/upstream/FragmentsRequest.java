@@ -14,6 +14,7 @@ import dev.e2bgateway.models.ModelSpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 
 /** Builds the body of {@code POST /api/chat} from a chat request (shared/docs/e2b-upstream.md). */
 public final class FragmentsRequest {
@@ -41,7 +42,9 @@ public final class FragmentsRequest {
     public byte[] encode(ChatRequest request) {
         ModelSpec model = request.model();
         ObjectNode body = json.createObjectNode();
-        body.put("userID", UUID.randomUUID().toString());
+        // The upstream only logs it: a random UUID without SecureRandom's lock is enough.
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        body.put("userID", new UUID(random.nextLong() & ~0xF000L | 0x4000L, random.nextLong() & ~(3L << 62) | (1L << 63)).toString());
         body.set("messages", messages(request.messages()));
         ObjectNode template = body.putObject("template").putObject("chat");
         template.put("name", "chat");

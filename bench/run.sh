@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Benchmarks the gateway against a fake upstream on loopback and prints a table.
+#   bench/run.sh           full run (about 3 minutes: 30 s JIT warm-up, 3 rounds of 2 x 15 s)
+#   bench/run.sh --quick   a short smoke run (numbers not meaningful)
+#   bench/run.sh --phases seq,conc,tput   choose the parts to run (default: all)
+# The gateway runs on JAVA_HOME's java, else Temurin 25 if installed (virtual threads), else `java`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if ! command -v wrk >/dev/null 2>&1; then
+  echo "bench: installing wrk" >&2
+  apt-get update -qq && apt-get install -y -qq wrk
+fi
+
+if [ -n "${JAVA_HOME:-}" ]; then
+  JAVA="$JAVA_HOME/bin/java"
+elif [ -x /usr/lib/jvm/temurin-25-jdk-amd64/bin/java ]; then
+  JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java
+else
+  JAVA=java
+fi
+
+mvn -B -q -DskipTests clean package
+mvn -B -q test-compile dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test
+mkdir -p target/bench
+ulimit -n 65536 2>/dev/null || true
+
+exec "$JAVA" -cp "target/test-classes:target/classes:$(cat target/bench-classpath.txt)" \
+  dev.e2bgateway.bench.Benchmark --java "$JAVA" --jar target/e2b-gateway.jar "$@"

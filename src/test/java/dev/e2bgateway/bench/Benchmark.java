@@ -1,0 +1,396 @@
+package dev.e2bgateway.bench;
+
+import okhttp3.ConnectionPool;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import okio.BufferedSource;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Measures the gateway against the targets of the "Stream for real" issue and prints a table.
+ * Runs the fake upstream and the streaming clients in this JVM (one clock for both ends of a
+ * stream), the gateway in its own JVM (heap capped, CPU read from /proc), and wrk for the
+ * non-streaming throughput. Started by bench/run.sh; not a test.
+ */
+public final class Benchmark {
+
+    private static final String KEY = "sk-bench-0123456789";
+    private static final MediaType JSON = MediaType.get("application/json");
+
+    private final Settings settings;
+    private final List<String[]> rows = new ArrayList<>();
+
+    record Settings(String java, String jar, int sequential, int concurrent, int pieces, long pauseMillis,
+                    int concurrentPieces, long concurrentPauseMillis, int warmupSeconds, int measureSeconds, int rounds,
+                    int connections, Path workDir, String phases) {}
+
+    private Benchmark(Settings settings) {
+        this.settings = settings;
+    }
+
+    public static void main(String[] args) throws Exception {
+        boolean quick = List.of(args).contains("--quick");
+        String java = arg(args, "--java", "java");
+        String jar = arg(args, "--jar", "target/e2b-gateway.jar");
+        Path work = Path.of(arg(args, "--work", "target/bench"));
+        Files.createDirectories(work);
+        String phases = arg(args, "--phases", "seq,conc,tput");
+        int concPieces = Integer.parseInt(arg(args, "--conc-pieces", "50"));
+        long concPause = Long.parseLong(arg(args, "--conc-pause", "100"));
+        Settings s = quick
+                ? new Settings(java, jar, 20, 200, 20, 20, 20, 100, 5, 5, 1, 32, work, phases)
+                : new Settings(java, jar, 100, 1000, 40, 25, concPieces, concPause, 30, 15, 3, 32, work, phases);
+        new Benchmark(s).run();
+    }
+
+    private void run() throws Exception {
+        try (PacedUpstream upstream = new PacedUpstream()) {
+            int port = freePort();
+            Process gateway = startGateway(upstream.port(), port);
+            try {
+                String base = "http://127.0.0.1:" + port;
+                awaitHealthy(base);
+                String jvm = javaVersion();
+                System.out.printf("%ngateway: %s (pid %d, -Xmx256m), fake upstream and clients in this JVM (%s), %d cores%n",
+                        jvm, gateway.pid(), System.getProperty("java.version"), Runtime.getRuntime().availableProcessors());
+                OkHttpClient client = new OkHttpClient.Builder()
+                        .connectionPool(new ConnectionPool(settings.concurrent() + 64, 1, TimeUnit.MINUTES))
+                        .readTimeout(Duration.ofSeconds(120)).retryOnConnectionFailure(false).build();
+                if (settings.phases().contains("seq")) sequentialStreams(client, base, upstream);
+                if (settings.phases().contains("conc")) concurrentStreams(client, base, upstream, gateway);
+                if (settings.phases().contains("tput")) throughput(base, upstream.port(), gateway);
+                printTable();
+            } finally {
+                gateway.destroy();
+                gateway.waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    // ---- streaming latency -------------------------------------------------------------------
+
+    private void sequentialStreams(OkHttpClient client, String base, PacedUpstream upstream) throws Exception {
+        AtomicInteger ids = new AtomicInteger(1);
+        for (int i = 0; i < 30; i++) stream(client, base, ids.getAndIncrement(), 10, 1); // warm-up
+        List<Double> added = new ArrayList<>();
+        List<Double> ratio = new ArrayList<>();
+        int exact = 0;
+        for (int i = 0; i < settings.sequential(); i++) {
+            int id = ids.getAndIncrement();
+            StreamResult r = stream(client, base, id, settings.pieces(), settings.pauseMillis());
+            PacedUpstream.Timing t = upstream.timing(id);
+            if (r.exact()) exact++;
+            added.add((r.firstContentNanos() - t.codeStartNanos()) / 1e6);
+            ratio.add((double) (r.doneNanos() - r.sentNanos()) / (t.endNanos() - t.receivedNanos()));
+        }
+        rows.add(new String[]{"time to first content chunk after the upstream's code starts (median / p90 / max)",
+                String.format(Locale.ROOT, "%.2f / %.2f / %.2f ms", pct(added, 50), pct(added, 90), pct(added, 100)), "median <= 5 ms"});
+        rows.add(new String[]{"stream time through the gateway / upstream's own (median / max)",
+                String.format(Locale.ROOT, "%.3f / %.3f", pct(ratio, 50), pct(ratio, 100)), "<= 1.05"});
+        rows.add(new String[]{"sequential streams with exactly the upstream's text",
+                exact + " / " + settings.sequential() + String.format(Locale.ROOT, " (%d pieces, %d ms apart)", settings.pieces(), settings.pauseMillis()), "all"});
+    }
+
+    private void concurrentStreams(OkHttpClient client, String base, PacedUpstream upstream, Process gateway) throws Exception {
+        int n = settings.concurrent();
+        System.out.printf("warming up with 3 x %d concurrent short streams ...%n", n);
+        for (int round = 0; round < 3; round++) launch(client, base, n, 2_000_000 + round * n, 5, 20);
+        ConcurrentLinkedQueue<StreamResult> results = new ConcurrentLinkedQueue<>();
+        long start = System.nanoTime();
+        Launch launch = launch(client, base, n, 1_000_000, settings.concurrentPieces(), settings.concurrentPauseMillis(), results);
+        long wall = System.nanoTime() - start;
+        int firstId = 1_000_000;
+        boolean finished = launch.finished();
+        AtomicInteger failures = launch.failures();
+        List<Double> firstContent = new ArrayList<>();
+        List<Double> received = new ArrayList<>();
+        List<Double> added = new ArrayList<>();
+        int exact = 0;
+        for (StreamResult r : results) {
+            if (r.exact()) exact++;
+            firstContent.add((r.firstContentNanos() - launch.startNanos()) / 1e6);
+            PacedUpstream.Timing t = upstream.timing(r.id());
+            if (t == null) continue;
+            received.add((t.receivedNanos() - launch.startNanos()) / 1e6);
+            added.add((r.firstContentNanos() - t.codeStartNanos()) / 1e6);
+        }
+        long streamMillis = settings.concurrentPieces() * settings.concurrentPauseMillis();
+        rows.add(new String[]{n + " concurrent streams: complete with exactly the right text",
+                exact + " / " + n + (failures.get() > 0 ? " (" + failures.get() + " failed)" : "") + (finished ? "" : " (timed out)"), "all"});
+        rows.add(new String[]{n + " concurrent streams: first content after launch (median / p99 / max)",
+                String.format(Locale.ROOT, "%.0f / %.0f / %.0f ms", pct(firstContent, 50), pct(firstContent, 99), pct(firstContent, 100)),
+                "all start at once (each stream lasts ~" + streamMillis + " ms)"});
+        rows.add(new String[]{n + " concurrent streams: upstream got the request, after launch (median / p99 / max)",
+                String.format(Locale.ROOT, "%.0f / %.0f / %.0f ms", pct(received, 50), pct(received, 99), pct(received, 100)), "all at once"});
+        rows.add(new String[]{n + " concurrent streams: first content after the upstream's code starts (median / p99)",
+                String.format(Locale.ROOT, "%.1f / %.1f ms", pct(added, 50), pct(added, 99)), "small"});
+        rows.add(new String[]{n + " concurrent streams: wall time / gateway peak RSS",
+                String.format(Locale.ROOT, "%.1f s / %d MB", wall / 1e9, peakRssKb(gateway) / 1024), "heap capped at 256 MB"});
+    }
+
+    record Launch(long startNanos, boolean finished, AtomicInteger failures) {}
+
+    private Launch launch(OkHttpClient client, String base, int n, int firstId, int pieces, long pause) throws Exception {
+        return launch(client, base, n, firstId, pieces, pause, new ConcurrentLinkedQueue<>());
+    }
+
+    /** Starts n streams at once, on virtual threads where the JVM has them; waits for all. */
+    private Launch launch(OkHttpClient client, String base, int n, int firstId, int pieces, long pause,
+                          ConcurrentLinkedQueue<StreamResult> results) throws Exception {
+        CountDownLatch go = new CountDownLatch(1);
+        CountDownLatch done = new CountDownLatch(n);
+        AtomicInteger failures = new AtomicInteger();
+        java.util.concurrent.ThreadFactory factory = threadFactory();
+        for (int i = 0; i < n; i++) {
+            int id = firstId + i;
+            factory.newThread(() -> {
+                try {
+                    go.await();
+                    results.add(stream(client, base, id, pieces, pause));
+                } catch (Exception e) {
+                    failures.incrementAndGet();
+                } finally {
+                    done.countDown();
+                }
+            }).start();
+        }
+        long start = System.nanoTime();
+        go.countDown();
+        boolean finished = done.await(5, TimeUnit.MINUTES);
+        return new Launch(start, finished, failures);
+    }
+
+    private static java.util.concurrent.ThreadFactory threadFactory() {
+        try {
+            Object builder = Thread.class.getMethod("ofVirtual").invoke(null);
+            return (java.util.concurrent.ThreadFactory) builder.getClass().getMethod("factory").invoke(builder);
+        } catch (ReflectiveOperationException e) {
+            return r -> {
+                Thread t = new Thread(r);
+                t.setDaemon(true);
+                return t;
+            };
+        }
+    }
+
+    record StreamResult(int id, long sentNanos, long firstContentNanos, long doneNanos, boolean exact) {}
+
+    private static StreamResult stream(OkHttpClient client, String base, int id, int pieces, long pause) throws IOException {
+        String body = "{\"model\":\"gpt-4o\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"bench:"
+                + id + ":" + pieces + ":" + pause + "\"}]}";
+        Request request = new Request.Builder().url(base + "/v1/chat/completions").header("Authorization", "Bearer " + KEY)
+                .post(RequestBody.create(body, JSON)).build();
+        long sent = System.nanoTime();
+        long first = -1;
+        StringBuilder text = new StringBuilder();
+        boolean doneSeen = false;
+        Pattern content = Pattern.compile("\"content\":(\"(?:[^\"\\\\]|\\\\.)*\")");
+        try (Response r = client.newCall(request).execute()) {
+            BufferedSource source = r.body().source();
+            for (String line = source.readUtf8Line(); line != null; line = source.readUtf8Line()) {
+                if (!line.startsWith("data: ")) continue;
+                if (line.equals("data: [DONE]")) {
+                    doneSeen = true;
+                    continue;
+                }
+                Matcher m = content.matcher(line);
+                if (m.find() && m.group(1).length() > 2) {
+                    if (first < 0) first = System.nanoTime();
+                    text.append(unquote(m.group(1)));
+                }
+            }
+        }
+        long doneAt = System.nanoTime();
+        return new StreamResult(id, sent, first, doneAt, doneSeen && text.toString().equals(PacedUpstream.reply(id)));
+    }
+
+    // ---- non-streaming throughput ------------------------------------------------------------
+
+    private void throughput(String base, int upstreamPort, Process gateway) throws Exception {
+        Path lua = settings.workDir().resolve("post.lua");
+        Files.writeString(lua, """
+                wrk.method = "POST"
+                wrk.body = '{"model":"gpt-4o","messages":[{"role":"user","content":"Hi"}]}'
+                wrk.headers["Content-Type"] = "application/json"
+                wrk.headers["Authorization"] = "Bearer %s"
+                """.formatted(KEY));
+        String gatewayUrl = base + "/v1/chat/completions";
+        String directUrl = "http://127.0.0.1:" + upstreamPort + "/api/chat";
+        System.out.printf("warming up the gateway for %d s ...%n", settings.warmupSeconds());
+        wrk(lua, gatewayUrl, settings.warmupSeconds());
+        List<String> perRound = new ArrayList<>();
+        double bestRatio = 0;
+        for (int round = 1; round <= settings.rounds(); round++) {
+            Wrk direct = wrk(lua, directUrl, settings.measureSeconds());
+            long cpuBefore = cpuTicks(gateway);
+            Wrk proxied = wrk(lua, gatewayUrl, settings.measureSeconds());
+            long cpuTicks = cpuTicks(gateway) - cpuBefore;
+            double cpuMicrosPerRequest = cpuTicks * (1e6 / clockTicks()) / Math.max(1, proxied.requests());
+            double ratio = proxied.rps() / direct.rps();
+            bestRatio = Math.max(bestRatio, ratio);
+            perRound.add(String.format(Locale.ROOT, "round %d: direct %.0f req/s (p50 %.2f, p99 %.2f ms), gateway %.0f req/s "
+                            + "(p50 %.2f, p99 %.2f ms), ratio %.2f, added p99 %.2f ms, gateway CPU %.0f us/req%s",
+                    round, direct.rps(), direct.p50(), direct.p99(), proxied.rps(), proxied.p50(), proxied.p99(), ratio,
+                    proxied.p99() - direct.p99(), cpuMicrosPerRequest, proxied.errors() > 0 ? ", errors " + proxied.errors() : ""));
+        }
+        perRound.forEach(line -> rows.add(new String[]{"non-streaming, " + settings.connections() + " connections, " + line.substring(0, 7),
+                line.substring(9), "ratio >= 0.5, added p99 < 5 ms"}));
+    }
+
+    record Wrk(double rps, double p50, double p99, long requests, long errors) {}
+
+    private Wrk wrk(Path lua, String url, int seconds) throws Exception {
+        Process p = new ProcessBuilder("wrk", "-t2", "-c" + settings.connections(), "-d" + seconds + "s", "--latency",
+                "-s", lua.toString(), url).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor();
+        double rps = number(out, "Requests/sec:\\s+([\\d.]+)");
+        long requests = (long) number(out, "(\\d+) requests in");
+        long errors = out.contains("Non-2xx") ? (long) number(out, "Non-2xx or 3xx responses:\\s+(\\d+)") : 0;
+        return new Wrk(rps, latency(out, "50%"), latency(out, "99%"), requests, errors);
+    }
+
+    // ---- helpers -----------------------------------------------------------------------------
+
+    private Process startGateway(int upstreamPort, int port) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(settings.java(), "-Xms64m", "-Xmx256m", "-XX:+UseG1GC", "-jar", settings.jar());
+        pb.environment().put("E2B_API_KEY", KEY);
+        pb.environment().put("E2B_HOST", "127.0.0.1");
+        pb.environment().put("E2B_PORT", String.valueOf(port));
+        pb.environment().put("E2B_BASE_URL", "http://127.0.0.1:" + upstreamPort);
+        pb.redirectErrorStream(true).redirectOutput(settings.workDir().resolve("gateway.log").toFile());
+        pb.directory(new File(".").getAbsoluteFile());
+        return pb.start();
+    }
+
+    private String javaVersion() throws Exception {
+        Process p = new ProcessBuilder(settings.java(), "-version").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor();
+        return out.lines().findFirst().orElse("?");
+    }
+
+    private static void awaitHealthy(String base) throws Exception {
+        OkHttpClient c = new OkHttpClient();
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (System.currentTimeMillis() < deadline) {
+            try (Response r = c.newCall(new Request.Builder().url(base + "/health").build()).execute()) {
+                if (r.code() == 200) return;
+            } catch (IOException e) {
+                Thread.sleep(100);
+            }
+        }
+        throw new IllegalStateException("the gateway did not start; see target/bench/gateway.log");
+    }
+
+    private static long cpuTicks(Process p) throws IOException {
+        String stat = Files.readString(Path.of("/proc/" + p.pid() + "/stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime + stime
+    }
+
+    private static long peakRssKb(Process p) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/" + p.pid() + "/status"))) {
+            if (line.startsWith("VmHWM:")) return Long.parseLong(line.replaceAll("\\D", ""));
+        }
+        return -1;
+    }
+
+    private static double clockTicks() {
+        try {
+            Process p = new ProcessBuilder("getconf", "CLK_TCK").start();
+            return Double.parseDouble(new String(p.getInputStream().readAllBytes()).trim());
+        } catch (Exception e) {
+            return 100;
+        }
+    }
+
+    private static double number(String text, String regex) {
+        Matcher m = Pattern.compile(regex).matcher(text);
+        return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
+    }
+
+    /** A wrk latency percentile in milliseconds. */
+    private static double latency(String text, String percentile) {
+        Matcher m = Pattern.compile("\\s" + Pattern.quote(percentile) + "\\s+([\\d.]+)(us|ms|s)").matcher(text);
+        if (!m.find()) return Double.NaN;
+        double v = Double.parseDouble(m.group(1));
+        return switch (m.group(2)) {
+            case "us" -> v / 1000;
+            case "s" -> v * 1000;
+            default -> v;
+        };
+    }
+
+    private static double pct(List<Double> values, int p) {
+        if (values.isEmpty()) return Double.NaN;
+        List<Double> sorted = new ArrayList<>(values);
+        Collections.sort(sorted);
+        int i = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
+        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, i)));
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static String unquote(String quoted) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 1; i < quoted.length() - 1; i++) {
+            char c = quoted.charAt(i);
+            if (c != '\\') {
+                out.append(c);
+                continue;
+            }
+            char e = quoted.charAt(++i);
+            switch (e) {
+                case 'n' -> out.append('\n');
+                case 't' -> out.append('\t');
+                case 'r' -> out.append('\r');
+                case 'u' -> {
+                    out.append((char) Integer.parseInt(quoted.substring(i + 1, i + 5), 16));
+                    i += 4;
+                }
+                default -> out.append(e);
+            }
+        }
+        return out.toString();
+    }
+
+    private static String arg(String[] args, String name, String fallback) {
+        for (int i = 0; i < args.length - 1; i++) if (args[i].equals(name)) return args[i + 1];
+        return fallback;
+    }
+
+    private void printTable() {
+        int w0 = rows.stream().mapToInt(r -> r[0].length()).max().orElse(10);
+        int w1 = rows.stream().mapToInt(r -> r[1].length()).max().orElse(10);
+        String format = "| %-" + w0 + "s | %-" + w1 + "s | %s |%n";
+        System.out.println();
+        System.out.printf(format, "measure", "result", "target");
+        System.out.printf(format, "-".repeat(w0), "-".repeat(w1), "------");
+        for (String[] r : rows) System.out.printf(format, r[0], r[1], r[2]);
+    }
+}

@@ -1,0 +1,167 @@
+package dev.e2bgateway.bench;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The benchmark's fake Fragments upstream: streams a fragment object in pieces at a set pace,
+ * and records, per request, when it received it, when the piece holding the first character of
+ * {@code code} was flushed, and when it finished. The user message carries the instructions:
+ * {@code bench:<id>:<pieces>:<pauseMillis>}, or {@code bench:fast} for one immediate piece.
+ */
+final class PacedUpstream implements AutoCloseable {
+
+    private static final Pattern DIRECTIVE = Pattern.compile("bench:(\\d+):(\\d+):(\\d+)");
+
+    record Timing(long receivedNanos, long codeStartNanos, long endNanos) {}
+
+    private final ServerSocket server;
+    private final ExecutorService executor = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "paced-upstream");
+        t.setDaemon(true);
+        return t;
+    });
+    private final Map<Integer, Timing> timings = new ConcurrentHashMap<>();
+    private final byte[] fastResponse;
+
+    PacedUpstream() throws IOException {
+        server = new ServerSocket(0, 4096, InetAddress.getLoopbackAddress());
+        byte[] body = fragment(0).getBytes(StandardCharsets.UTF_8);
+        fastResponse = concat(("HTTP/1.1 200 OK\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: "
+                + body.length + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1), body);
+        executor.execute(this::acceptLoop);
+    }
+
+    int port() {
+        return server.getLocalPort();
+    }
+
+    Timing timing(int id) {
+        return timings.get(id);
+    }
+
+    /** The reply the upstream gives for request {@code id}: mixed scripts, escapes, an emoji. */
+    static String reply(int id) {
+        StringBuilder s = new StringBuilder("Reply ").append(id).append(": ");
+        for (int i = 0; i < 40; i++) s.append("word").append(i).append(i % 7 == 0 ? " 你好 😀\n" : " \"q\" ");
+        return s.toString();
+    }
+
+    static String fragment(int id) {
+        return "{\"commentary\": \"Benchmark reply.\", \"template\": \"chat\", \"title\": \"Bench\", \"description\": \"d\", "
+                + "\"additional_dependencies\": [], \"has_additional_dependencies\": false, \"install_dependencies_command\": \"\", "
+                + "\"port\": null, \"file_path\": \"reply.md\", \"code\": " + jsonString(reply(id)) + "}";
+    }
+
+    private void acceptLoop() {
+        while (!server.isClosed()) {
+            try {
+                Socket s = server.accept();
+                executor.execute(() -> serve(s));
+            } catch (IOException e) {
+                return;
+            }
+        }
+    }
+
+    private void serve(Socket socket) {
+        try (socket) {
+            socket.setTcpNoDelay(true);
+            InputStream in = socket.getInputStream();
+            OutputStream out = socket.getOutputStream();
+            while (true) {
+                String head = readHead(in);
+                if (head == null) return;
+                long received = System.nanoTime();
+                int length = 0;
+                for (String line : head.split("\r\n")) {
+                    if (line.toLowerCase(Locale.ROOT).startsWith("content-length:")) length = Integer.parseInt(line.substring(15).trim());
+                }
+                String body = new String(in.readNBytes(length), StandardCharsets.UTF_8);
+                Matcher m = DIRECTIVE.matcher(body);
+                if (!m.find()) {
+                    out.write(fastResponse);
+                    out.flush();
+                    continue;
+                }
+                stream(out, Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), Long.parseLong(m.group(3)), received);
+            }
+        } catch (IOException | InterruptedException e) {
+            // the client went away
+        }
+    }
+
+    private void stream(OutputStream out, int id, int pieces, long pauseMillis, long received) throws IOException, InterruptedException {
+        String fragment = fragment(id);
+        byte[] bytes = fragment.getBytes(StandardCharsets.UTF_8);
+        int codeStart = fragment.substring(0, fragment.indexOf("\"code\": \"") + 9).getBytes(StandardCharsets.UTF_8).length;
+        out.write("HTTP/1.1 200 OK\r\nContent-Type: text/plain; charset=utf-8\r\nTransfer-Encoding: chunked\r\n\r\n"
+                .getBytes(StandardCharsets.ISO_8859_1));
+        out.flush();
+        long codeStartNanos = -1;
+        int size = (bytes.length + pieces - 1) / pieces;
+        for (int at = 0, i = 0; at < bytes.length; at += size, i++) {
+            if (i > 0) Thread.sleep(pauseMillis);
+            int n = Math.min(size, bytes.length - at);
+            out.write((Integer.toHexString(n) + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            out.write(bytes, at, n);
+            out.write("\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            if (codeStartNanos < 0 && at + n > codeStart) codeStartNanos = System.nanoTime();
+        }
+        out.write("0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+        out.flush();
+        timings.put(id, new Timing(received, codeStartNanos, System.nanoTime()));
+    }
+
+    private static String readHead(InputStream in) throws IOException {
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        int matched = 0;
+        while (matched < 4) {
+            int b = in.read();
+            if (b < 0) return null;
+            head.write(b);
+            matched = (b == '\r' && (matched == 0 || matched == 2)) || (b == '\n' && (matched == 1 || matched == 3)) ? matched + 1 : 0;
+        }
+        return head.toString(StandardCharsets.ISO_8859_1);
+    }
+
+    private static String jsonString(String s) {
+        StringBuilder out = new StringBuilder("\"");
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                default -> out.append(c);
+            }
+        }
+        return out.append('"').toString();
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] out = new byte[a.length + b.length];
+        System.arraycopy(a, 0, out, 0, a.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    @Override
+    public void close() throws IOException {
+        server.close();
+        executor.shutdownNow();
+    }
+}
