@@ -25,9 +25,6 @@ import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
 import io.javalin.http.HttpResponseException;
 import okhttp3.ConnectionPool;
-import org.eclipse.jetty.util.VirtualThreads;
-import org.eclipse.jetty.util.thread.QueuedThreadPool;
-import org.eclipse.jetty.util.thread.ThreadPool;
 import okhttp3.OkHttpClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,20 +69,6 @@ public final class App {
                 .build();
     }
 
-    /**
-     * Jetty's own work (accepting, selecting, parsing) stays on a small platform pool; request
-     * handlers, which block on the upstream, run on virtual threads when the JVM has them
-     * (Java 21+), so a thousand open streams are a thousand cheap threads, not a queue.
-     */
-    static ThreadPool threadPool(boolean virtualThreads) {
-        QueuedThreadPool pool = new QueuedThreadPool(200, 8, 60_000);
-        pool.setName("jetty");
-        if (virtualThreads && VirtualThreads.areSupported()) {
-            pool.setVirtualThreadsExecutor(VirtualThreads.getNamedVirtualThreadsExecutor("request"));
-        }
-        return pool;
-    }
-
     public static Javalin create(Config config) {
         ObjectMapper mapper = objectMapper();
         return create(config, mapper, ModelRegistry.builtIn(mapper), httpClient(config));
@@ -105,7 +88,9 @@ public final class App {
 
         return Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
-            cfg.jetty.threadPool = threadPool(config.virtualThreads());
+            // Java 21+: every request on its own virtual thread, so a thousand open streams are a
+            // thousand cheap threads, not a queue. On Java 17 Javalin falls back to a platform pool.
+            cfg.concurrency.useVirtualThreads = config.virtualThreads();
             cfg.http.maxRequestSize = config.maxBodyBytes();
             cfg.http.compressionStrategy = CompressionStrategy.NONE; // SSE must never be compressed
             cfg.http.prefer405over404 = true;
