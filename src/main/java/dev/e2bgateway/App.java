@@ -9,6 +9,7 @@ import dev.e2bgateway.api.Json;
 import dev.e2bgateway.api.ModelsEndpoint;
 import dev.e2bgateway.config.Config;
 import dev.e2bgateway.core.ChatService;
+import dev.e2bgateway.core.InFlight;
 import dev.e2bgateway.core.TokenCounter;
 import dev.e2bgateway.core.UpstreamEvents;
 import dev.e2bgateway.error.ApiError;
@@ -17,10 +18,12 @@ import dev.e2bgateway.http.Cors;
 import dev.e2bgateway.http.ErrorResponses;
 import dev.e2bgateway.http.RequestIds;
 import dev.e2bgateway.http.RequestLog;
+import dev.e2bgateway.models.ModelCatalog;
 import dev.e2bgateway.models.ModelRegistry;
 import dev.e2bgateway.openai.ChatCompletionParser;
 import dev.e2bgateway.upstream.FragmentsClient;
 import dev.e2bgateway.upstream.FragmentsRequest;
+import dev.e2bgateway.upstream.OutboundProxy;
 import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
 import io.javalin.http.HttpResponseException;
@@ -53,7 +56,7 @@ public final class App {
 
     /** The one upstream HTTP client, timeouts explicit. Its read timeout is the wait for response headers. */
     public static OkHttpClient httpClient(Config config) {
-        return new OkHttpClient.Builder()
+        OkHttpClient.Builder builder = new OkHttpClient.Builder()
                 .connectTimeout(config.connectTimeout())
                 .readTimeout(config.firstByteTimeout())
                 .writeTimeout(config.firstByteTimeout())
@@ -65,16 +68,23 @@ public final class App {
                 .retryOnConnectionFailure(false)
                 // Connect on the calling (virtual) thread: fast fallback hands every new
                 // connection to a platform thread, which costs dearly when a thousand streams open at once.
-                .fastFallback(false)
-                .build();
+                .fastFallback(false);
+        OutboundProxy.configure(builder, config.proxy());
+        return builder.build();
     }
 
     public static Javalin create(Config config) {
         ObjectMapper mapper = objectMapper();
-        return create(config, mapper, ModelRegistry.builtIn(mapper), httpClient(config));
+        return create(config, mapper, new ModelCatalog(mapper).load(config.modelsFile()), httpClient(config), new InFlight());
     }
 
-    public static Javalin create(Config config, ObjectMapper mapper, ModelRegistry models, OkHttpClient http) {
+    public static Javalin create(Config config, InFlight inFlight) {
+        ObjectMapper mapper = objectMapper();
+        return create(config, mapper, new ModelCatalog(mapper).load(config.modelsFile()), httpClient(config), inFlight);
+    }
+
+    public static Javalin create(Config config, ObjectMapper mapper, ModelRegistry models, OkHttpClient http,
+                                 InFlight inFlight) {
         Json json = new Json(mapper);
         ErrorResponses errors = new ErrorResponses(mapper);
         Auth auth = new Auth(config.apiKeys());
@@ -84,7 +94,7 @@ public final class App {
                 config.retryMaxAttempts(), config.retryDelay().toMillis());
         ModelsEndpoint modelsEndpoint = new ModelsEndpoint(models, json);
         ChatCompletionsEndpoint chatEndpoint = new ChatCompletionsEndpoint(
-                new ChatCompletionParser(mapper, models), chat, json, errors);
+                new ChatCompletionParser(mapper, models), chat, json, errors, inFlight);
 
         return Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
@@ -105,7 +115,11 @@ public final class App {
             });
             cfg.routes.before("/v1/*", auth::check);
 
-            cfg.routes.get("/health", ctx -> json.write(ctx, Map.of("status", "ok")));
+            cfg.routes.get("/health", ctx -> {
+                // A load balancer stops sending traffic once this says draining.
+                if (inFlight.draining()) ctx.status(503);
+                json.write(ctx, Map.of("status", inFlight.draining() ? "draining" : "ok"));
+            });
             cfg.routes.get("/v1/models", modelsEndpoint::list);
             cfg.routes.get("/v1/models/<id>", modelsEndpoint::get);
             cfg.routes.post("/v1/chat/completions", chatEndpoint::handle);

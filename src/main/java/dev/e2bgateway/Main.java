@@ -2,12 +2,17 @@ package dev.e2bgateway;
 
 import dev.e2bgateway.config.Config;
 import dev.e2bgateway.config.ConfigException;
+import dev.e2bgateway.config.ProxySettings;
 import io.github.cdimascio.dotenv.Dotenv;
 import io.github.cdimascio.dotenv.DotenvEntry;
+import dev.e2bgateway.core.InFlight;
 import io.javalin.Javalin;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.NetworkConnector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -29,15 +34,41 @@ public final class Main {
             return;
         }
         logSettings(config);
-        Javalin app = App.create(config);
+        InFlight inFlight = new InFlight();
+        Javalin app;
+        try {
+            app = App.create(config, inFlight);
+        } catch (ConfigException e) {
+            System.err.println("e2b-gateway: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
         try {
             app.start(config.host(), config.port());
         } catch (RuntimeException e) {
             System.err.println("e2b-gateway: cannot listen on " + config.host() + ":" + config.port() + ": " + rootMessage(e));
             System.exit(1);
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(app::stop, "shutdown"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(app, inFlight, config), "shutdown"));
         log.info("e2b-gateway listening on http://{}:{}/v1", config.host(), app.port());
+    }
+
+    /**
+     * SIGTERM or Ctrl-C: stop accepting connections, let chats in flight finish within the grace
+     * period, cancel the rest with an error their clients see, stop, and exit 0.
+     */
+    static void shutdown(Javalin app, InFlight inFlight, Config config) {
+        log.info("shutting down");
+        for (Connector connector : app.jettyServer().server().getConnectors()) {
+            // Close the listening socket only: no new connections, while open ones (streams in
+            // flight, a load balancer's keep-alive health checks) are served until the end.
+            if (connector instanceof NetworkConnector network) network.close();
+        }
+        inFlight.drain(config.shutdownGrace(), Duration.ofSeconds(5));
+        app.stop();
+        log.info("stopped");
+        // A JVM ended by a signal exits 143 even after a clean shutdown; this one was clean.
+        Runtime.getRuntime().halt(0);
     }
 
     /** Environment variables first, then .env in the working directory. */
@@ -55,6 +86,10 @@ public final class Main {
                 c.apiKeys().stream().map(Config::mask).toList(), c.host(), c.port(), c.baseUrl(), c.maxBodyBytes(),
                 c.connectTimeout().toMillis(), c.firstByteTimeout().toMillis(), c.idleTimeout().toMillis(),
                 c.retryMaxAttempts(), c.retryDelay().toMillis());
+        ProxySettings proxy = c.proxy();
+        log.info("outbound proxy: {}{}", ProxySettings.describe(proxy.proxyFor(c.baseUrl().getScheme(), c.baseUrl().getHost())),
+                proxy.source() == null ? "" : " (from " + proxy.source() + ")");
+        if (c.modelsFile() != null) log.info("models file: {}", c.modelsFile());
         if (c.hostDefaultedToLoopback()) {
             log.warn("E2B_API_KEY is the well-known default '{}': listening on 127.0.0.1 only. "
                     + "Set your own key (or E2B_HOST explicitly) to accept other machines.", Config.WELL_KNOWN_KEY);

@@ -3,6 +3,7 @@ package dev.e2bgateway.api;
 import dev.e2bgateway.core.ChatRequest;
 import dev.e2bgateway.core.ChatService;
 import dev.e2bgateway.core.Finish;
+import dev.e2bgateway.core.InFlight;
 import dev.e2bgateway.core.ReplySink;
 import dev.e2bgateway.core.RequestContext;
 import dev.e2bgateway.error.ApiError;
@@ -30,8 +31,11 @@ public final class ChatCompletionsEndpoint {
     private final ChatService service;
     private final Json json;
     private final ErrorResponses errors;
+    private final InFlight inFlight;
 
-    public ChatCompletionsEndpoint(ChatCompletionParser parser, ChatService service, Json json, ErrorResponses errors) {
+    public ChatCompletionsEndpoint(ChatCompletionParser parser, ChatService service, Json json, ErrorResponses errors,
+                                   InFlight inFlight) {
+        this.inFlight = inFlight;
         this.parser = parser;
         this.service = service;
         this.json = json;
@@ -39,11 +43,13 @@ public final class ChatCompletionsEndpoint {
     }
 
     public void handle(Context ctx) {
+        if (inFlight.draining()) throw ApiError.unavailable("The gateway is shutting down; retry the request.");
         ChatCompletionParser.Parsed parsed = parser.parse(ctx.bodyAsBytes());
         ChatRequest request = parsed.request();
         RequestContext rc = RequestLog.begin(ctx, request.requestedModel(), parsed.stream());
         String id = Ids.next("chatcmpl-");
         long created = Instant.now().getEpochSecond();
+        inFlight.add(rc);
         try (ClientDisconnect ignored = ClientDisconnect.watch(ctx, rc::cancel)) {
             if (parsed.stream()) {
                 stream(ctx, parsed, rc, new ChunkFrames(json.mapper(), id, created, request.requestedModel(), parsed.includeUsage()));
@@ -53,6 +59,8 @@ public final class ChatCompletionsEndpoint {
         } catch (IOException e) {
             rc.cancel();
             log.debug("{} client disconnected: {}", rc.requestId(), e.toString());
+        } finally {
+            inFlight.remove(rc);
         }
     }
 

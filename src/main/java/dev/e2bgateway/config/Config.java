@@ -24,7 +24,10 @@ public record Config(
         int retryMaxAttempts,
         Duration retryDelay,
         Duration shutdownGrace,
-        boolean virtualThreads) {
+        boolean virtualThreads,
+        java.nio.file.Path modelsFile,
+        boolean metricsPublic,
+        ProxySettings proxy) {
 
     /** The key the original service shipped with; anyone can guess it. */
     public static final String WELL_KNOWN_KEY = "sk-123456";
@@ -55,7 +58,10 @@ public record Config(
                 r.integer("E2B_RETRY_MAX_ATTEMPTS", 2, 1, 10),
                 r.millis("E2B_RETRY_DELAY_MS", 500),
                 r.millis("E2B_SHUTDOWN_GRACE_MS", 30_000),
-                r.bool("E2B_VIRTUAL_THREADS", true));
+                r.bool("E2B_VIRTUAL_THREADS", true),
+                r.file("E2B_MODELS_FILE"),
+                r.bool("E2B_METRICS_PUBLIC", false),
+                ProxySettings.from(env));
     }
 
     /** A key shortened for logs: its first 8 characters, then "...". */
@@ -98,6 +104,14 @@ public record Config(
                 case "false", "0", "no", "off" -> false;
                 default -> throw new ConfigException(name, "must be true or false, got " + v);
             });
+        }
+
+        java.nio.file.Path file(String name) {
+            String v = raw(name);
+            if (v == null) return null;
+            java.nio.file.Path path = java.nio.file.Path.of(v);
+            if (!java.nio.file.Files.isRegularFile(path)) throw new ConfigException(name, "names no readable file: " + v);
+            return path;
         }
 
         URI httpUrl(String name, String fallback) {

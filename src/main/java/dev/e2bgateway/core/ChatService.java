@@ -99,14 +99,14 @@ public final class ChatService {
      * failures, overload answers and silence before the first byte. Nothing has reached the
      * client at this point, so a retry is invisible to it.
      */
-    private Opened open(byte[] body, byte[] buffer, RequestContext ctx) throws ClientGoneException {
+    private Opened open(byte[] body, byte[] buffer, RequestContext ctx) throws IOException {
         for (int attempt = 1; ; attempt++) {
             ctx.attempt(attempt);
             try {
                 FragmentsClient.Reply reply = upstream.chat(body, ctx);
                 try {
                     return new Opened(reply, firstRead(reply, buffer));
-                } catch (UpstreamException | ClientGoneException e) {
+                } catch (UpstreamException | IOException e) {
                     reply.close();
                     throw e;
                 }
@@ -122,13 +122,13 @@ public final class ChatService {
                 log.info("{} upstream attempt {}/{} failed ({}), retrying in {} ms",
                         ctx.requestId(), attempt, maxAttempts, e.kind().label, delay);
                 events.retry();
-                if (!ctx.sleep(delay)) throw new ClientGoneException(null);
+                if (!ctx.sleep(delay)) throw ctx.cancellation(null);
             }
         }
     }
 
     /** The first read of the body: silence or an empty body here is still worth a retry. */
-    private static int firstRead(FragmentsClient.Reply reply, byte[] buffer) throws UpstreamException, ClientGoneException {
+    private static int firstRead(FragmentsClient.Reply reply, byte[] buffer) throws UpstreamException, IOException {
         int n;
         try {
             n = reply.read(buffer);
@@ -142,7 +142,7 @@ public final class ChatService {
         return n;
     }
 
-    private static int read(FragmentsClient.Reply reply, byte[] buffer) throws UpstreamException, ClientGoneException {
+    private static int read(FragmentsClient.Reply reply, byte[] buffer) throws UpstreamException, IOException {
         return reply.read(buffer);
     }
 

@@ -1,5 +1,8 @@
 package dev.e2bgateway.core;
 
+import dev.e2bgateway.error.ApiError;
+
+import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -15,6 +18,7 @@ public final class RequestContext {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition cancelledCondition = lock.newCondition();
     private boolean cancelled;
+    private volatile boolean shutdown;
     private Runnable onCancel = () -> { };
     private volatile long upstreamNanos = -1;
     private volatile long firstTokenNanos = -1;
@@ -26,6 +30,21 @@ public final class RequestContext {
 
     public String requestId() {
         return requestId;
+    }
+
+    /** Cancels the request because the gateway is shutting down: the client is told so. */
+    public void cancelForShutdown() {
+        shutdown = true;
+        cancel();
+    }
+
+    /**
+     * The failure to report once the request was cancelled: a shutdown is an error the client
+     * sees (503, or an in-band error event); a client that left just ends the work.
+     */
+    public IOException cancellation(Throwable cause) {
+        if (shutdown) throw ApiError.unavailable("The gateway is shutting down; retry the request.");
+        return new ClientGoneException(cause);
     }
 
     /** Cancels the request: runs the current hook once. Safe from any thread. */

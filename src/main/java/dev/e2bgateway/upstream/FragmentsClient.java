@@ -56,7 +56,7 @@ public final class FragmentsClient {
     }
 
     /** POST /api/chat: returns the reply once the upstream answered 200; cancelling {@code ctx} cancels the call. */
-    public Reply chat(byte[] body, RequestContext ctx) throws UpstreamException, ClientGoneException {
+    public Reply chat(byte[] body, RequestContext ctx) throws UpstreamException, IOException {
         Request request = new Request.Builder()
                 .url(chatUrl)
                 .post(RequestBody.create(body, JSON))
@@ -74,7 +74,7 @@ public final class FragmentsClient {
         try {
             response = call.execute();
         } catch (IOException e) {
-            if (ctx.cancelled()) throw new ClientGoneException(e);
+            if (ctx.cancelled()) throw ctx.cancellation(e);
             throw connectFailure(e);
         }
         if (response.code() != 200) {
@@ -114,15 +114,15 @@ public final class FragmentsClient {
         }
 
         /** Reads what has arrived (blocking until something has); -1 at the end of the body. */
-        public int read(byte[] buffer) throws UpstreamException, ClientGoneException {
+        public int read(byte[] buffer) throws UpstreamException, IOException {
             try {
                 return source.read(buffer);
             } catch (InterruptedIOException e) {
-                if (ctx.cancelled()) throw new ClientGoneException(e);
+                if (ctx.cancelled()) throw ctx.cancellation(e);
                 throw new UpstreamException(Kind.IDLE_TIMEOUT, ApiError.gatewayTimeout(
                         "The upstream sent nothing for " + idleTimeout.toSeconds() + " s (E2B_IDLE_TIMEOUT_MS)."), false);
             } catch (IOException e) {
-                if (ctx.cancelled()) throw new ClientGoneException(e);
+                if (ctx.cancelled()) throw ctx.cancellation(e);
                 throw new UpstreamException(Kind.READ_ERROR, ApiError.badGateway(
                         "The upstream connection failed in the middle of the reply: " + describe(e)), false);
             }

@@ -1,0 +1,83 @@
+package dev.e2bgateway.ops;
+
+import dev.e2bgateway.support.FakeFragments;
+import dev.e2bgateway.support.Fragments;
+import dev.e2bgateway.support.Gateway;
+import dev.e2bgateway.support.GatewayProcess;
+import dev.e2bgateway.support.Script;
+import dev.e2bgateway.support.SseReader;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** SIGTERM with streams in flight: they finish (or are told why not), health says draining, exit 0. */
+class GracefulShutdownTest {
+
+    private static final String REPLY = "a reply that takes a while to stream, word by word, to the end.";
+
+    private static Request streamRequest(GatewayProcess gw) {
+        return new Request.Builder().url(gw.baseUrl() + "/v1/chat/completions")
+                .header("Authorization", "Bearer " + Gateway.KEY)
+                .post(RequestBody.create(Gateway.chat("gpt-4o", "Hi", "\"stream\":true"), MediaType.get("application/json")))
+                .build();
+    }
+
+    @Test
+    void sigterm_lets_a_stream_in_flight_finish_reports_draining_and_exits_0() throws Exception {
+        try (FakeFragments upstream = new FakeFragments();
+             GatewayProcess gw = GatewayProcess.start(Map.of("E2B_BASE_URL", upstream.baseUrl(), "E2B_SHUTDOWN_GRACE_MS", "10000"))) {
+            upstream.fallback(Script.ok(Fragments.json("c", REPLY)).splitEvery(8).pause(100));
+            OkHttpClient client = new OkHttpClient.Builder().readTimeout(Duration.ofSeconds(30)).build();
+            // A second connection, opened before the signal, on which to ask for health while draining.
+            OkHttpClient healthClient = new OkHttpClient();
+            try (Response r = healthClient.newCall(new Request.Builder().url(gw.baseUrl() + "/health").build()).execute()) {
+                assertThat(r.code()).isEqualTo(200);
+            }
+            try (Response r = client.newCall(streamRequest(gw)).execute()) {
+                SseReader sse = new SseReader(r);
+                sse.next();
+                sse.next(); // streaming has started
+                gw.terminate();
+                Thread.sleep(300);
+                try (Response health = healthClient.newCall(new Request.Builder().url(gw.baseUrl() + "/health").build()).execute()) {
+                    assertThat(health.code()).isEqualTo(503);
+                    assertThat(Gateway.json(health).get("status").asText()).isEqualTo("draining");
+                }
+                List<String> rest = new ArrayList<>(sse.rest());
+                assertThat(rest).last().isEqualTo("[DONE]");
+                assertThat(rest).noneMatch(e -> e.contains("\"error\""));
+            }
+            assertThat(gw.awaitExit(20)).as(gw.output()).isZero();
+        }
+    }
+
+    @Test
+    void a_stream_longer_than_the_grace_period_ends_with_an_error_event_and_exit_0() throws Exception {
+        try (FakeFragments upstream = new FakeFragments();
+             GatewayProcess gw = GatewayProcess.start(Map.of("E2B_BASE_URL", upstream.baseUrl(), "E2B_SHUTDOWN_GRACE_MS", "500"))) {
+            upstream.fallback(Script.ok(Fragments.json("c", REPLY.repeat(5))).splitEvery(8).pause(100));
+            OkHttpClient client = new OkHttpClient.Builder().readTimeout(Duration.ofSeconds(30)).build();
+            try (Response r = client.newCall(streamRequest(gw)).execute()) {
+                SseReader sse = new SseReader(r);
+                sse.next();
+                sse.next();
+                gw.terminate();
+                List<String> rest = sse.rest();
+                assertThat(rest).isNotEmpty();
+                assertThat(rest.get(rest.size() - 1)).contains("\"error\"", "shutting down");
+                assertThat(rest).doesNotContain("[DONE]");
+            }
+            assertThat(gw.awaitExit(20)).as(gw.output()).isZero();
+        }
+    }
+}
