@@ -1,0 +1,133 @@
+package dev.e2bgateway.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.e2bgateway.App;
+import dev.e2bgateway.config.Config;
+import dev.e2bgateway.config.ConfigException;
+import dev.e2bgateway.support.FakeFragments;
+import dev.e2bgateway.support.Gateway;
+import dev.e2bgateway.support.GatewayProcess;
+import okhttp3.Response;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The built-in catalog, and E2B_MODELS_FILE adding, overriding, removing and aliasing models. */
+class ModelsFileTest {
+
+    @TempDir
+    Path dir;
+
+    private static List<String> ids(Gateway gateway) throws Exception {
+        List<String> ids = new ArrayList<>();
+        try (Response r = gateway.get("/v1/models")) {
+            for (JsonNode m : Gateway.json(r).get("data")) ids.add(m.get("id").asText());
+        }
+        return ids;
+    }
+
+    @Test
+    void the_current_upstream_catalog_is_built_in_and_ids_with_slashes_work_everywhere() throws Exception {
+        try (FakeFragments upstream = new FakeFragments(); Gateway gateway = Gateway.start(upstream)) {
+            List<String> ids = ids(gateway);
+            assertThat(ids).hasSize(72).contains("gpt-5", "o3", "claude-sonnet-4-5-20250929", "models/gemini-2.0-flash",
+                    "accounts/fireworks/models/deepseek-r1", "grok-4", "mistral-large-latest", "o1-preview", "gemini-exp-1121");
+            try (Response r = gateway.get("/v1/models/models/gemini-2.0-flash")) {
+                assertThat(r.code()).isEqualTo(200);
+                assertThat(Gateway.json(r).get("id").asText()).isEqualTo("models/gemini-2.0-flash");
+            }
+            try (Response r = gateway.get("/v1/models/accounts/fireworks/models/deepseek-r1")) {
+                assertThat(Gateway.json(r).get("owned_by").asText()).isEqualTo("fireworks");
+            }
+            try (Response r = gateway.post("/v1/chat/completions", Gateway.chat("accounts/fireworks/models/deepseek-r1", "Hi", null))) {
+                assertThat(r.code()).isEqualTo(200);
+            }
+            assertThat(upstream.lastRequest().body().at("/model/providerId").asText()).isEqualTo("fireworks");
+        }
+    }
+
+    @Test
+    void a_models_file_adds_overrides_removes_and_aliases() throws Exception {
+        Path file = dir.resolve("models.json");
+        Files.writeString(file, """
+                {
+                  "models": [
+                    {"id": "my-llama", "upstreamId": "llama-3.3-70b-versatile", "provider": "Groq", "providerId": "groq",
+                     "name": "Llama 3.3 70B", "multiModal": false, "limits": {"maxTokens": 1000, "temperature": 0.5}},
+                    {"id": "gpt-4o", "limits": {"maxTokens": 2000}}
+                  ],
+                  "remove": ["gemini-exp-1121"],
+                  "aliases": {"claude": "claude-sonnet-4-5-20250929"}
+                }""");
+        try (FakeFragments upstream = new FakeFragments();
+             Gateway gateway = Gateway.start(upstream, Map.of("E2B_MODELS_FILE", file.toString()))) {
+            List<String> ids = ids(gateway);
+            assertThat(ids).contains("my-llama", "claude", "gpt-4o").doesNotContain("gemini-exp-1121");
+
+            try (Response r = gateway.post("/v1/chat/completions", Gateway.chat("my-llama", "Hi", "\"temperature\":1.5,\"max_tokens\":5000"))) {
+                assertThat(r.code()).isEqualTo(200);
+            }
+            JsonNode sent = upstream.lastRequest().body();
+            assertThat(sent.at("/model/id").asText()).isEqualTo("llama-3.3-70b-versatile");
+            assertThat(sent.at("/model/providerId").asText()).isEqualTo("groq");
+            assertThat(sent.at("/config/temperature").asDouble()).isEqualTo(0.5);
+            assertThat(sent.at("/config/maxTokens").asInt()).isEqualTo(1000);
+
+            try (Response r = gateway.post("/v1/chat/completions", Gateway.chat("gpt-4o", "Hi", null))) {
+                assertThat(r.code()).isEqualTo(200);
+            }
+            sent = upstream.lastRequest().body();
+            assertThat(sent.at("/config/maxTokens").asInt()).as("overridden limit").isEqualTo(2000);
+            assertThat(sent.at("/model/name").asText()).as("the rest of the built-in entry kept").isEqualTo("GPT-4o");
+
+            try (Response r = gateway.post("/v1/chat/completions", Gateway.chat("claude", "Hi", null))) {
+                assertThat(Gateway.json(r).get("model").asText()).as("the name the client asked for").isEqualTo("claude");
+            }
+            assertThat(upstream.lastRequest().body().at("/model/id").asText()).isEqualTo("claude-sonnet-4-5-20250929");
+
+            try (Response r = gateway.post("/v1/chat/completions", Gateway.chat("gemini-exp-1121", "Hi", null))) {
+                assertThat(r.code()).isEqualTo(404);
+            }
+        }
+    }
+
+    @Test
+    void a_broken_models_file_stops_startup_naming_the_file_the_entry_and_the_field() throws Exception {
+        Map<String, String> broken = Map.of(
+                "{\"models\": [{\"id\": \"x\", \"provider\": \"X\", \"providerId\": \"nope\"}]}", "models[0] (x) field 'providerId' is 'nope'",
+                "{\"models\": [{\"id\": \"x\", \"providerId\": \"openai\"}]}", "models[0] (x) field 'provider' is missing",
+                "{\"models\": [{\"provider\": \"X\"}]}", "models[0] field 'id' is missing",
+                "{\"models\": [{\"id\": \"gpt-4o\", \"limits\": {\"maxTokens\": \"lots\"}}]}", "models[0] (gpt-4o).limits field 'maxTokens' must be a non-negative number",
+                "{\"remove\": [\"no-such\"]}", "remove[0] names no known model",
+                "{\"aliases\": {\"a\": \"no-such\"}}", "aliases.a points to no known model",
+                "{\"modles\": []}", "'modles' is not a known section",
+                "{not json", "cannot be read as JSON");
+        int i = 0;
+        for (Map.Entry<String, String> e : broken.entrySet()) {
+            Path file = dir.resolve("broken" + i++ + ".json");
+            Files.writeString(file, e.getKey());
+            assertThatThrownBy(() -> App.create(Config.from(Map.of("E2B_MODELS_FILE", file.toString()))))
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageStartingWith("E2B_MODELS_FILE " + file)
+                    .hasMessageContaining(e.getValue());
+        }
+        assertThatThrownBy(() -> Config.from(Map.of("E2B_MODELS_FILE", dir.resolve("missing.json").toString())))
+                .hasMessageStartingWith("E2B_MODELS_FILE");
+    }
+
+    @Test
+    void the_gateway_process_exits_with_the_message_for_a_broken_file() throws Exception {
+        Path file = dir.resolve("bad.json");
+        Files.writeString(file, "{\"models\": [{\"id\": \"x\", \"provider\": \"X\", \"providerId\": \"nope\"}]}");
+        assertThatThrownBy(() -> GatewayProcess.start(Map.of("E2B_MODELS_FILE", file.toString())))
+                .hasMessageContaining("e2b-gateway: E2B_MODELS_FILE " + file + ": models[0] (x) field 'providerId'");
+    }
+}
