@@ -11,9 +11,9 @@ import dev.e2bgateway.config.Config;
 import dev.e2bgateway.core.ChatService;
 import dev.e2bgateway.core.InFlight;
 import dev.e2bgateway.core.TokenCounter;
-import dev.e2bgateway.core.UpstreamEvents;
 import dev.e2bgateway.error.ApiError;
 import dev.e2bgateway.http.Auth;
+import dev.e2bgateway.metrics.Metrics;
 import dev.e2bgateway.http.Cors;
 import dev.e2bgateway.http.ErrorResponses;
 import dev.e2bgateway.http.RequestIds;
@@ -73,6 +73,16 @@ public final class App {
         return builder.build();
     }
 
+    /** The route a request matched, as registered (so ids do not explode the metric's labels). */
+    private static String route(io.javalin.http.Context ctx) {
+        try {
+            var endpoint = ctx.endpoint();
+            return endpoint == null ? "unmatched" : endpoint.path;
+        } catch (RuntimeException e) {
+            return "unmatched";
+        }
+    }
+
     public static Javalin create(Config config) {
         ObjectMapper mapper = objectMapper();
         return create(config, mapper, new ModelCatalog(mapper).load(config.modelsFile()), httpClient(config), new InFlight());
@@ -90,7 +100,8 @@ public final class App {
         Auth auth = new Auth(config.apiKeys());
         TokenCounter tokens = new TokenCounter();
         FragmentsClient upstream = new FragmentsClient(http, config.baseUrl(), config.idleTimeout());
-        ChatService chat = new ChatService(upstream, new FragmentsRequest(mapper), tokens, UpstreamEvents.NONE,
+        Metrics metrics = new Metrics(inFlight);
+        ChatService chat = new ChatService(upstream, new FragmentsRequest(mapper), tokens, metrics,
                 config.retryMaxAttempts(), config.retryDelay().toMillis());
         ModelsEndpoint modelsEndpoint = new ModelsEndpoint(models, json);
         ChatCompletionsEndpoint chatEndpoint = new ChatCompletionsEndpoint(
@@ -106,7 +117,11 @@ public final class App {
             cfg.http.prefer405over404 = true;
             cfg.router.treatMultipleSlashesAsSingleSlash = true; // clients that join "/v1/" + "/models"
             cfg.router.ignoreTrailingSlashes = true;
-            cfg.requestLogger.http(RequestLog::write);
+            cfg.requestLogger.http((ctx, millis) -> {
+                RequestLog.write(ctx, millis);
+                metrics.request(route(ctx), ctx.method().name(), ctx.status().getCode(), RequestLog.model(ctx),
+                        (long) (millis * 1_000_000));
+            });
             cfg.events.serverStarting(tokens::warmUpInBackground);
 
             cfg.routes.before(ctx -> {
@@ -114,6 +129,7 @@ public final class App {
                 Cors.headers(ctx);
             });
             cfg.routes.before("/v1/*", auth::check);
+            if (!config.metricsPublic()) cfg.routes.before("/metrics", auth::check);
 
             cfg.routes.get("/health", ctx -> {
                 // A load balancer stops sending traffic once this says draining.
@@ -123,8 +139,9 @@ public final class App {
             cfg.routes.get("/v1/models", modelsEndpoint::list);
             cfg.routes.get("/v1/models/<id>", modelsEndpoint::get);
             cfg.routes.post("/v1/chat/completions", chatEndpoint::handle);
+            cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
             // Preflights on the known paths only, so an unknown path stays a 404.
-            for (String path : new String[]{"/health", "/v1/models", "/v1/models/<id>", "/v1/chat/completions"}) {
+            for (String path : new String[]{"/health", "/metrics", "/v1/models", "/v1/models/<id>", "/v1/chat/completions"}) {
                 cfg.routes.options(path, Cors::preflight);
             }
 

@@ -71,8 +71,7 @@ public final class ChatService {
                 deliver(limiter.flush(), ctx, sink);
             }
             ctx.upstreamDone();
-            events.completed(request.model().id(), ctx.upstreamMillis() * 1_000_000L,
-                    ctx.firstTokenMillis() < 0 ? -1 : ctx.firstTokenMillis() * 1_000_000L);
+            events.completed(request.model().id(), ctx.upstreamNanos(), ctx.firstTokenNanos());
             Finish.Reason reason = limiter.finished() != null ? limiter.finished() : Finish.Reason.END;
             Finish.Usage usage = sink.wantsUsage()
                     ? new Finish.Usage(tokens.promptTokens(request), limiter.emittedTokens()) : null;

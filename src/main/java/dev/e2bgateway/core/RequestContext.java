@@ -110,6 +110,16 @@ public final class RequestContext {
         attempts = n;
     }
 
+    /** Nanoseconds from the start of the request until the upstream body ended, or -1. */
+    public long upstreamNanos() {
+        return upstreamNanos;
+    }
+
+    /** Nanoseconds from the start of the request to the first reply text, or -1. */
+    public long firstTokenNanos() {
+        return firstTokenNanos;
+    }
+
     /** Milliseconds from the start of the request until the upstream body ended, or -1. */
     public long upstreamMillis() {
         return upstreamNanos < 0 ? -1 : upstreamNanos / 1_000_000;

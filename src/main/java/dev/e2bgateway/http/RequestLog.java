@@ -28,6 +28,12 @@ public final class RequestLog {
         return rc;
     }
 
+    /** The model a chat request named, or "-" for other requests. */
+    public static String model(Context ctx) {
+        String model = ctx.attribute(MODEL);
+        return model == null ? "-" : model;
+    }
+
     public static void write(Context ctx, Float totalMillis) {
         RequestContext rc = ctx.attribute(CONTEXT);
         String model = ctx.attribute(MODEL);

@@ -1,0 +1,73 @@
+package dev.e2bgateway.metrics;
+
+import dev.e2bgateway.core.InFlight;
+import dev.e2bgateway.core.UpstreamEvents;
+import dev.e2bgateway.upstream.UpstreamException;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The gateway's metrics in a Micrometer Prometheus registry, served at {@code /metrics}:
+ * requests by route, status and model; upstream latency and time to first token; streams in
+ * flight; upstream failures by kind; retries.
+ */
+public final class Metrics implements UpstreamEvents {
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final Counter retries;
+
+    public Metrics(InFlight inFlight) {
+        Gauge.builder("gateway.streams.active", inFlight, InFlight::count)
+                .description("Chat requests in flight (streaming or not)").register(registry);
+        retries = Counter.builder("gateway.upstream.retries").description("Upstream attempts repeated after a failure")
+                .register(registry);
+    }
+
+    /** One finished request to the gateway. */
+    public void request(String route, String method, int status, String model, long nanos) {
+        Timer.builder("gateway.requests")
+                .description("Requests to the gateway")
+                .tag("route", route).tag("method", method).tag("status", String.valueOf(status)).tag("model", model)
+                .register(registry).record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public void failure(UpstreamException.Kind kind) {
+        Counter.builder("gateway.upstream.failures").description("Failed upstream calls by kind")
+                .tag("kind", kind.name().toLowerCase()).tag("class", kind.label)
+                .register(registry).increment();
+    }
+
+    @Override
+    public void retry() {
+        retries.increment();
+    }
+
+    @Override
+    public void completed(String model, long upstreamNanos, long firstTokenNanos) {
+        histogram("gateway.upstream.latency", "Time from the request to the end of the upstream reply", model)
+                .record(upstreamNanos, TimeUnit.NANOSECONDS);
+        if (firstTokenNanos >= 0) {
+            histogram("gateway.upstream.ttft", "Time from the request to the first reply text", model)
+                    .record(firstTokenNanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private Timer histogram(String name, String description, String model) {
+        return Timer.builder(name).description(description).tag("model", model)
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(10)).maximumExpectedValue(Duration.ofMinutes(5))
+                .register(registry);
+    }
+
+    /** The Prometheus text exposition. */
+    public String scrape() {
+        return registry.scrape();
+    }
+}
