@@ -50,7 +50,7 @@ class MetricsTest {
             }
             assertThat(value(metrics, "gateway_requests_seconds_count\\{method=\"POST\",model=\"gpt-4o\",route=\"/v1/chat/completions\",status=\"200\"\\}")).isEqualTo(2);
             assertThat(value(metrics, "gateway_requests_seconds_count\\{method=\"POST\",model=\"gpt-4o\",route=\"/v1/chat/completions\",status=\"429\"\\}")).isEqualTo(1);
-            assertThat(value(metrics, "gateway_requests_seconds_count\\{method=\"GET\",model=\"-\",route=\"/v1/*\",status=\"401\"\\}")).isEqualTo(1);
+            assertThat(value(metrics, "gateway_requests_seconds_count\\{method=\"GET\",model=\"-\",route=\"/v1/\\*\",status=\"401\"\\}")).isEqualTo(1);
             assertThat(value(metrics, "gateway_upstream_failures_total\\{class=\"5xx\",kind=\"overloaded\"\\}")).isEqualTo(1);
             assertThat(value(metrics, "gateway_upstream_failures_total\\{class=\"429\",kind=\"rate_limit_daily\"\\}")).isEqualTo(1);
             assertThat(value(metrics, "gateway_upstream_retries_total")).isEqualTo(1);
