@@ -1,0 +1,144 @@
+package dev.e2bgateway.ops;
+
+import dev.e2bgateway.support.FakeFragments;
+import dev.e2bgateway.support.Fragments;
+import dev.e2bgateway.support.Gateway;
+import dev.e2bgateway.support.GatewayProcess;
+import dev.e2bgateway.support.Script;
+import dev.e2bgateway.support.SseReader;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * deploy/nginx.conf for real: nginx (Debian's package) in front of two gateway processes.
+ * Skipped where nginx is not installed, except under CI, where .ci/run installs it.
+ */
+class NginxDeploymentTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void streams_pass_through_nginx_unbuffered_and_a_graceful_stop_loses_no_request() throws Exception {
+        boolean installed = Files.isExecutable(Path.of("/usr/sbin/nginx"));
+        if (!installed && "true".equals(System.getenv("CI"))) throw new AssertionError("nginx is not installed (.ci/run installs it)");
+        Assumptions.assumeTrue(installed, "nginx is not installed");
+
+        try (FakeFragments upstream = new FakeFragments();
+             GatewayProcess a = GatewayProcess.start(Map.of("E2B_BASE_URL", upstream.baseUrl(), "E2B_SHUTDOWN_GRACE_MS", "10000"));
+             GatewayProcess b = GatewayProcess.start(Map.of("E2B_BASE_URL", upstream.baseUrl()))) {
+            int port = freePort();
+            Process nginx = startNginx(port, a.port, b.port);
+            try {
+                String base = "http://127.0.0.1:" + port;
+                OkHttpClient client = new OkHttpClient.Builder().readTimeout(Duration.ofSeconds(30)).build();
+
+                // 1. A streamed reply arrives event by event: the upstream holds back the rest
+                //    until the client has seen the first text.
+                CountDownLatch clientSawText = new CountDownLatch(1);
+                String body = Fragments.json("c", "First part. Second part.");
+                int split = body.indexOf("Second");
+                upstream.enqueue(Script.pieces(body.substring(0, split), body.substring(split)).gateBefore(1, clientSawText));
+                long start = System.nanoTime();
+                try (Response r = client.newCall(chat(base, true)).execute()) {
+                    SseReader sse = new SseReader(r);
+                    sse.next();
+                    assertThat(Gateway.json(sse.next()).at("/choices/0/delta/content").asText()).isEqualTo("First part. ");
+                    assertThat((System.nanoTime() - start) / 1_000_000).as("not held back by nginx").isLessThan(5_000);
+                    clientSawText.countDown();
+                    assertThat(sse.rest()).last().isEqualTo("[DONE]");
+                }
+
+                // 2. Load through nginx while gateway A is stopped gracefully: no request fails.
+                upstream.fallback(Script.ok(Fragments.json("c", "steady answer, streamed in pieces")).splitEvery(12).pause(40));
+                AtomicBoolean running = new AtomicBoolean(true);
+                AtomicInteger ok = new AtomicInteger();
+                List<String> failures = new CopyOnWriteArrayList<>();
+                Thread[] clients = new Thread[6];
+                for (int i = 0; i < clients.length; i++) {
+                    boolean stream = i % 2 == 0;
+                    clients[i] = new Thread(() -> {
+                        while (running.get()) {
+                            try (Response r = client.newCall(chat(base, stream)).execute()) {
+                                String text = r.body().string();
+                                boolean complete = r.code() == 200 && (stream ? text.endsWith("data: [DONE]\n\n") : text.contains("\"finish_reason\":\"stop\""));
+                                if (complete) ok.incrementAndGet();
+                                else failures.add(r.code() + " " + text);
+                            } catch (IOException e) {
+                                failures.add(e.toString());
+                            }
+                        }
+                    });
+                    clients[i].start();
+                }
+                Thread.sleep(1500);
+                a.terminate();
+                assertThat(a.awaitExit(30)).as(a.output()).isZero();
+                Thread.sleep(1500);
+                running.set(false);
+                for (Thread t : clients) t.join(30_000);
+                assertThat(failures).as("requests lost while gateway A stopped").isEmpty();
+                assertThat(ok.get()).isGreaterThan(20);
+            } finally {
+                nginx.destroy();
+                nginx.waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    private static Request chat(String base, boolean stream) {
+        return new Request.Builder().url(base + "/v1/chat/completions").header("Authorization", "Bearer " + Gateway.KEY)
+                .post(RequestBody.create(Gateway.chat("gpt-4o", "Hi", "\"stream\":" + stream), MediaType.get("application/json")))
+                .build();
+    }
+
+    private Process startNginx(int port, int gatewayA, int gatewayB) throws Exception {
+        String conf = Files.readString(Path.of("deploy", "nginx.conf"))
+                .replace("listen 8080;", "listen 127.0.0.1:" + port + ";")
+                .replace("127.0.0.1:8081", "127.0.0.1:" + gatewayA)
+                .replace("127.0.0.1:8082", "127.0.0.1:" + gatewayB)
+                .replace("pid /run/nginx-e2b-gateway.pid;", "pid " + dir.resolve("nginx.pid") + ";");
+        assertThat(conf).contains(String.valueOf(gatewayA), String.valueOf(gatewayB));
+        Path file = dir.resolve("nginx.conf");
+        Files.writeString(file, conf);
+        Process p = new ProcessBuilder("/usr/sbin/nginx", "-p", dir.toString(), "-c", file.toString(),
+                "-g", "daemon off; error_log " + dir.resolve("error.log") + " warn;")
+                .redirectErrorStream(true).redirectOutput(dir.resolve("nginx.out").toFile()).start();
+        OkHttpClient client = new OkHttpClient();
+        for (int i = 0; i < 100; i++) {
+            try (Response r = client.newCall(new Request.Builder().url("http://127.0.0.1:" + port + "/health").build()).execute()) {
+                if (r.code() == 200) return p;
+            } catch (IOException e) {
+                Thread.sleep(100);
+            }
+        }
+        throw new AssertionError("nginx did not start: " + Files.readString(dir.resolve("nginx.out")));
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}
