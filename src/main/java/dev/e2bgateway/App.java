@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.e2bgateway.api.ChatCompletionsEndpoint;
+import dev.e2bgateway.anthropic.MessagesParser;
 import dev.e2bgateway.api.Json;
+import dev.e2bgateway.api.MessagesEndpoint;
 import dev.e2bgateway.api.ModelsEndpoint;
 import dev.e2bgateway.config.Config;
 import dev.e2bgateway.core.ChatService;
@@ -104,6 +106,7 @@ public final class App {
         ChatService chat = new ChatService(upstream, new FragmentsRequest(mapper), tokens, metrics,
                 config.retryMaxAttempts(), config.retryDelay().toMillis());
         ModelsEndpoint modelsEndpoint = new ModelsEndpoint(models, json);
+        MessagesEndpoint messagesEndpoint = new MessagesEndpoint(new MessagesParser(mapper, models), chat, json, errors, inFlight);
         ChatCompletionsEndpoint chatEndpoint = new ChatCompletionsEndpoint(
                 new ChatCompletionParser(mapper, models), chat, json, errors, inFlight);
 
@@ -139,9 +142,12 @@ public final class App {
             cfg.routes.get("/v1/models", modelsEndpoint::list);
             cfg.routes.get("/v1/models/<id>", modelsEndpoint::get);
             cfg.routes.post("/v1/chat/completions", chatEndpoint::handle);
+            cfg.routes.post("/v1/messages", messagesEndpoint::handle);
+            cfg.routes.post("/v1/messages/count_tokens", messagesEndpoint::countTokens);
             cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
             // Preflights on the known paths only, so an unknown path stays a 404.
-            for (String path : new String[]{"/health", "/metrics", "/v1/models", "/v1/models/<id>", "/v1/chat/completions"}) {
+            for (String path : new String[]{"/health", "/metrics", "/v1/models", "/v1/models/<id>", "/v1/chat/completions",
+                    "/v1/messages", "/v1/messages/count_tokens"}) {
                 cfg.routes.options(path, Cors::preflight);
             }
 

@@ -2,6 +2,7 @@ package dev.e2bgateway.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.e2bgateway.anthropic.MessageEvents;
 import dev.e2bgateway.error.ApiError;
 import dev.e2bgateway.openai.ErrorBody;
 import io.javalin.http.Context;
@@ -34,11 +35,12 @@ public final class ErrorResponses {
             log.warn("{} {} {} -> {}: {}", RequestIds.of(ctx), ctx.method(), ctx.path(), error.status(), error.getMessage());
         }
         if (ctx.res().isCommitted()) return; // a streaming front door reports in-band instead
-        ctx.status(error.status());
+        boolean anthropic = ctx.path().startsWith("/v1/messages"); // that front door speaks Anthropic's errors
+        ctx.status(anthropic ? MessageEvents.status(error) : error.status());
         // The SDKs retry 429 and 5xx unless told this cannot help (shared/docs/openai-wire.md).
         ctx.header("x-should-retry", String.valueOf(error.retryable()));
         if (error.retryAfterSeconds() != null) ctx.header("Retry-After", String.valueOf(error.retryAfterSeconds()));
-        ctx.contentType("application/json").result(bytes(ErrorBody.of(error)));
+        ctx.contentType("application/json").result(bytes(anthropic ? MessageEvents.errorBody(json, error) : ErrorBody.of(error)));
     }
 
     private byte[] bytes(Object body) {

@@ -9,6 +9,7 @@ import dev.e2bgateway.core.ChatRequest.Part;
 import dev.e2bgateway.core.ChatRequest.Role;
 import dev.e2bgateway.core.ChatRequest.Text;
 import dev.e2bgateway.error.ApiError;
+import dev.e2bgateway.http.Fields;
 import dev.e2bgateway.models.ModelRegistry;
 import dev.e2bgateway.models.ModelSpec;
 

@@ -1,4 +1,4 @@
-package dev.e2bgateway.openai;
+package dev.e2bgateway.http;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
