@@ -1,5 +1,6 @@
 package dev.e2bgateway.api;
 
+import dev.e2bgateway.core.BufferedReply;
 import dev.e2bgateway.core.ChatRequest;
 import dev.e2bgateway.core.ChatService;
 import dev.e2bgateway.core.Finish;
@@ -48,21 +49,10 @@ public final class ChatCompletionsEndpoint {
     }
 
     private void complete(Context ctx, ChatRequest request, RequestContext rc, String id, long created) throws IOException {
-        StringBuilder text = new StringBuilder();
-        Finish[] finish = new Finish[1];
-        service.complete(request, rc, new ReplySink() {
-            @Override
-            public void text(String delta) {
-                text.append(delta);
-            }
-
-            @Override
-            public void finish(Finish f) {
-                finish[0] = f;
-            }
-        });
-        json.write(ctx, ChatCompletion.of(id, created, request.requestedModel(), text.toString(),
-                finishReason(finish[0].reason()), UsageBody.of(finish[0].usage())));
+        BufferedReply reply = new BufferedReply();
+        service.complete(request, rc, reply);
+        json.write(ctx, ChatCompletion.of(id, created, request.requestedModel(), reply.text(),
+                finishReason(reply.finish().reason()), UsageBody.of(reply.finish().usage())));
     }
 
     private void stream(Context ctx, ChatCompletionParser.Parsed parsed, RequestContext rc, ChunkFrames frames)

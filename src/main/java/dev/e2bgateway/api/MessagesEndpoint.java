@@ -2,6 +2,7 @@ package dev.e2bgateway.api;
 
 import dev.e2bgateway.anthropic.MessageEvents;
 import dev.e2bgateway.anthropic.MessagesParser;
+import dev.e2bgateway.core.BufferedReply;
 import dev.e2bgateway.core.ChatRequest;
 import dev.e2bgateway.core.ChatService;
 import dev.e2bgateway.core.Finish;
@@ -35,20 +36,9 @@ public final class MessagesEndpoint {
         MessageEvents events = new MessageEvents(json.mapper(), Ids.next("msg_"), request.requestedModel());
         runner.run(ctx, request.requestedModel(), parsed.stream(), rc -> {
             if (!parsed.stream()) {
-                StringBuilder text = new StringBuilder();
-                Finish[] finish = new Finish[1];
-                service.complete(request, rc, new ReplySink() {
-                    @Override
-                    public void text(String delta) {
-                        text.append(delta);
-                    }
-
-                    @Override
-                    public void finish(Finish f) {
-                        finish[0] = f;
-                    }
-                });
-                json.write(ctx, events.message(text.toString(), finish[0]));
+                BufferedReply reply = new BufferedReply();
+                service.complete(request, rc, reply);
+                json.write(ctx, events.message(reply.text(), reply.finish()));
                 return;
             }
             SseStream sse = new SseStream(ctx.res());

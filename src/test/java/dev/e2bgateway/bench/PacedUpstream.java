@@ -1,6 +1,7 @@
 package dev.e2bgateway.bench;
 
-import java.io.ByteArrayOutputStream;
+import dev.e2bgateway.support.Http1;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -83,7 +84,7 @@ final class PacedUpstream implements AutoCloseable {
             InputStream in = socket.getInputStream();
             OutputStream out = socket.getOutputStream();
             while (true) {
-                String head = readHead(in);
+                String head = Http1.readHead(in);
                 if (head == null) return;
                 long received = System.nanoTime();
                 int length = 0;
@@ -127,17 +128,6 @@ final class PacedUpstream implements AutoCloseable {
         timings.put(id, new Timing(received, codeStartNanos, System.nanoTime()));
     }
 
-    private static String readHead(InputStream in) throws IOException {
-        ByteArrayOutputStream head = new ByteArrayOutputStream();
-        int matched = 0;
-        while (matched < 4) {
-            int b = in.read();
-            if (b < 0) return null;
-            head.write(b);
-            matched = (b == '\r' && (matched == 0 || matched == 2)) || (b == '\n' && (matched == 1 || matched == 3)) ? matched + 1 : 0;
-        }
-        return head.toString(StandardCharsets.ISO_8859_1);
-    }
 
     private static String jsonString(String s) {
         StringBuilder out = new StringBuilder("\"");

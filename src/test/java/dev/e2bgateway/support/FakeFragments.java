@@ -3,7 +3,6 @@ package dev.e2bgateway.support;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -132,7 +131,7 @@ public final class FakeFragments implements AutoCloseable {
             socket.setTcpNoDelay(true);
             InputStream in = socket.getInputStream();
             while (true) {
-                String head = readHead(in);
+                String head = Http1.readHead(in);
                 if (head == null) return;
                 String[] lines = head.split("\r\n");
                 String path = lines[0].split(" ")[1];
@@ -169,16 +168,4 @@ public final class FakeFragments implements AutoCloseable {
         }
     }
 
-    /** Reads up to the blank line after the headers; null if the connection closed first. */
-    private static String readHead(InputStream in) throws IOException {
-        ByteArrayOutputStream head = new ByteArrayOutputStream();
-        int matched = 0;
-        while (matched < 4) {
-            int b = in.read();
-            if (b < 0) return null;
-            head.write(b);
-            matched = (b == '\r' && (matched == 0 || matched == 2)) || (b == '\n' && (matched == 1 || matched == 3)) ? matched + 1 : 0;
-        }
-        return head.toString(StandardCharsets.ISO_8859_1);
-    }
 }

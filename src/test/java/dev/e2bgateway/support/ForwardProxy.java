@@ -1,6 +1,5 @@
 package dev.e2bgateway.support;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -65,7 +64,7 @@ public final class ForwardProxy implements AutoCloseable {
             InputStream in = client.getInputStream();
             OutputStream out = client.getOutputStream();
             while (true) {
-                String head = readHead(in);
+                String head = Http1.readHead(in);
                 if (head == null) return;
                 String[] lines = head.split("\r\n");
                 String[] requestLine = lines[0].split(" ");
@@ -109,17 +108,6 @@ public final class ForwardProxy implements AutoCloseable {
         }
     }
 
-    private static String readHead(InputStream in) throws IOException {
-        ByteArrayOutputStream head = new ByteArrayOutputStream();
-        int matched = 0;
-        while (matched < 4) {
-            int b = in.read();
-            if (b < 0) return null;
-            head.write(b);
-            matched = (b == '\r' && (matched == 0 || matched == 2)) || (b == '\n' && (matched == 1 || matched == 3)) ? matched + 1 : 0;
-        }
-        return head.toString(StandardCharsets.ISO_8859_1);
-    }
 
     @Override
     public void close() throws IOException {
