@@ -9,6 +9,7 @@ import dev.e2bgateway.anthropic.MessagesParser;
 import dev.e2bgateway.api.Json;
 import dev.e2bgateway.api.MessagesEndpoint;
 import dev.e2bgateway.api.ModelsEndpoint;
+import dev.e2bgateway.api.PlaygroundPage;
 import dev.e2bgateway.config.Config;
 import dev.e2bgateway.core.ChatService;
 import dev.e2bgateway.core.InFlight;
@@ -85,6 +86,12 @@ public final class App {
         }
     }
 
+    /** The version from the jar's manifest ("dev" when run from classes). */
+    public static String version() {
+        String v = App.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+
     public static Javalin create(Config config) {
         ObjectMapper mapper = objectMapper();
         return create(config, mapper, new ModelCatalog(mapper).load(config.modelsFile()), httpClient(config), new InFlight());
@@ -106,6 +113,7 @@ public final class App {
         ChatService chat = new ChatService(upstream, new FragmentsRequest(mapper), tokens, metrics,
                 config.retryMaxAttempts(), config.retryDelay().toMillis());
         ModelsEndpoint modelsEndpoint = new ModelsEndpoint(models, json);
+        PlaygroundPage playground = new PlaygroundPage(version(), config.baseUrl());
         MessagesEndpoint messagesEndpoint = new MessagesEndpoint(new MessagesParser(mapper, models), chat, json, errors, inFlight);
         ChatCompletionsEndpoint chatEndpoint = new ChatCompletionsEndpoint(
                 new ChatCompletionParser(mapper, models), chat, json, errors, inFlight);
@@ -134,6 +142,8 @@ public final class App {
             cfg.routes.before("/v1/*", auth::check);
             if (!config.metricsPublic()) cfg.routes.before("/metrics", auth::check);
 
+            cfg.routes.get("/", playground::serve);
+            cfg.routes.get("/playground", playground::serve);
             cfg.routes.get("/health", ctx -> {
                 // A load balancer stops sending traffic once this says draining.
                 if (inFlight.draining()) ctx.status(503);

@@ -1,0 +1,79 @@
+package dev.e2bgateway.playground;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.e2bgateway.support.FakeFragments;
+import dev.e2bgateway.support.Fragments;
+import dev.e2bgateway.support.Gateway;
+import dev.e2bgateway.support.Node;
+import dev.e2bgateway.support.Script;
+import okhttp3.Request;
+import okhttp3.Response;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The playground page in a real browser (Debian's Chromium driven by playwright-core), against
+ * a slowly streaming fake upstream. Screenshots land in target/playground/. Skipped where
+ * Chromium is not installed, except under CI (.ci/run installs it).
+ */
+class PlaygroundBrowserTest {
+
+    @Test
+    void the_page_is_served_without_auth_and_allows_nothing_but_the_gateway() throws Exception {
+        try (FakeFragments upstream = new FakeFragments(); Gateway gateway = Gateway.start(upstream)) {
+            for (String path : new String[]{"/", "/playground"}) {
+                try (Response r = gateway.http.newCall(new Request.Builder().url(gateway.baseUrl() + path).build()).execute()) {
+                    assertThat(r.code()).isEqualTo(200);
+                    assertThat(r.header("Content-Type")).startsWith("text/html");
+                    assertThat(r.header("Content-Security-Policy")).contains("default-src 'none'", "connect-src 'self'");
+                    String html = r.body().string();
+                    assertThat(html).contains("e2b-gateway playground", upstream.baseUrl()).doesNotContain("{{", Gateway.KEY);
+                    assertThat(html).doesNotContainPattern("(src|href)=\"(https?:)?//");
+                }
+            }
+        }
+    }
+
+    @Test
+    void chat_streams_in_stops_and_shows_errors_in_chromium() throws Exception {
+        boolean installed = Files.isExecutable(Path.of("/usr/bin/chromium"));
+        if (!installed && "true".equals(System.getenv("CI"))) throw new AssertionError("chromium is not installed (.ci/run installs it)");
+        Assumptions.assumeTrue(installed, "chromium is not installed");
+        Path shots = Path.of("target", "playground").toAbsolutePath();
+        Files.createDirectories(shots);
+        String reply = "Hello! This reply streams in, piece by piece, <i>not as HTML</i>.";
+        try (FakeFragments upstream = new FakeFragments(); Gateway gateway = Gateway.start(upstream)) {
+            upstream.enqueue(Script.ok(Fragments.json("c", reply)).splitEvery(12).pause(120));
+            upstream.enqueue(Script.ok(Fragments.json("c", "Once upon a time, ".repeat(200))).splitEvery(20).pause(100));
+            upstream.enqueue(Script.status(429, "You have reached your request limit for the day.")
+                    .header("X-RateLimit-Reset", String.valueOf(System.currentTimeMillis() + 3_600_000)));
+            Node.Result result = Node.run("playground.mjs", gateway.baseUrl(), Gateway.KEY, shots.toString());
+            assertThat(result.exitCode()).as(result.stderr()).isZero();
+            JsonNode out = Gateway.json(result.stdout());
+
+            assertThat(out.get("external")).as("requests to anything but the gateway").isEmpty();
+            assertThat(out.get("upstream").asText()).isEqualTo(upstream.baseUrl());
+            assertThat(out.get("groups").toString()).contains("openai", "anthropic", "google");
+            assertThat(out.get("growthSteps").asInt()).as("text grew in several steps").isGreaterThanOrEqualTo(3);
+            assertThat(out.get("reply").asText()).isEqualTo(reply);
+            assertThat(out.get("stats").asText()).contains("first token", "total", "tokens", "finish: stop");
+            assertThat(out.get("userBubbleHtml").asText()).isEqualTo("Hello &lt;b&gt;there&lt;/b&gt;");
+
+            assertThat(out.get("stoppedStats").asText()).contains("finish: stopped");
+            assertThat(out.get("stoppedGrewAfterStop").asBoolean()).isFalse();
+            assertThat(out.get("stoppedLength").asInt()).isLessThan("Once upon a time, ".length() * 200);
+            assertThat(upstream.awaitAbort(2000)).as("Stop cancelled the upstream call").isTrue();
+
+            assertThat(out.get("error").asText()).contains("HTTP 429", "limit for the day");
+            assertThat(out.get("phoneOverflow").asBoolean()).as("no sideways scrolling at phone width").isFalse();
+            assertThat(shots.resolve("playground-desktop.png")).isNotEmptyFile();
+            assertThat(shots.resolve("playground-phone-dark.png")).isNotEmptyFile();
+            assertThat(upstream.lastRequest().body().at("/config/maxTokens").asInt()).isPositive();
+        }
+    }
+}
