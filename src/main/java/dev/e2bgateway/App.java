@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.e2bgateway.api.ChatCompletionsEndpoint;
 import dev.e2bgateway.anthropic.MessagesParser;
+import dev.e2bgateway.api.ChatRunner;
 import dev.e2bgateway.api.Json;
 import dev.e2bgateway.api.MessagesEndpoint;
 import dev.e2bgateway.api.ModelsEndpoint;
@@ -16,6 +17,7 @@ import dev.e2bgateway.core.InFlight;
 import dev.e2bgateway.core.TokenCounter;
 import dev.e2bgateway.error.ApiError;
 import dev.e2bgateway.http.Auth;
+import dev.e2bgateway.http.ClientDisconnect;
 import dev.e2bgateway.metrics.Metrics;
 import dev.e2bgateway.http.Cors;
 import dev.e2bgateway.http.ErrorResponses;
@@ -114,9 +116,11 @@ public final class App {
                 config.retryMaxAttempts(), config.retryDelay().toMillis());
         ModelsEndpoint modelsEndpoint = new ModelsEndpoint(models, json);
         PlaygroundPage playground = new PlaygroundPage(version(), config.baseUrl());
-        MessagesEndpoint messagesEndpoint = new MessagesEndpoint(new MessagesParser(mapper, models), chat, json, errors, inFlight);
+        ClientDisconnect.Watcher disconnects = new ClientDisconnect.Watcher();
+        ChatRunner runner = new ChatRunner(inFlight, errors, disconnects);
+        MessagesEndpoint messagesEndpoint = new MessagesEndpoint(new MessagesParser(mapper, models), chat, json, runner);
         ChatCompletionsEndpoint chatEndpoint = new ChatCompletionsEndpoint(
-                new ChatCompletionParser(mapper, models), chat, json, errors, inFlight);
+                new ChatCompletionParser(mapper, models), chat, json, runner);
 
         return Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
@@ -134,6 +138,7 @@ public final class App {
                         (long) (millis * 1_000_000));
             });
             cfg.events.serverStarting(tokens::warmUpInBackground);
+            cfg.events.serverStopped(disconnects::close);
 
             cfg.routes.before(ctx -> {
                 RequestIds.assign(ctx);

@@ -4,10 +4,8 @@ import dev.e2bgateway.core.BufferedReply;
 import dev.e2bgateway.core.ChatRequest;
 import dev.e2bgateway.core.ChatService;
 import dev.e2bgateway.core.Finish;
-import dev.e2bgateway.core.InFlight;
 import dev.e2bgateway.core.ReplySink;
 import dev.e2bgateway.core.RequestContext;
-import dev.e2bgateway.http.ErrorResponses;
 import dev.e2bgateway.http.SseStream;
 import dev.e2bgateway.openai.ChatCompletion;
 import dev.e2bgateway.openai.ChatCompletionParser;
@@ -26,9 +24,8 @@ public final class ChatCompletionsEndpoint {
     private final Json json;
     private final ChatRunner runner;
 
-    public ChatCompletionsEndpoint(ChatCompletionParser parser, ChatService service, Json json, ErrorResponses errors,
-                                   InFlight inFlight) {
-        this.runner = new ChatRunner(inFlight, errors);
+    public ChatCompletionsEndpoint(ChatCompletionParser parser, ChatService service, Json json, ChatRunner runner) {
+        this.runner = runner;
         this.parser = parser;
         this.service = service;
         this.json = json;

@@ -19,7 +19,7 @@ import java.util.function.Function;
  * for shutdown, cancel it when the client hangs up, and report a failure after a stream started
  * in-band (before that, it is still an HTTP status).
  */
-final class ChatRunner {
+public final class ChatRunner {
 
     private static final Logger log = LoggerFactory.getLogger(ChatRunner.class);
 
@@ -29,17 +29,19 @@ final class ChatRunner {
 
     private final InFlight inFlight;
     private final ErrorResponses errors;
+    private final ClientDisconnect.Watcher disconnects;
 
-    ChatRunner(InFlight inFlight, ErrorResponses errors) {
+    public ChatRunner(InFlight inFlight, ErrorResponses errors, ClientDisconnect.Watcher disconnects) {
         this.inFlight = inFlight;
         this.errors = errors;
+        this.disconnects = disconnects;
     }
 
     void run(Context ctx, String model, boolean stream, Work work) {
         if (inFlight.draining()) throw ApiError.unavailable("The gateway is shutting down; retry the request.");
         RequestContext rc = RequestLog.begin(ctx, model, stream);
         inFlight.add(rc);
-        try (ClientDisconnect ignored = ClientDisconnect.watch(ctx, rc::cancel)) {
+        try (ClientDisconnect ignored = disconnects.watch(ctx, rc::cancel)) {
             work.run(rc);
         } catch (IOException e) {
             rc.cancel();

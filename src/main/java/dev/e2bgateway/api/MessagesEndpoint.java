@@ -6,9 +6,7 @@ import dev.e2bgateway.core.BufferedReply;
 import dev.e2bgateway.core.ChatRequest;
 import dev.e2bgateway.core.ChatService;
 import dev.e2bgateway.core.Finish;
-import dev.e2bgateway.core.InFlight;
 import dev.e2bgateway.core.ReplySink;
-import dev.e2bgateway.http.ErrorResponses;
 import dev.e2bgateway.http.SseStream;
 import io.javalin.http.Context;
 
@@ -23,11 +21,11 @@ public final class MessagesEndpoint {
     private final Json json;
     private final ChatRunner runner;
 
-    public MessagesEndpoint(MessagesParser parser, ChatService service, Json json, ErrorResponses errors, InFlight inFlight) {
+    public MessagesEndpoint(MessagesParser parser, ChatService service, Json json, ChatRunner runner) {
         this.parser = parser;
         this.service = service;
         this.json = json;
-        this.runner = new ChatRunner(inFlight, errors);
+        this.runner = runner;
     }
 
     public void handle(Context ctx) {

@@ -12,6 +12,10 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Notices a client that hangs up while its request is being handled, even when nothing is
@@ -22,22 +26,46 @@ import java.util.concurrent.CancellationException;
  * it becomes readable; once the request body has been read, the only thing a well-behaved
  * HTTP/1.1 client can send before our response is the end of the stream. The interest is
  * withdrawn before the handler returns, so Jetty's own reading after the response is untouched.
+ *
+ * <p>Registering read interest costs a selector wake-up, so the watch starts only once a request
+ * has run for {@link #ARM_AFTER_MILLIS}: quick requests never pay, slow ones are still noticed
+ * well within a second.
  */
 public final class ClientDisconnect implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ClientDisconnect.class);
+    static final long ARM_AFTER_MILLIS = 100;
 
     private final AbstractEndPoint endPoint;
     private final Runnable onDisconnect;
     private volatile boolean closed;
+    private ScheduledFuture<?> pending;
 
     private ClientDisconnect(AbstractEndPoint endPoint, Runnable onDisconnect) {
         this.endPoint = endPoint;
         this.onDisconnect = onDisconnect;
     }
 
-    /** Starts watching; call after the request body has been read. */
-    public static ClientDisconnect watch(Context ctx, Runnable onDisconnect) {
+    /** Starts watches; one per gateway, with one timer thread for the delayed starts. */
+    public static final class Watcher implements AutoCloseable {
+        private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "client-disconnect-watch");
+            t.setDaemon(true);
+            return t;
+        });
+
+        /** Starts watching {@code ctx}'s connection; call after the request body has been read. */
+        public ClientDisconnect watch(Context ctx, Runnable onDisconnect) {
+            return ClientDisconnect.watch(ctx, onDisconnect, timer);
+        }
+
+        @Override
+        public void close() {
+            timer.shutdownNow();
+        }
+    }
+
+    private static ClientDisconnect watch(Context ctx, Runnable onDisconnect, ScheduledExecutorService timer) {
         AbstractEndPoint endPoint = null;
         try {
             EndPoint ep = ServletContextRequest.getServletContextRequest(ctx.req())
@@ -47,7 +75,7 @@ public final class ClientDisconnect implements AutoCloseable {
             log.debug("cannot watch this connection for a disconnect", e);
         }
         ClientDisconnect watcher = new ClientDisconnect(endPoint, onDisconnect);
-        watcher.arm();
+        if (endPoint != null) watcher.pending = timer.schedule(watcher::arm, ARM_AFTER_MILLIS, TimeUnit.MILLISECONDS);
         return watcher;
     }
 
@@ -82,6 +110,7 @@ public final class ClientDisconnect implements AutoCloseable {
     @Override
     public synchronized void close() {
         closed = true;
+        if (pending != null) pending.cancel(false);
         if (endPoint != null && endPoint.isOpen()) {
             endPoint.getFillInterest().onFail(new CancellationException("request complete"));
         }
