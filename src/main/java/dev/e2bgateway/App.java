@@ -20,6 +20,7 @@ import dev.e2bgateway.http.Auth;
 import dev.e2bgateway.http.ClientDisconnect;
 import dev.e2bgateway.metrics.Metrics;
 import dev.e2bgateway.http.Cors;
+import dev.e2bgateway.http.RequestBodies;
 import dev.e2bgateway.http.ErrorResponses;
 import dev.e2bgateway.http.RequestIds;
 import dev.e2bgateway.http.RequestLog;
@@ -117,7 +118,7 @@ public final class App {
         ModelsEndpoint modelsEndpoint = new ModelsEndpoint(models, json);
         PlaygroundPage playground = new PlaygroundPage(version(), config.baseUrl());
         ClientDisconnect.Watcher disconnects = new ClientDisconnect.Watcher();
-        ChatRunner runner = new ChatRunner(inFlight, errors, disconnects);
+        ChatRunner runner = new ChatRunner(inFlight, errors, disconnects, new RequestBodies(config.maxBodyBytes()));
         MessagesEndpoint messagesEndpoint = new MessagesEndpoint(new MessagesParser(mapper, models), chat, json, runner);
         ChatCompletionsEndpoint chatEndpoint = new ChatCompletionsEndpoint(
                 new ChatCompletionParser(mapper, models), chat, json, runner);

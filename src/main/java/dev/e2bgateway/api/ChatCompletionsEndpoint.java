@@ -32,7 +32,7 @@ public final class ChatCompletionsEndpoint {
     }
 
     public void handle(Context ctx) {
-        ChatCompletionParser.Parsed parsed = parser.parse(ctx.bodyAsBytes());
+        ChatCompletionParser.Parsed parsed = parser.parse(runner.body(ctx));
         ChatRequest request = parsed.request();
         String id = Ids.next("chatcmpl-");
         long created = Instant.now().getEpochSecond();

@@ -5,6 +5,7 @@ import dev.e2bgateway.core.RequestContext;
 import dev.e2bgateway.error.ApiError;
 import dev.e2bgateway.http.ClientDisconnect;
 import dev.e2bgateway.http.ErrorResponses;
+import dev.e2bgateway.http.RequestBodies;
 import dev.e2bgateway.http.RequestLog;
 import dev.e2bgateway.http.SseStream;
 import io.javalin.http.Context;
@@ -30,11 +31,18 @@ public final class ChatRunner {
     private final InFlight inFlight;
     private final ErrorResponses errors;
     private final ClientDisconnect.Watcher disconnects;
+    private final RequestBodies bodies;
 
-    public ChatRunner(InFlight inFlight, ErrorResponses errors, ClientDisconnect.Watcher disconnects) {
+    public ChatRunner(InFlight inFlight, ErrorResponses errors, ClientDisconnect.Watcher disconnects, RequestBodies bodies) {
+        this.bodies = bodies;
         this.inFlight = inFlight;
         this.errors = errors;
         this.disconnects = disconnects;
+    }
+
+    /** The request body, within the size limit. */
+    byte[] body(Context ctx) {
+        return bodies.read(ctx);
     }
 
     void run(Context ctx, String model, boolean stream, Work work) {

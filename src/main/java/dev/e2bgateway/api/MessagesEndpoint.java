@@ -29,7 +29,7 @@ public final class MessagesEndpoint {
     }
 
     public void handle(Context ctx) {
-        MessagesParser.Parsed parsed = parser.parse(ctx.bodyAsBytes());
+        MessagesParser.Parsed parsed = parser.parse(runner.body(ctx));
         ChatRequest request = parsed.request();
         MessageEvents events = new MessageEvents(json.mapper(), Ids.next("msg_"), request.requestedModel());
         runner.run(ctx, request.requestedModel(), parsed.stream(), rc -> {
@@ -62,7 +62,7 @@ public final class MessagesEndpoint {
     }
 
     public void countTokens(Context ctx) {
-        ChatRequest request = parser.parseForCounting(ctx.bodyAsBytes());
+        ChatRequest request = parser.parseForCounting(runner.body(ctx));
         json.write(ctx, Map.of("input_tokens", service.tokens().promptTokens(request)));
     }
 }
