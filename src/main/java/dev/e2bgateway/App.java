@@ -96,8 +96,7 @@ public final class App {
     }
 
     public static Javalin create(Config config) {
-        ObjectMapper mapper = objectMapper();
-        return create(config, mapper, new ModelCatalog(mapper).load(config.modelsFile()), httpClient(config), new InFlight());
+        return create(config, new InFlight());
     }
 
     public static Javalin create(Config config, InFlight inFlight) {
@@ -139,7 +138,10 @@ public final class App {
                         (long) (millis * 1_000_000));
             });
             cfg.events.serverStarting(tokens::warmUpInBackground);
-            cfg.events.serverStopped(disconnects::close);
+            cfg.events.serverStopped(() -> {
+                disconnects.close();
+                http.connectionPool().evictAll();
+            });
 
             cfg.routes.before(ctx -> {
                 RequestIds.assign(ctx);
