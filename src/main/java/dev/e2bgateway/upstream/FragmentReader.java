@@ -84,7 +84,7 @@ public final class FragmentReader {
         if (!rest.isEmpty() && Character.isHighSurrogate(rest.charAt(rest.length() - 1))) {
             rest = rest.substring(0, rest.length() - 1) + "\uFFFD"; // its partner never came
         }
-        return codeLength == 0 ? commentary.toString() : rest;
+        return wellFormed(codeLength == 0 ? commentary.toString() : rest);
     }
 
     /** True once the opening brace has been read: the body is at least shaped like the contract. */
@@ -109,11 +109,27 @@ public final class FragmentReader {
             if (n == 1) return "";
             String out = code.substring(0, n - 1);
             code.delete(0, n - 1);
-            return out;
+            return wellFormed(out);
         }
         String out = code.toString();
         code.setLength(0);
-        return out;
+        return wellFormed(out);
+    }
+
+    /**
+     * Replaces surrogates without a partner (a model can write {@code \ud83d} and then something
+     * else) with U+FFFD: JSON writers refuse to encode them, and a reply must never fail for it.
+     */
+    static String wellFormed(String s) {
+        StringBuilder fixed = null;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            boolean paired = Character.isHighSurrogate(c) ? i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))
+                    : !Character.isLowSurrogate(c) || i > 0 && Character.isHighSurrogate(s.charAt(i - 1));
+            if (!paired && fixed == null) fixed = new StringBuilder(s.substring(0, i));
+            if (fixed != null) fixed.append(paired ? c : '\uFFFD');
+        }
+        return fixed == null ? s : fixed.toString();
     }
 
     private void accept(CharBuffer chars) throws FragmentException {

@@ -127,6 +127,15 @@ class FragmentReaderTest {
         assertThat(reader.feed(bytes("\\ude00\"}"))).isEqualTo("😀");
     }
 
+    @Test
+    void surrogates_without_a_partner_become_replacement_characters() throws Exception {
+        FragmentReader reader = new FragmentReader();
+        String text = reader.feed(bytes("{\"code\":\"a\\ud83db\\ude00c\\ud83d\\ude00\"}")) + reader.finish();
+        assertThat(text).isEqualTo("a\uFFFDb\uFFFDc😀");
+        FragmentReader trailing = new FragmentReader();
+        assertThat(trailing.feed(bytes("{\"code\":\"x\\ud83d\"}")) + trailing.finish()).isEqualTo("x\uFFFD");
+    }
+
     private static String expectedReply(String body) throws Exception {
         var node = JSON.readTree(body);
         String code = node.path("code").asText("");
