@@ -8,6 +8,7 @@ import dev.e2bgateway.support.ForwardProxy;
 import dev.e2bgateway.support.Fragments;
 import dev.e2bgateway.support.Gateway;
 import dev.e2bgateway.support.Script;
+import dev.e2bgateway.support.Socks5Proxy;
 import okhttp3.Response;
 import org.junit.jupiter.api.Test;
 
@@ -30,6 +31,17 @@ class OutboundProxyTest {
             assertThat(proxy.forwarded()).containsExactly(upstream.baseUrl() + "/api/chat");
             assertThat(proxy.refused()).as("first try without credentials, answered 407").hasSize(1);
             assertThat(upstream.requestCount()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void a_socks5_proxy_with_credentials_carries_the_upstream_traffic() throws Exception {
+        try (FakeFragments upstream = new FakeFragments(); Socks5Proxy proxy = new Socks5Proxy("carol", "pa ss");
+             Gateway gateway = Gateway.start(upstream, Map.of("E2B_PROXY", "socks5://carol:pa%20ss@127.0.0.1:" + proxy.port()))) {
+            try (Response r = gateway.post("/v1/chat/completions", Gateway.chat("gpt-4o", "Hi", null))) {
+                assertThat(r.code()).isEqualTo(200);
+            }
+            assertThat(proxy.connected()).containsExactly("127.0.0.1:" + upstream.baseUrl().replaceAll(".*:", ""));
         }
     }
 
