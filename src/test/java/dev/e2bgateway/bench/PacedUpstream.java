@@ -1,19 +1,16 @@
 package dev.e2bgateway.bench;
 
 import dev.e2bgateway.support.Http1;
+import dev.e2bgateway.support.LoopbackServer;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -23,31 +20,21 @@ import java.util.regex.Pattern;
  * {@code code} was flushed, and when it finished. The user message carries the instructions:
  * {@code bench:<id>:<pieces>:<pauseMillis>}, or {@code bench:fast} for one immediate piece.
  */
-final class PacedUpstream implements AutoCloseable {
+final class PacedUpstream extends LoopbackServer {
 
     private static final Pattern DIRECTIVE = Pattern.compile("bench:(\\d+):(\\d+):(\\d+)");
 
     record Timing(long receivedNanos, long codeStartNanos, long endNanos) {}
 
-    private final ServerSocket server;
-    private final ExecutorService executor = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "paced-upstream");
-        t.setDaemon(true);
-        return t;
-    });
     private final Map<Integer, Timing> timings = new ConcurrentHashMap<>();
     private final byte[] fastResponse;
 
-    PacedUpstream() throws IOException {
-        server = new ServerSocket(0, 4096, InetAddress.getLoopbackAddress());
+    PacedUpstream() {
+        super("paced-upstream", 4096);
         byte[] body = fragment(0).getBytes(StandardCharsets.UTF_8);
         fastResponse = concat(("HTTP/1.1 200 OK\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: "
                 + body.length + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1), body);
-        executor.execute(this::acceptLoop);
-    }
-
-    int port() {
-        return server.getLocalPort();
+        start();
     }
 
     Timing timing(int id) {
@@ -67,18 +54,8 @@ final class PacedUpstream implements AutoCloseable {
                 + "\"port\": null, \"file_path\": \"reply.md\", \"code\": " + jsonString(reply(id)) + "}";
     }
 
-    private void acceptLoop() {
-        while (!server.isClosed()) {
-            try {
-                Socket s = server.accept();
-                executor.execute(() -> serve(s));
-            } catch (IOException e) {
-                return;
-            }
-        }
-    }
-
-    private void serve(Socket socket) {
+    @Override
+    protected void serve(Socket socket) {
         try (socket) {
             socket.setTcpNoDelay(true);
             InputStream in = socket.getInputStream();
@@ -147,11 +124,5 @@ final class PacedUpstream implements AutoCloseable {
         System.arraycopy(a, 0, out, 0, a.length);
         System.arraycopy(b, 0, out, a.length, b.length);
         return out;
-    }
-
-    @Override
-    public void close() throws IOException {
-        server.close();
-        executor.shutdownNow();
     }
 }

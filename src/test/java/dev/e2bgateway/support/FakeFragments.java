@@ -5,8 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -15,8 +13,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -29,37 +25,26 @@ import java.util.concurrent.atomic.AtomicInteger;
  * connection, stop mid-body, go silent. It records every request and notices when the gateway
  * abandons a reply (its side of the connection closes while the fake is still sending or waiting).
  */
-public final class FakeFragments implements AutoCloseable {
+public final class FakeFragments extends LoopbackServer {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final ServerSocket server;
-    private final ExecutorService executor = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "fake-fragments");
-        t.setDaemon(true);
-        return t;
-    });
     private final BlockingQueue<Script> scripts = new LinkedBlockingQueue<>();
     private final ConcurrentLinkedQueue<Recorded> requests = new ConcurrentLinkedQueue<>();
     private final Semaphore aborts = new Semaphore(0);
     private final AtomicInteger aborted = new AtomicInteger();
     private volatile Script fallback = Script.reply("Hello from the fake upstream.");
-    private volatile boolean closed;
 
     /** One request as the fake received it; header names are lower case. */
     public record Recorded(String path, Map<String, String> headers, JsonNode body) {}
 
     public FakeFragments() {
-        try {
-            server = new ServerSocket(0, 1024, InetAddress.getLoopbackAddress());
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-        executor.execute(this::acceptLoop);
+        super("fake-fragments", 1024);
+        start();
     }
 
     public String baseUrl() {
-        return "http://127.0.0.1:" + server.getLocalPort();
+        return "http://127.0.0.1:" + port();
     }
 
     /** The next request gets this script; later ones the next queued script, then the fallback. */
@@ -105,28 +90,7 @@ public final class FakeFragments implements AutoCloseable {
     }
 
     @Override
-    public void close() {
-        closed = true;
-        try {
-            server.close();
-        } catch (IOException ignored) {
-            // closing anyway
-        }
-        executor.shutdownNow();
-    }
-
-    private void acceptLoop() {
-        while (!closed) {
-            try {
-                Socket socket = server.accept();
-                executor.execute(() -> serve(socket));
-            } catch (IOException e) {
-                if (!closed) e.printStackTrace();
-            }
-        }
-    }
-
-    private void serve(Socket socket) {
+    protected void serve(Socket socket) {
         try (socket) {
             socket.setTcpNoDelay(true);
             InputStream in = socket.getInputStream();

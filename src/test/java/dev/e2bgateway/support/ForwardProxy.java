@@ -3,52 +3,29 @@ package dev.e2bgateway.support;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /**
  * A small HTTP forward proxy on loopback for tests: takes absolute-form requests, optionally
  * demands Basic credentials (407), forwards to the origin and pipes the answer back. Records the
  * URLs it forwarded, so a test can see the traffic went through it.
  */
-public final class ForwardProxy implements AutoCloseable {
+public final class ForwardProxy extends LoopbackServer {
 
-    private final ServerSocket server;
-    private final ExecutorService executor = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "forward-proxy");
-        t.setDaemon(true);
-        return t;
-    });
     private final String requiredAuth;
     private final List<String> forwarded = new CopyOnWriteArrayList<>();
     private final List<String> refused = new CopyOnWriteArrayList<>();
 
-    public ForwardProxy(String user, String password) throws IOException {
+    public ForwardProxy(String user, String password) {
+        super("forward-proxy", 50);
         this.requiredAuth = user == null ? null
                 : "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
-        server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        executor.execute(() -> {
-            while (!server.isClosed()) {
-                try {
-                    Socket s = server.accept();
-                    executor.execute(() -> serve(s));
-                } catch (IOException e) {
-                    return;
-                }
-            }
-        });
-    }
-
-    public int port() {
-        return server.getLocalPort();
+        start();
     }
 
     public List<String> forwarded() {
@@ -59,7 +36,8 @@ public final class ForwardProxy implements AutoCloseable {
         return List.copyOf(refused);
     }
 
-    private void serve(Socket client) {
+    @Override
+    protected void serve(Socket client) {
         try (client) {
             InputStream in = client.getInputStream();
             OutputStream out = client.getOutputStream();
@@ -109,9 +87,4 @@ public final class ForwardProxy implements AutoCloseable {
     }
 
 
-    @Override
-    public void close() throws IOException {
-        server.close();
-        executor.shutdownNow();
-    }
 }

@@ -5,45 +5,23 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /** A small SOCKS5 proxy on loopback for tests (CONNECT only, optional username/password). */
-public final class Socks5Proxy implements AutoCloseable {
+public final class Socks5Proxy extends LoopbackServer {
 
-    private final ServerSocket server;
-    private final ExecutorService executor = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "socks5-proxy");
-        t.setDaemon(true);
-        return t;
-    });
     private final String user;
     private final String password;
     private final List<String> connected = new CopyOnWriteArrayList<>();
 
-    public Socks5Proxy(String user, String password) throws IOException {
+    public Socks5Proxy(String user, String password) {
+        super("socks5-proxy", 50);
         this.user = user;
         this.password = password;
-        server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        executor.execute(() -> {
-            while (!server.isClosed()) {
-                try {
-                    Socket s = server.accept();
-                    executor.execute(() -> serve(s));
-                } catch (IOException e) {
-                    return;
-                }
-            }
-        });
-    }
-
-    public int port() {
-        return server.getLocalPort();
+        start();
     }
 
     /** host:port of every connection made through the proxy. */
@@ -51,7 +29,8 @@ public final class Socks5Proxy implements AutoCloseable {
         return List.copyOf(connected);
     }
 
-    private void serve(Socket client) {
+    @Override
+    protected void serve(Socket client) {
         try (client) {
             DataInputStream in = new DataInputStream(client.getInputStream());
             OutputStream out = client.getOutputStream();
@@ -90,7 +69,7 @@ public final class Socks5Proxy implements AutoCloseable {
                 connected.add(host + ":" + port);
                 out.write(new byte[]{5, 0, 0, 1, 0, 0, 0, 0, 0, 0});
                 out.flush();
-                executor.execute(() -> pipe(in, originOut(origin)));
+                execute(() -> pipe(in, originOut(origin)));
                 origin.getInputStream().transferTo(out);
             }
         } catch (IOException e) {
@@ -119,9 +98,4 @@ public final class Socks5Proxy implements AutoCloseable {
         return false;
     }
 
-    @Override
-    public void close() throws IOException {
-        server.close();
-        executor.shutdownNow();
-    }
 }
