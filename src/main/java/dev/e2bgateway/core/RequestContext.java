@@ -125,16 +125,7 @@ public final class RequestContext {
         return upstreamNanos < 0 ? -1 : upstreamNanos / 1_000_000;
     }
 
-    /** Milliseconds from the start of the request to the first reply text, or -1. */
-    public long firstTokenMillis() {
-        return firstTokenNanos < 0 ? -1 : firstTokenNanos / 1_000_000;
-    }
-
     public int attempts() {
         return attempts;
-    }
-
-    public long elapsedMillis() {
-        return (System.nanoTime() - startNanos) / 1_000_000;
     }
 }

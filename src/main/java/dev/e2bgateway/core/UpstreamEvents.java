@@ -5,8 +5,6 @@ import dev.e2bgateway.upstream.UpstreamException;
 /** What the core reports about upstream calls (metrics listen here). */
 public interface UpstreamEvents {
 
-    UpstreamEvents NONE = new UpstreamEvents() { };
-
     default void failure(UpstreamException.Kind kind) { }
 
     default void retry() { }

@@ -87,11 +87,6 @@ public final class FragmentReader {
         return wellFormed(codeLength == 0 ? commentary.toString() : rest);
     }
 
-    /** True once the opening brace has been read: the body is at least shaped like the contract. */
-    public boolean started() {
-        return state != State.BEFORE;
-    }
-
     /** True once the object has closed. */
     public boolean complete() {
         return state == State.DONE;

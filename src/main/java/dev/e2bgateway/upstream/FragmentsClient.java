@@ -51,10 +51,6 @@ public final class FragmentsClient {
         this.idleTimeout = idleTimeout;
     }
 
-    public HttpUrl chatUrl() {
-        return chatUrl;
-    }
-
     /** POST /api/chat: returns the reply once the upstream answered 200; cancelling {@code ctx} cancels the call. */
     public Reply chat(byte[] body, RequestContext ctx) throws UpstreamException, IOException {
         Request request = new Request.Builder()
