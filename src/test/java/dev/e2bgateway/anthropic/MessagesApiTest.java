@@ -1,17 +1,16 @@
 package dev.e2bgateway.anthropic;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.e2bgateway.support.FakeFragments;
 import dev.e2bgateway.support.Fragments;
 import dev.e2bgateway.support.Gateway;
+import dev.e2bgateway.support.RunningGateway;
 import dev.e2bgateway.support.Script;
 import okhttp3.MediaType;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -24,27 +23,15 @@ class MessagesApiTest {
 
     static final String REPLY = "Bonjour! 你好 😀 \"quoted\"\nsecond line.";
 
-    static FakeFragments upstream;
-    static Gateway gateway;
-
-    @BeforeAll
-    static void start() {
-        upstream = new FakeFragments();
-        gateway = Gateway.start(upstream);
-    }
-
-    @AfterAll
-    static void stop() {
-        gateway.close();
-        upstream.close();
-    }
+    @RegisterExtension
+    static final RunningGateway server = new RunningGateway();
 
     private static Response post(String path, String body, String key) throws IOException {
-        Request.Builder b = new Request.Builder().url(gateway.baseUrl() + path)
+        Request.Builder b = new Request.Builder().url(server.gateway.baseUrl() + path)
                 .header("anthropic-version", "2023-06-01")
                 .post(RequestBody.create(body, MediaType.get("application/json")));
         if (key != null) b.header("x-api-key", key);
-        return gateway.http.newCall(b.build()).execute();
+        return server.gateway.http.newCall(b.build()).execute();
     }
 
     private static String body(String model, String extra) {
@@ -71,7 +58,7 @@ class MessagesApiTest {
 
     @Test
     void a_message_has_anthropics_shape() throws IOException {
-        upstream.enqueue(Script.ok(Fragments.json("c", REPLY)).splitEvery(6));
+        server.upstream.enqueue(Script.ok(Fragments.json("c", REPLY)).splitEvery(6));
         try (Response r = post("/v1/messages", body("claude-sonnet-4-5-20250929", null), Gateway.KEY)) {
             assertThat(r.code()).isEqualTo(200);
             JsonNode m = Gateway.json(r);
@@ -89,7 +76,7 @@ class MessagesApiTest {
 
     @Test
     void a_stream_sends_every_event_in_order_as_the_text_grows() throws IOException {
-        upstream.enqueue(Script.ok(Fragments.jsonAsciiEscaped("c", REPLY)).splitEvery(5));
+        server.upstream.enqueue(Script.ok(Fragments.jsonAsciiEscaped("c", REPLY)).splitEvery(5));
         try (Response r = post("/v1/messages", body("claude-3-7-sonnet-latest", "\"stream\":true"), Gateway.KEY)) {
             assertThat(r.header("Content-Type")).startsWith("text/event-stream");
             List<Event> events = events(r.body().string());
@@ -117,7 +104,7 @@ class MessagesApiTest {
 
     @Test
     void max_tokens_ends_with_stop_reason_max_tokens() throws IOException {
-        upstream.enqueue(Script.ok(Fragments.json("c", "one two three four five six seven eight nine ten ".repeat(20))).splitEvery(9));
+        server.upstream.enqueue(Script.ok(Fragments.json("c", "one two three four five six seven eight nine ten ".repeat(20))).splitEvery(9));
         String b = "{\"model\":\"claude-3-7-sonnet-latest\",\"max_tokens\":4,\"messages\":[{\"role\":\"user\",\"content\":\"Count\"}]}";
         try (Response r = post("/v1/messages", b, Gateway.KEY)) {
             JsonNode m = Gateway.json(r);
@@ -128,7 +115,7 @@ class MessagesApiTest {
 
     @Test
     void a_stop_sequence_ends_with_stop_reason_stop_sequence_and_names_it() throws IOException {
-        upstream.enqueue(Script.ok(Fragments.json("c", "alpha beta END gamma")).splitEvery(3));
+        server.upstream.enqueue(Script.ok(Fragments.json("c", "alpha beta END gamma")).splitEvery(3));
         try (Response r = post("/v1/messages", body("claude-3-7-sonnet-latest", "\"stream\":true,\"stop_sequences\":[\"END\",\"zzz\"]"), Gateway.KEY)) {
             List<Event> events = events(r.body().string());
             StringBuilder text = new StringBuilder();
@@ -150,7 +137,7 @@ class MessagesApiTest {
         try (Response r = post("/v1/messages", b, Gateway.KEY)) {
             assertThat(r.code()).isEqualTo(200);
         }
-        JsonNode sent = upstream.lastRequest().body();
+        JsonNode sent = server.upstream.lastRequest().body();
         assertThat(sent.at("/messages/0/content/1").toString()).isEqualTo("{\"type\":\"image\",\"image\":\"data:image/png;base64,iVBORw0KGgo=\"}");
         String instructions = sent.get("template").elements().next().get("instructions").asText();
         assertThat(instructions).contains("You are terse.", "Use French.");
@@ -159,13 +146,13 @@ class MessagesApiTest {
 
     @Test
     void count_tokens_counts_the_prompt() throws IOException {
-        int before = upstream.requestCount();
+        int before = server.upstream.requestCount();
         try (Response r = post("/v1/messages/count_tokens",
                 "{\"model\":\"claude-3-7-sonnet-latest\",\"system\":\"Be brief.\",\"messages\":[{\"role\":\"user\",\"content\":\"Hello there\"}]}", Gateway.KEY)) {
             assertThat(r.code()).isEqualTo(200);
             assertThat(Gateway.json(r).get("input_tokens").asInt()).isBetween(5, 30);
         }
-        assertThat(upstream.requestCount()).isEqualTo(before);
+        assertThat(server.upstream.requestCount()).isEqualTo(before);
     }
 
     private static void assertError(Response r, int status, String type) throws IOException {
@@ -191,22 +178,22 @@ class MessagesApiTest {
         try (Response r = post("/v1/messages", body("claude-9", null), Gateway.KEY)) {
             assertError(r, 404, "not_found_error");
         }
-        upstream.enqueue(Script.status(429, "You have reached your request limit for the day.")
+        server.upstream.enqueue(Script.status(429, "You have reached your request limit for the day.")
                 .header("X-RateLimit-Reset", String.valueOf(System.currentTimeMillis() + 60_000)));
         try (Response r = post("/v1/messages", body("claude-3-7-sonnet-latest", null), Gateway.KEY)) {
             assertError(r, 429, "rate_limit_error");
             assertThat(r.header("retry-after")).isNotNull();
         }
-        upstream.enqueue(Script.status(500, "An unexpected error has occurred. Please try again later."));
+        server.upstream.enqueue(Script.status(500, "An unexpected error has occurred. Please try again later."));
         try (Response r = post("/v1/messages", body("claude-3-7-sonnet-latest", null), Gateway.KEY)) {
             assertError(r, 502, "api_error");
         }
-        upstream.enqueue(Script.status(529, "The provider is currently unavailable. Please try again later."));
-        upstream.enqueue(Script.status(529, "The provider is currently unavailable. Please try again later."));
+        server.upstream.enqueue(Script.status(529, "The provider is currently unavailable. Please try again later."));
+        server.upstream.enqueue(Script.status(529, "The provider is currently unavailable. Please try again later."));
         try (Response r = post("/v1/messages", body("claude-3-7-sonnet-latest", null), Gateway.KEY)) {
             assertError(r, 529, "overloaded_error");
         }
-        try (Response r = gateway.post("/v1/messages", body("claude-3-7-sonnet-latest", null).replace("claude-3-7", "claude-3-7"))) {
+        try (Response r = server.gateway.post("/v1/messages", body("claude-3-7-sonnet-latest", null).replace("claude-3-7", "claude-3-7"))) {
             assertThat(r.code()).as("Authorization: Bearer works too").isEqualTo(200);
         }
     }
@@ -214,7 +201,7 @@ class MessagesApiTest {
     @Test
     void a_failure_after_the_stream_started_is_an_error_event() throws IOException {
         String full = Fragments.json("c", "this reply is cut off");
-        upstream.enqueue(Script.ok(full).truncate(full.length() - 6));
+        server.upstream.enqueue(Script.ok(full).truncate(full.length() - 6));
         try (Response r = post("/v1/messages", body("claude-3-7-sonnet-latest", "\"stream\":true"), Gateway.KEY)) {
             List<Event> events = events(r.body().string());
             Event last = events.get(events.size() - 1);

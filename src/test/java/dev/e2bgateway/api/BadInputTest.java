@@ -1,14 +1,13 @@
 package dev.e2bgateway.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.e2bgateway.support.FakeFragments;
 import dev.e2bgateway.support.Gateway;
+import dev.e2bgateway.support.RunningGateway;
 import okhttp3.MediaType;
 import okhttp3.RequestBody;
 import okhttp3.Response;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -23,20 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Requests that must be refused with a clear 4xx and never reach the upstream; hostile ones included. */
 class BadInputTest {
 
-    static FakeFragments upstream;
-    static Gateway gateway;
-
-    @BeforeAll
-    static void start() {
-        upstream = new FakeFragments();
-        gateway = Gateway.start(upstream, Map.of("E2B_MAX_BODY_BYTES", "200000"));
-    }
-
-    @AfterAll
-    static void stop() {
-        gateway.close();
-        upstream.close();
-    }
+    @RegisterExtension
+    static final RunningGateway server = new RunningGateway(Map.of("E2B_MAX_BODY_BYTES", "200000"));
 
     static final String OK_MESSAGES = "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]";
 
@@ -86,8 +73,8 @@ class BadInputTest {
     @ParameterizedTest
     @EnumSource(Bad.class)
     void a_bad_request_is_a_400_naming_the_field_and_never_reaches_the_upstream(Bad bad) throws IOException {
-        int before = upstream.requestCount();
-        try (Response r = gateway.post("/v1/chat/completions", bad.body)) {
+        int before = server.upstream.requestCount();
+        try (Response r = server.gateway.post("/v1/chat/completions", bad.body)) {
             assertThat(r.code()).isEqualTo(400);
             assertThat(r.header("x-should-retry")).isEqualTo("false");
             String text = r.body().string();
@@ -98,37 +85,37 @@ class BadInputTest {
             else assertThat(error.get("param").asText()).isEqualTo(bad.param);
             assertThat(text).doesNotContain("Exception", "dev.e2bgateway", "com.fasterxml");
         }
-        assertThat(upstream.requestCount()).isEqualTo(before);
+        assertThat(server.upstream.requestCount()).isEqualTo(before);
     }
 
     @Test
     void an_unknown_model_on_chat_is_a_404_model_not_found() throws IOException {
-        int before = upstream.requestCount();
-        try (Response r = gateway.post("/v1/chat/completions", Gateway.chat("gpt-99", "hi", null))) {
+        int before = server.upstream.requestCount();
+        try (Response r = server.gateway.post("/v1/chat/completions", Gateway.chat("gpt-99", "hi", null))) {
             assertThat(r.code()).isEqualTo(404);
             JsonNode error = Gateway.json(r).get("error");
             assertThat(error.get("code").asText()).isEqualTo("model_not_found");
             assertThat(error.get("param").asText()).isEqualTo("model");
         }
-        assertThat(upstream.requestCount()).isEqualTo(before);
+        assertThat(server.upstream.requestCount()).isEqualTo(before);
     }
 
     @Test
     void a_body_over_the_limit_is_a_413() throws IOException {
-        int before = upstream.requestCount();
-        try (Response r = gateway.post("/v1/chat/completions", Gateway.chat("gpt-4o", "x".repeat(300_000), null))) {
+        int before = server.upstream.requestCount();
+        try (Response r = server.gateway.post("/v1/chat/completions", Gateway.chat("gpt-4o", "x".repeat(300_000), null))) {
             assertThat(r.code()).isEqualTo(413);
             assertThat(r.header("x-should-retry")).isEqualTo("false");
             assertThat(Gateway.json(r).at("/error/code").asText()).isEqualTo("request_too_large");
         }
-        assertThat(upstream.requestCount()).isEqualTo(before);
+        assertThat(server.upstream.requestCount()).isEqualTo(before);
     }
 
     @Test
     void invalid_utf8_is_a_400() throws IOException {
         byte[] body = "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"\u0000\"}]}".getBytes(StandardCharsets.UTF_8);
         body[body.length - 5] = (byte) 0xFF;
-        try (Response r = gateway.http.newCall(gateway.request("/v1/chat/completions")
+        try (Response r = server.gateway.http.newCall(server.gateway.request("/v1/chat/completions")
                 .post(RequestBody.create(body, MediaType.get("application/json"))).build()).execute()) {
             assertThat(r.code()).isEqualTo(400);
             assertThat(Gateway.json(r).at("/error/message").asText()).contains("not valid JSON");
@@ -139,7 +126,7 @@ class BadInputTest {
     void harmless_oddities_are_served_unknown_fields_ignored() throws IOException {
         String body = "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\",\"extra\":{\"a\":[1]}}],"
                 + "\"user\":\"u\",\"seed\":1,\"tools\":[],\"logprobs\":false,\"frequency_penalty\":null,\"whatever\":true}";
-        try (Response r = gateway.post("/v1/chat/completions", body)) {
+        try (Response r = server.gateway.post("/v1/chat/completions", body)) {
             assertThat(r.code()).isEqualTo(200);
         }
     }
@@ -149,29 +136,29 @@ class BadInputTest {
         StringBuilder body = new StringBuilder("{\"model\":\"gpt-4o\",\"messages\":[");
         for (int i = 0; i < 3000; i++) body.append(i > 0 ? "," : "").append("{\"role\":\"").append(i % 2 == 0 ? "user" : "assistant").append("\",\"content\":\"m").append(i).append("\"}");
         body.append("]}");
-        try (Response r = gateway.post("/v1/chat/completions", body.toString())) {
+        try (Response r = server.gateway.post("/v1/chat/completions", body.toString())) {
             assertThat(r.code()).isEqualTo(200);
         }
-        assertThat(upstream.lastRequest().body().get("messages").size()).isEqualTo(3000);
-        try (Response r = gateway.post("/v1/chat/completions", Gateway.chat("gpt-4o", "y".repeat(150_000), null))) {
+        assertThat(server.upstream.lastRequest().body().get("messages").size()).isEqualTo(3000);
+        try (Response r = server.gateway.post("/v1/chat/completions", Gateway.chat("gpt-4o", "y".repeat(150_000), null))) {
             assertThat(r.code()).isEqualTo(200);
         }
     }
 
     @Test
     void a_client_that_never_finishes_its_body_does_not_block_others() throws Exception {
-        try (Socket slow = new Socket("127.0.0.1", gateway.app.port())) {
+        try (Socket slow = new Socket("127.0.0.1", server.gateway.app.port())) {
             OutputStream out = slow.getOutputStream();
             out.write(("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + Gateway.KEY
                     + "\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{\"model\":").getBytes(StandardCharsets.UTF_8));
             out.flush();
             for (int i = 0; i < 3; i++) {
-                try (Response r = gateway.post("/v1/chat/completions", Gateway.chat("gpt-4o", "hi", null))) {
+                try (Response r = server.gateway.post("/v1/chat/completions", Gateway.chat("gpt-4o", "hi", null))) {
                     assertThat(r.code()).isEqualTo(200);
                 }
             }
         }
-        try (Response r = gateway.get("/health")) {
+        try (Response r = server.gateway.get("/health")) {
             assertThat(r.code()).isEqualTo(200);
         }
     }

@@ -4,11 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.e2bgateway.support.FakeFragments;
 import dev.e2bgateway.support.Fragments;
 import dev.e2bgateway.support.Gateway;
+import dev.e2bgateway.support.RunningGateway;
 import dev.e2bgateway.support.Script;
 import okhttp3.Response;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -19,25 +19,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Non-streaming completions, and what the gateway sends the upstream for them. */
 class ChatCompletionsTest {
 
-    static FakeFragments upstream;
-    static Gateway gateway;
-
-    @BeforeAll
-    static void start() {
-        upstream = new FakeFragments();
-        gateway = Gateway.start(upstream);
-    }
-
-    @AfterAll
-    static void stop() {
-        gateway.close();
-        upstream.close();
-    }
+    @RegisterExtension
+    static final RunningGateway server = new RunningGateway();
 
     @Test
     void a_completion_has_the_openai_shape_and_the_upstream_reply() throws IOException {
-        upstream.enqueue(Script.ok(Fragments.json("Greeting.", "Hello! 你好 😀\nHow can I help?")).splitEvery(5));
-        try (Response r = gateway.post("/v1/chat/completions", Gateway.chat("gpt-4o", "Hello", null))) {
+        server.upstream.enqueue(Script.ok(Fragments.json("Greeting.", "Hello! 你好 😀\nHow can I help?")).splitEvery(5));
+        try (Response r = server.gateway.post("/v1/chat/completions", Gateway.chat("gpt-4o", "Hello", null))) {
             assertThat(r.code()).isEqualTo(200);
             assertThat(r.header("Content-Type")).startsWith("application/json");
             assertThat(r.header("x-request-id")).startsWith("req_");
@@ -63,8 +51,8 @@ class ChatCompletionsTest {
 
     @Test
     void an_empty_code_falls_back_to_the_commentary() throws IOException {
-        upstream.enqueue(Script.ok(Fragments.json("The whole answer is in the commentary.", "")).splitEvery(3));
-        try (Response r = gateway.post("/v1/chat/completions", Gateway.chat("gpt-4o", "Hello", null))) {
+        server.upstream.enqueue(Script.ok(Fragments.json("The whole answer is in the commentary.", "")).splitEvery(3));
+        try (Response r = server.gateway.post("/v1/chat/completions", Gateway.chat("gpt-4o", "Hello", null))) {
             assertThat(Gateway.json(r).at("/choices/0/message/content").asText()).isEqualTo("The whole answer is in the commentary.");
         }
     }
@@ -73,10 +61,10 @@ class ChatCompletionsTest {
     void the_upstream_gets_camel_case_config_clamped_to_the_model() throws IOException {
         String extra = "\"temperature\":1.7,\"top_p\":0.5,\"top_k\":900,\"frequency_penalty\":1.5,\"presence_penalty\":-0.5,"
                 + "\"max_tokens\":100000,\"user\":\"ignored\",\"seed\":7";
-        try (Response r = gateway.post("/v1/chat/completions", Gateway.chat("claude-3-7-sonnet-latest", "Hi", extra))) {
+        try (Response r = server.gateway.post("/v1/chat/completions", Gateway.chat("claude-3-7-sonnet-latest", "Hi", extra))) {
             assertThat(r.code()).isEqualTo(200);
         }
-        JsonNode sent = upstream.lastRequest().body();
+        JsonNode sent = server.upstream.lastRequest().body();
         JsonNode config = sent.get("config");
         assertThat(config.get("model").asText()).isEqualTo("claude-3-7-sonnet-latest");
         assertThat(config.get("temperature").asDouble()).as("Anthropic's temperature max is 1").isEqualTo(1.0);
@@ -100,19 +88,19 @@ class ChatCompletionsTest {
 
     @Test
     void the_upstream_model_identity_comes_from_the_registry() throws IOException {
-        try (Response r = gateway.post("/v1/chat/completions", Gateway.chat("o1-preview", "Hi", "\"max_completion_tokens\":50"))) {
+        try (Response r = server.gateway.post("/v1/chat/completions", Gateway.chat("o1-preview", "Hi", "\"max_completion_tokens\":50"))) {
             assertThat(r.code()).isEqualTo(200);
             assertThat(Gateway.json(r).get("model").asText()).isEqualTo("o1-preview");
         }
-        JsonNode sent = upstream.lastRequest().body();
+        JsonNode sent = server.upstream.lastRequest().body();
         assertThat(sent.at("/model/id").asText()).isEqualTo("o1");
         assertThat(sent.at("/config/model").asText()).isEqualTo("o1");
         assertThat(sent.at("/config/maxTokens").asInt()).as("reply limit plus room for the JSON envelope").isGreaterThan(50);
 
-        try (Response r = gateway.post("/v1/chat/completions", Gateway.chat("gemini-2.0-flash-exp", "Hi", "\"top_k\":100"))) {
+        try (Response r = server.gateway.post("/v1/chat/completions", Gateway.chat("gemini-2.0-flash-exp", "Hi", "\"top_k\":100"))) {
             assertThat(r.code()).isEqualTo(200);
         }
-        sent = upstream.lastRequest().body();
+        sent = server.upstream.lastRequest().body();
         assertThat(sent.at("/model/id").asText()).isEqualTo("models/gemini-2.0-flash-exp");
         assertThat(sent.at("/model/providerId").asText()).isEqualTo("google");
         assertThat(sent.at("/config/topK").asInt()).isEqualTo(40);
@@ -130,10 +118,10 @@ class ChatCompletionsTest {
                   {"role":"assistant","content":null,"tool_calls":[]},
                   {"role":"assistant","content":"Yes."},
                   {"role":"user","content":"Bye","name":"bob"}]}""";
-        try (Response r = gateway.post("/v1/chat/completions", body)) {
+        try (Response r = server.gateway.post("/v1/chat/completions", body)) {
             assertThat(r.code()).isEqualTo(200);
         }
-        JsonNode sent = upstream.lastRequest().body();
+        JsonNode sent = server.upstream.lastRequest().body();
         JsonNode messages = sent.get("messages");
         assertThat(messages).hasSize(3);
         assertThat(messages.get(0).get("role").asText()).isEqualTo("user");
@@ -160,39 +148,39 @@ class ChatCompletionsTest {
         String body = "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":["
                 + "{\"type\":\"text\",\"text\":\"What is this?\"},"
                 + "{\"type\":\"image_url\",\"image_url\":{\"url\":\"" + dataUrl + "\",\"detail\":\"low\"}}]}]}";
-        try (Response r = gateway.post("/v1/chat/completions", body)) {
+        try (Response r = server.gateway.post("/v1/chat/completions", body)) {
             assertThat(r.code()).isEqualTo(200);
         }
-        JsonNode content = upstream.lastRequest().body().at("/messages/0/content");
+        JsonNode content = server.upstream.lastRequest().body().at("/messages/0/content");
         assertThat(content.get(0).toString()).isEqualTo("{\"type\":\"text\",\"text\":\"What is this?\"}");
         assertThat(content.get(1).toString()).isEqualTo("{\"type\":\"image\",\"image\":\"" + dataUrl + "\"}");
     }
 
     @Test
     void an_image_for_a_model_that_cannot_see_is_a_400_and_never_sent() throws IOException {
-        int before = upstream.requestCount();
+        int before = server.upstream.requestCount();
         String body = "{\"model\":\"claude-3-5-haiku-latest\",\"messages\":[{\"role\":\"user\",\"content\":["
                 + "{\"type\":\"image_url\",\"image_url\":{\"url\":\"data:image/png;base64,AAAA\"}}]}]}";
-        try (Response r = gateway.post("/v1/chat/completions", body)) {
+        try (Response r = server.gateway.post("/v1/chat/completions", body)) {
             assertThat(r.code()).isEqualTo(400);
             JsonNode error = Gateway.json(r).get("error");
             assertThat(error.get("message").asText()).contains("claude-3-5-haiku-latest", "does not accept images");
             assertThat(error.get("param").asText()).startsWith("messages[0].content");
         }
-        assertThat(upstream.requestCount()).isEqualTo(before);
+        assertThat(server.upstream.requestCount()).isEqualTo(before);
     }
 
     @Test
     void the_upstream_is_called_with_browser_like_headers() throws IOException {
-        try (Response r = gateway.post("/v1/chat/completions", Gateway.chat("gpt-4o", "Hi", null))) {
+        try (Response r = server.gateway.post("/v1/chat/completions", Gateway.chat("gpt-4o", "Hi", null))) {
             assertThat(r.code()).isEqualTo(200);
         }
-        FakeFragments.Recorded sent = upstream.lastRequest();
+        FakeFragments.Recorded sent = server.upstream.lastRequest();
         assertThat(sent.path()).isEqualTo("/api/chat");
         assertThat(sent.headers().get("content-type")).startsWith("application/json");
         assertThat(sent.headers().get("accept")).isEqualTo("*/*");
-        assertThat(sent.headers().get("origin")).isEqualTo(upstream.baseUrl());
-        assertThat(sent.headers().get("referer")).isEqualTo(upstream.baseUrl() + "/");
+        assertThat(sent.headers().get("origin")).isEqualTo(server.upstream.baseUrl());
+        assertThat(sent.headers().get("referer")).isEqualTo(server.upstream.baseUrl() + "/");
         assertThat(sent.headers().get("user-agent")).contains("Mozilla/5.0");
     }
 }

@@ -1,12 +1,11 @@
 package dev.e2bgateway.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.e2bgateway.support.FakeFragments;
 import dev.e2bgateway.support.Gateway;
+import dev.e2bgateway.support.RunningGateway;
 import okhttp3.Response;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -16,24 +15,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class ModelsTest {
 
-    static FakeFragments upstream;
-    static Gateway gateway;
-
-    @BeforeAll
-    static void start() {
-        upstream = new FakeFragments();
-        gateway = Gateway.start(upstream);
-    }
-
-    @AfterAll
-    static void stop() {
-        gateway.close();
-        upstream.close();
-    }
+    @RegisterExtension
+    static final RunningGateway server = new RunningGateway();
 
     @Test
     void the_list_has_every_seed_model_in_the_openai_shape() throws IOException {
-        try (Response r = gateway.get("/v1/models")) {
+        try (Response r = server.gateway.get("/v1/models")) {
             assertThat(r.code()).isEqualTo(200);
             assertThat(r.header("Content-Type")).startsWith("application/json");
             JsonNode body = Gateway.json(r);
@@ -53,7 +40,7 @@ class ModelsTest {
 
     @Test
     void one_model_by_id() throws IOException {
-        try (Response r = gateway.get("/v1/models/claude-3-7-sonnet-latest")) {
+        try (Response r = server.gateway.get("/v1/models/claude-3-7-sonnet-latest")) {
             assertThat(r.code()).isEqualTo(200);
             JsonNode m = Gateway.json(r);
             assertThat(m.get("id").asText()).isEqualTo("claude-3-7-sonnet-latest");
@@ -63,7 +50,7 @@ class ModelsTest {
 
     @Test
     void an_unknown_model_is_a_404_model_not_found() throws IOException {
-        try (Response r = gateway.get("/v1/models/gpt-9")) {
+        try (Response r = server.gateway.get("/v1/models/gpt-9")) {
             assertThat(r.code()).isEqualTo(404);
             JsonNode error = Gateway.json(r).get("error");
             assertThat(error.get("code").asText()).isEqualTo("model_not_found");

@@ -3,18 +3,17 @@ package dev.e2bgateway.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.knuddels.jtokkit.Encodings;
 import com.knuddels.jtokkit.api.EncodingType;
-import dev.e2bgateway.support.FakeFragments;
 import dev.e2bgateway.support.Fragments;
 import dev.e2bgateway.support.Gateway;
+import dev.e2bgateway.support.RunningGateway;
 import dev.e2bgateway.support.Script;
 import dev.e2bgateway.support.SseReader;
 import okhttp3.Call;
 import okhttp3.MediaType;
 import okhttp3.RequestBody;
 import okhttp3.Response;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -31,30 +30,18 @@ class StreamingTest {
 
     static final String REPLY = "Hello! 你好，世界 😀\n\"Quoted\" and back\\slash, then more words to stream.";
 
-    static FakeFragments upstream;
-    static Gateway gateway;
-
-    @BeforeAll
-    static void start() {
-        upstream = new FakeFragments();
-        gateway = Gateway.start(upstream, Map.of("E2B_IDLE_TIMEOUT_MS", "400"));
-    }
-
-    @AfterAll
-    static void stop() {
-        gateway.close();
-        upstream.close();
-    }
+    @RegisterExtension
+    static final RunningGateway server = new RunningGateway(Map.of("E2B_IDLE_TIMEOUT_MS", "400"));
 
     private static Response stream(String model, String extra) throws IOException {
-        return gateway.post("/v1/chat/completions",
+        return server.gateway.post("/v1/chat/completions",
                 Gateway.chat(model, "Hi", "\"stream\":true" + (extra == null ? "" : "," + extra)));
     }
 
     @Test
     void the_chunk_sequence_is_exactly_what_openai_clients_expect() throws IOException {
-        upstream.enqueue(Script.ok(Fragments.jsonAsciiEscaped("Hi.", REPLY)).splitEvery(7));
-        try (Response r = gateway.http.newCall(gateway.request("/v1/chat/completions")
+        server.upstream.enqueue(Script.ok(Fragments.jsonAsciiEscaped("Hi.", REPLY)).splitEvery(7));
+        try (Response r = server.gateway.http.newCall(server.gateway.request("/v1/chat/completions")
                 .header("Accept", "application/json").header("Accept-Encoding", "gzip")
                 .post(RequestBody.create(Gateway.chat("gpt-4o", "Hi", "\"stream\":true"), MediaType.get("application/json")))
                 .build()).execute()) {
@@ -105,7 +92,7 @@ class StreamingTest {
 
     @Test
     void include_usage_adds_a_usage_chunk_before_done_and_null_usage_before_it() throws IOException {
-        upstream.enqueue(Script.ok(Fragments.json("Hi.", REPLY)).splitEvery(11));
+        server.upstream.enqueue(Script.ok(Fragments.json("Hi.", REPLY)).splitEvery(11));
         try (Response r = stream("gpt-4o", "\"stream_options\":{\"include_usage\":true}")) {
             List<String> events = Gateway.events(r.body().string());
             assertThat(events.get(events.size() - 1)).isEqualTo("[DONE]");
@@ -129,7 +116,7 @@ class StreamingTest {
         CountDownLatch clientSawText = new CountDownLatch(1);
         String body = Fragments.json("Thinking.", "First part. Second part.");
         int split = body.indexOf("Second");
-        upstream.enqueue(Script.pieces(body.substring(0, split), body.substring(split)).gateBefore(1, clientSawText));
+        server.upstream.enqueue(Script.pieces(body.substring(0, split), body.substring(split)).gateBefore(1, clientSawText));
         long start = System.nanoTime();
         try (Response r = stream("gpt-4o", null)) {
             SseReader sse = new SseReader(r);
@@ -144,9 +131,9 @@ class StreamingTest {
 
     @Test
     void max_tokens_ends_the_reply_with_length_and_cancels_the_upstream() throws Exception {
-        upstream.resetAborts();
+        server.upstream.resetAborts();
         String longReply = "one two three four five six seven eight nine ten ".repeat(50);
-        upstream.enqueue(Script.ok(Fragments.json("c", longReply)).splitEvery(16).pause(5));
+        server.upstream.enqueue(Script.ok(Fragments.json("c", longReply)).splitEvery(16).pause(5));
         try (Response r = stream("gpt-4o", "\"max_tokens\":5")) {
             List<String> events = Gateway.events(r.body().string());
             assertThat(events.get(events.size() - 1)).isEqualTo("[DONE]");
@@ -156,26 +143,26 @@ class StreamingTest {
             assertThat(longReply).startsWith(content);
             assertThat(Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.O200K_BASE).countTokensOrdinary(content)).isEqualTo(5);
         }
-        assertThat(upstream.awaitAbort(2000)).as("the upstream call was cancelled").isTrue();
+        assertThat(server.upstream.awaitAbort(2000)).as("the upstream call was cancelled").isTrue();
     }
 
     @Test
     void a_stop_sequence_split_across_chunks_ends_the_reply_before_it() throws Exception {
-        upstream.resetAborts();
+        server.upstream.resetAborts();
         String reply = "Count: 1, 2, 3, STOP-HERE, 4, 5, 6 " + "and much more text ".repeat(40);
-        upstream.enqueue(Script.ok(Fragments.json("c", reply)).splitEvery(3).pause(2));
+        server.upstream.enqueue(Script.ok(Fragments.json("c", reply)).splitEvery(3).pause(2));
         try (Response r = stream("gpt-4o", "\"stop\":[\"nope\",\"STOP-HERE\"]")) {
             List<String> events = Gateway.events(r.body().string());
             assertThat(contentOf(events)).isEqualTo("Count: 1, 2, 3, ");
             assertThat(Gateway.json(events.get(events.size() - 2)).at("/choices/0/finish_reason").asText()).isEqualTo("stop");
         }
-        assertThat(upstream.awaitAbort(2000)).as("the upstream call was cancelled").isTrue();
+        assertThat(server.upstream.awaitAbort(2000)).as("the upstream call was cancelled").isTrue();
     }
 
     @Test
     void a_reply_cut_off_mid_object_ends_with_an_error_event_not_a_clean_stop() throws IOException {
         String body = Fragments.json("c", "This reply will be cut off in the middle of a sentence");
-        upstream.enqueue(Script.ok(body).truncate(body.length() - 20).splitEvery(9));
+        server.upstream.enqueue(Script.ok(body).truncate(body.length() - 20).splitEvery(9));
         try (Response r = stream("gpt-4o", null)) {
             assertThat(r.code()).isEqualTo(200);
             List<String> events = Gateway.events(r.body().string());
@@ -190,7 +177,7 @@ class StreamingTest {
     @Test
     void a_dropped_upstream_connection_mid_stream_ends_with_an_error_event() throws IOException {
         String body = Fragments.json("c", "This reply loses its connection");
-        upstream.enqueue(Script.ok(body.substring(0, body.length() - 10)).splitEvery(20).thenCutConnection());
+        server.upstream.enqueue(Script.ok(body.substring(0, body.length() - 10)).splitEvery(20).thenCutConnection());
         try (Response r = stream("gpt-4o", null)) {
             List<String> events = Gateway.events(r.body().string());
             assertThat(Gateway.json(events.get(events.size() - 1)).has("error")).isTrue();
@@ -201,7 +188,7 @@ class StreamingTest {
     @Test
     void silence_longer_than_the_idle_timeout_mid_stream_ends_with_an_error_event() throws IOException {
         String body = Fragments.json("c", "This reply stalls");
-        upstream.enqueue(Script.ok(body.substring(0, body.length() - 5)).thenHang(3000));
+        server.upstream.enqueue(Script.ok(body.substring(0, body.length() - 5)).thenHang(3000));
         try (Response r = stream("gpt-4o", null)) {
             List<String> events = Gateway.events(r.body().string());
             JsonNode error = Gateway.json(events.get(events.size() - 1)).get("error");
@@ -211,7 +198,7 @@ class StreamingTest {
 
     @Test
     void a_failure_before_any_text_is_still_a_proper_http_error() throws IOException {
-        upstream.enqueue(Script.status(500, "An unexpected error has occurred. Please try again later."));
+        server.upstream.enqueue(Script.status(500, "An unexpected error has occurred. Please try again later."));
         try (Response r = stream("gpt-4o", null)) {
             assertThat(r.code()).isEqualTo(502);
             assertThat(r.header("Content-Type")).startsWith("application/json");
@@ -221,9 +208,9 @@ class StreamingTest {
 
     @Test
     void a_client_that_disconnects_mid_stream_cancels_the_upstream() throws Exception {
-        upstream.resetAborts();
-        upstream.enqueue(Script.ok(Fragments.json("c", "word ".repeat(400))).splitEvery(10).pause(50));
-        Call call = gateway.http.newCall(gateway.request("/v1/chat/completions")
+        server.upstream.resetAborts();
+        server.upstream.enqueue(Script.ok(Fragments.json("c", "word ".repeat(400))).splitEvery(10).pause(50));
+        Call call = server.gateway.http.newCall(server.gateway.request("/v1/chat/completions")
                 .post(RequestBody.create(Gateway.chat("gpt-4o", "Hi", "\"stream\":true"), MediaType.get("application/json"))).build());
         try (Response r = call.execute()) {
             SseReader sse = new SseReader(r);
@@ -231,15 +218,15 @@ class StreamingTest {
             sse.next();
             call.cancel();
         }
-        assertThat(upstream.awaitAbort(1000)).as("upstream cancelled within a second").isTrue();
+        assertThat(server.upstream.awaitAbort(1000)).as("upstream cancelled within a second").isTrue();
     }
 
     @Test
     void a_client_that_disconnects_before_the_first_byte_cancels_the_upstream() throws Exception {
         for (boolean streaming : new boolean[]{true, false}) {
-            upstream.resetAborts();
-            upstream.enqueue(Script.reply("late").headerDelay(8000));
-            Call call = gateway.http.newCall(gateway.request("/v1/chat/completions")
+            server.upstream.resetAborts();
+            server.upstream.enqueue(Script.reply("late").headerDelay(8000));
+            Call call = server.gateway.http.newCall(server.gateway.request("/v1/chat/completions")
                     .post(RequestBody.create(Gateway.chat("gpt-4o", "Hi", "\"stream\":" + streaming), MediaType.get("application/json"))).build());
             call.enqueue(new okhttp3.Callback() {
                 @Override
@@ -250,10 +237,10 @@ class StreamingTest {
                     response.close();
                 }
             });
-            while (upstream.requestCount() == 0 || upstream.lastRequest() == null) Thread.sleep(10);
+            while (server.upstream.requestCount() == 0 || server.upstream.lastRequest() == null) Thread.sleep(10);
             Thread.sleep(200);
             call.cancel();
-            assertThat(upstream.awaitAbort(1000)).as("upstream cancelled within a second (stream=%s)", streaming).isTrue();
+            assertThat(server.upstream.awaitAbort(1000)).as("upstream cancelled within a second (stream=%s)", streaming).isTrue();
         }
     }
 

@@ -1,15 +1,14 @@
 package dev.e2bgateway.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.e2bgateway.support.FakeFragments;
 import dev.e2bgateway.support.Fragments;
 import dev.e2bgateway.support.Gateway;
+import dev.e2bgateway.support.RunningGateway;
 import dev.e2bgateway.support.Script;
 import okhttp3.Response;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -22,25 +21,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The contract's failures table, each outcome as the client sees it, and the retries behind it. */
 class UpstreamFailuresTest {
 
-    static FakeFragments upstream;
-    static Gateway gateway;
-
-    @BeforeAll
-    static void start() {
-        upstream = new FakeFragments();
-        gateway = Gateway.start(upstream, Map.of("E2B_FIRST_BYTE_TIMEOUT_MS", "500", "E2B_IDLE_TIMEOUT_MS", "500",
-                "E2B_RETRY_MAX_ATTEMPTS", "3", "E2B_RETRY_DELAY_MS", "5"));
-    }
-
-    @AfterAll
-    static void stop() {
-        gateway.close();
-        upstream.close();
-    }
+    @RegisterExtension
+    static final RunningGateway server = new RunningGateway(Map.of("E2B_FIRST_BYTE_TIMEOUT_MS", "500", "E2B_IDLE_TIMEOUT_MS", "500",
+            "E2B_RETRY_MAX_ATTEMPTS", "3", "E2B_RETRY_DELAY_MS", "5"));
 
     @BeforeEach
     void quiet_upstream() {
-        upstream.fallback(Script.reply("fine"));
+        server.upstream.fallback(Script.reply("fine"));
     }
 
     /** One row of the table: what the upstream does, what the client gets, how many upstream calls. */
@@ -92,11 +79,11 @@ class UpstreamFailuresTest {
     @ParameterizedTest
     @EnumSource(Row.class)
     void each_upstream_failure_becomes_the_right_status_and_error(Row row) throws IOException {
-        upstream.fallback(row.script);
-        int before = upstream.requestCount();
+        server.upstream.fallback(row.script);
+        int before = server.upstream.requestCount();
         for (boolean stream : new boolean[]{false, true}) {
-            int start = upstream.requestCount();
-            try (Response r = gateway.post("/v1/chat/completions", Gateway.chat("gpt-4o", "Hi", "\"stream\":" + stream))) {
+            int start = server.upstream.requestCount();
+            try (Response r = server.gateway.post("/v1/chat/completions", Gateway.chat("gpt-4o", "Hi", "\"stream\":" + stream))) {
                 assertThat(r.code()).as("status, stream=%s", stream).isEqualTo(row.status);
                 assertThat(r.header("Content-Type")).startsWith("application/json");
                 assertThat(r.header("x-should-retry")).isEqualTo(String.valueOf(row.shouldRetry));
@@ -108,17 +95,17 @@ class UpstreamFailuresTest {
                 assertThat(error.has("code")).isTrue();
                 assertThat(text).doesNotContain("Exception", "dev.e2bgateway", "java.");
             }
-            assertThat(upstream.requestCount() - start).as("upstream calls, stream=%s", stream).isEqualTo(row.upstreamCalls);
+            assertThat(server.upstream.requestCount() - start).as("upstream calls, stream=%s", stream).isEqualTo(row.upstreamCalls);
         }
-        assertThat(upstream.requestCount()).isGreaterThan(before);
+        assertThat(server.upstream.requestCount()).isGreaterThan(before);
     }
 
     @Test
     void the_daily_limit_sends_retry_after_from_the_reset_in_milliseconds() throws IOException {
         long reset = System.currentTimeMillis() + 90_000;
-        upstream.enqueue(Script.status(429, "You have reached your request limit for the day.")
+        server.upstream.enqueue(Script.status(429, "You have reached your request limit for the day.")
                 .header("X-RateLimit-Reset", String.valueOf(reset)));
-        try (Response r = gateway.post("/v1/chat/completions", Gateway.chat("gpt-4o", "Hi", null))) {
+        try (Response r = server.gateway.post("/v1/chat/completions", Gateway.chat("gpt-4o", "Hi", null))) {
             assertThat(r.code()).isEqualTo(429);
             assertThat(Long.parseLong(r.header("Retry-After"))).isBetween(85L, 91L);
             assertThat(r.header("x-should-retry")).isEqualTo("false");
@@ -127,27 +114,27 @@ class UpstreamFailuresTest {
 
     @Test
     void a_failure_a_retry_fixes_is_invisible_to_the_client() throws IOException {
-        int before = upstream.requestCount();
-        upstream.enqueue(Script.status(529, "The provider is currently unavailable. Please try again later."));
-        upstream.enqueue(Script.drop());
-        upstream.enqueue(Script.ok(Fragments.json("c", "third time lucky")).splitEvery(4));
-        try (Response r = gateway.post("/v1/chat/completions", Gateway.chat("gpt-4o", "Hi", null))) {
+        int before = server.upstream.requestCount();
+        server.upstream.enqueue(Script.status(529, "The provider is currently unavailable. Please try again later."));
+        server.upstream.enqueue(Script.drop());
+        server.upstream.enqueue(Script.ok(Fragments.json("c", "third time lucky")).splitEvery(4));
+        try (Response r = server.gateway.post("/v1/chat/completions", Gateway.chat("gpt-4o", "Hi", null))) {
             assertThat(r.code()).isEqualTo(200);
             assertThat(Gateway.json(r).at("/choices/0/message/content").asText()).isEqualTo("third time lucky");
         }
-        assertThat(upstream.requestCount() - before).isEqualTo(3);
+        assertThat(server.upstream.requestCount() - before).isEqualTo(3);
     }
 
     @Test
     void nothing_is_retried_once_text_has_reached_the_client() throws IOException {
-        int before = upstream.requestCount();
+        int before = server.upstream.requestCount();
         String body = Fragments.json("c", "partial answer that then breaks");
-        upstream.enqueue(Script.ok(body.substring(0, body.length() - 8)).thenCutConnection());
-        try (Response r = gateway.post("/v1/chat/completions", Gateway.chat("gpt-4o", "Hi", "\"stream\":true"))) {
+        server.upstream.enqueue(Script.ok(body.substring(0, body.length() - 8)).thenCutConnection());
+        try (Response r = server.gateway.post("/v1/chat/completions", Gateway.chat("gpt-4o", "Hi", "\"stream\":true"))) {
             assertThat(r.code()).isEqualTo(200);
             assertThat(r.body().string()).contains("partial answer", "\"error\"");
         }
-        assertThat(upstream.requestCount() - before).isEqualTo(1);
+        assertThat(server.upstream.requestCount() - before).isEqualTo(1);
     }
 
     @Test
@@ -156,7 +143,7 @@ class UpstreamFailuresTest {
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort(); // closed again: nothing listens there
         }
-        try (Gateway g = Gateway.start(upstream, Map.of("E2B_BASE_URL", "http://127.0.0.1:" + port, "E2B_RETRY_MAX_ATTEMPTS", "2"));
+        try (Gateway g = Gateway.start(server.upstream, Map.of("E2B_BASE_URL", "http://127.0.0.1:" + port, "E2B_RETRY_MAX_ATTEMPTS", "2"));
              Response r = g.post("/v1/chat/completions", Gateway.chat("gpt-4o", "Hi", null))) {
             assertThat(r.code()).isEqualTo(502);
             assertThat(Gateway.json(r).at("/error/message").asText()).contains("connection refused");

@@ -1,15 +1,14 @@
 package dev.e2bgateway.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.e2bgateway.support.FakeFragments;
 import dev.e2bgateway.support.Gateway;
+import dev.e2bgateway.support.RunningGateway;
 import okhttp3.MediaType;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.util.Map;
@@ -18,27 +17,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class AuthCorsTest {
 
-    static FakeFragments upstream;
-    static Gateway gateway;
-
-    @BeforeAll
-    static void start() {
-        upstream = new FakeFragments();
-        gateway = Gateway.start(upstream, Map.of("E2B_API_KEY", Gateway.KEY + ",sk-second-key-for-an-app"));
-    }
-
-    @AfterAll
-    static void stop() {
-        gateway.close();
-        upstream.close();
-    }
+    @RegisterExtension
+    static final RunningGateway server = new RunningGateway(Map.of("E2B_API_KEY", Gateway.KEY + ",sk-second-key-for-an-app"));
 
     private Response call(Request.Builder builder) throws IOException {
-        return gateway.http.newCall(builder.build()).execute();
+        return server.gateway.http.newCall(builder.build()).execute();
     }
 
     private Request.Builder raw(String path) {
-        return new Request.Builder().url(gateway.baseUrl() + path);
+        return new Request.Builder().url(server.gateway.baseUrl() + path);
     }
 
     @Test
@@ -57,7 +44,7 @@ class AuthCorsTest {
 
     @Test
     void a_wrong_key_gets_401_and_never_reaches_the_upstream() throws IOException {
-        int before = upstream.requestCount();
+        int before = server.upstream.requestCount();
         String body = Gateway.chat("gpt-4o", "hi", null);
         try (Response r = call(raw("/v1/chat/completions").header("Authorization", "Bearer sk-wrong")
                 .post(RequestBody.create(body, MediaType.get("application/json"))))) {
@@ -69,7 +56,7 @@ class AuthCorsTest {
         try (Response r = call(raw("/v1/models").header("Authorization", Gateway.KEY))) {
             assertThat(r.code()).as("a key without 'Bearer'").isEqualTo(401);
         }
-        assertThat(upstream.requestCount()).isEqualTo(before);
+        assertThat(server.upstream.requestCount()).isEqualTo(before);
     }
 
     @Test
@@ -107,7 +94,7 @@ class AuthCorsTest {
 
     @Test
     void every_response_carries_cors_and_a_request_id() throws IOException {
-        try (Response ok = gateway.get("/v1/models"); Response denied = call(raw("/v1/models")); Response missing = gateway.get("/nope")) {
+        try (Response ok = server.gateway.get("/v1/models"); Response denied = call(raw("/v1/models")); Response missing = server.gateway.get("/nope")) {
             for (Response r : new Response[]{ok, denied, missing}) {
                 assertThat(r.header("Access-Control-Allow-Origin")).isEqualTo("*");
                 assertThat(r.header("x-request-id")).startsWith("req_");
@@ -117,7 +104,7 @@ class AuthCorsTest {
 
     @Test
     void an_unknown_path_is_a_404_in_the_openai_shape() throws IOException {
-        try (Response r = gateway.get("/v1/embeddings")) {
+        try (Response r = server.gateway.get("/v1/embeddings")) {
             assertThat(r.code()).isEqualTo(404);
             assertThat(Gateway.json(r).at("/error/type").asText()).isEqualTo("invalid_request_error");
         }
@@ -129,7 +116,7 @@ class AuthCorsTest {
 
     @Test
     void a_wrong_method_on_a_known_path_is_a_405() throws IOException {
-        try (Response r = gateway.get("/v1/chat/completions")) {
+        try (Response r = server.gateway.get("/v1/chat/completions")) {
             assertThat(r.code()).isEqualTo(405);
             assertThat(Gateway.json(r).at("/error/code").asText()).isEqualTo("method_not_allowed");
         }
@@ -137,7 +124,7 @@ class AuthCorsTest {
 
     @Test
     void double_slashes_in_paths_are_tolerated() throws IOException {
-        try (Response r = gateway.get("/v1//models")) {
+        try (Response r = server.gateway.get("/v1//models")) {
             assertThat(r.code()).isEqualTo(200);
         }
     }

@@ -15,13 +15,14 @@ import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.chat.completions.ChatCompletionStreamOptions;
 import com.openai.models.models.Model;
-import dev.e2bgateway.support.FakeFragments;
 import dev.e2bgateway.support.Fragments;
 import dev.e2bgateway.support.Gateway;
+import dev.e2bgateway.support.RunningGateway;
 import dev.e2bgateway.support.Script;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.List;
 
@@ -33,22 +34,18 @@ class OpenAiJavaSdkTest {
 
     static final String REPLY = "Streaming through the SDK: 你好 😀 \"quotes\" and\nnewlines.";
 
-    static FakeFragments upstream;
-    static Gateway gateway;
+    @RegisterExtension
+    static final RunningGateway server = new RunningGateway();
     static OpenAIClient client;
 
     @BeforeAll
     static void start() {
-        upstream = new FakeFragments();
-        gateway = Gateway.start(upstream);
-        client = OpenAIOkHttpClient.builder().apiKey(Gateway.KEY).baseUrl(gateway.baseUrl() + "/v1").maxRetries(0).build();
+        client = OpenAIOkHttpClient.builder().apiKey(Gateway.KEY).baseUrl(server.gateway.baseUrl() + "/v1").maxRetries(0).build();
     }
 
     @AfterAll
     static void stop() {
         client.close();
-        gateway.close();
-        upstream.close();
     }
 
     private static ChatCompletionCreateParams params(String model) {
@@ -65,7 +62,7 @@ class OpenAiJavaSdkTest {
 
     @Test
     void completes_a_chat() {
-        upstream.enqueue(Script.ok(Fragments.json("c", REPLY)).splitEvery(4));
+        server.upstream.enqueue(Script.ok(Fragments.json("c", REPLY)).splitEvery(4));
         ChatCompletion completion = client.chat().completions().create(params("gpt-4o"));
         assertThat(completion.choices()).hasSize(1);
         assertThat(completion.choices().get(0).message().content()).contains(REPLY);
@@ -75,7 +72,7 @@ class OpenAiJavaSdkTest {
 
     @Test
     void streams_a_chat_and_the_accumulator_rebuilds_it() {
-        upstream.enqueue(Script.ok(Fragments.jsonAsciiEscaped("c", REPLY)).splitEvery(3));
+        server.upstream.enqueue(Script.ok(Fragments.jsonAsciiEscaped("c", REPLY)).splitEvery(3));
         ChatCompletionCreateParams params = params("claude-3-7-sonnet-latest").toBuilder()
                 .streamOptions(ChatCompletionStreamOptions.builder().includeUsage(true).build()).build();
         ChatCompletionAccumulator accumulator = ChatCompletionAccumulator.create();
@@ -96,7 +93,7 @@ class OpenAiJavaSdkTest {
     @Test
     void raises_an_error_sent_after_the_stream_started() {
         String body = Fragments.json("c", "cut short");
-        upstream.enqueue(Script.ok(body).truncate(body.length() - 4));
+        server.upstream.enqueue(Script.ok(body).truncate(body.length() - 4));
         assertThatThrownBy(() -> {
             try (StreamResponse<ChatCompletionChunk> stream = client.chat().completions().createStreaming(params("gpt-4o"))) {
                 stream.stream().forEach(chunk -> { });
@@ -108,7 +105,7 @@ class OpenAiJavaSdkTest {
     void picks_the_exception_class_by_status() {
         assertThatThrownBy(() -> client.chat().completions().create(params("gpt-4o").toBuilder().n(3).build()))
                 .isInstanceOf(BadRequestException.class);
-        OpenAIClient wrongKey = OpenAIOkHttpClient.builder().apiKey("sk-wrong").baseUrl(gateway.baseUrl() + "/v1").maxRetries(0).build();
+        OpenAIClient wrongKey = OpenAIOkHttpClient.builder().apiKey("sk-wrong").baseUrl(server.gateway.baseUrl() + "/v1").maxRetries(0).build();
         try {
             assertThatThrownBy(() -> wrongKey.models().list()).isInstanceOf(UnauthorizedException.class);
         } finally {
@@ -116,12 +113,12 @@ class OpenAiJavaSdkTest {
         }
         assertThatThrownBy(() -> client.chat().completions().create(params("gpt-99"))).isInstanceOf(NotFoundException.class);
 
-        upstream.enqueue(Script.status(429, "You have reached your request limit for the day.")
+        server.upstream.enqueue(Script.status(429, "You have reached your request limit for the day.")
                 .header("X-RateLimit-Reset", String.valueOf(System.currentTimeMillis() + 3_600_000)));
         assertThatThrownBy(() -> client.chat().completions().create(params("gpt-4o"))).isInstanceOf(RateLimitException.class)
                 .hasMessageContaining("limit for the day");
 
-        upstream.enqueue(Script.status(500, "An unexpected error has occurred. Please try again later."));
+        server.upstream.enqueue(Script.status(500, "An unexpected error has occurred. Please try again later."));
         assertThatThrownBy(() -> client.chat().completions().create(params("gpt-4o"))).isInstanceOf(InternalServerException.class);
     }
 }
