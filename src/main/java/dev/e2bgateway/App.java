@@ -4,34 +4,40 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import dev.e2bgateway.api.ChatCompletionsEndpoint;
-import dev.e2bgateway.anthropic.MessagesParser;
-import dev.e2bgateway.api.ChatRunner;
-import dev.e2bgateway.api.Json;
-import dev.e2bgateway.api.MessagesEndpoint;
+import dev.e2bgateway.anthropic.MessagesDialect;
+import dev.e2bgateway.api.ChatEndpoint;
 import dev.e2bgateway.api.ModelsEndpoint;
 import dev.e2bgateway.api.PlaygroundPage;
 import dev.e2bgateway.config.Config;
+import dev.e2bgateway.core.Backoff;
 import dev.e2bgateway.core.ChatService;
 import dev.e2bgateway.core.InFlight;
+import dev.e2bgateway.core.RetryPolicy;
+import dev.e2bgateway.core.Sleeper;
 import dev.e2bgateway.core.TokenCounter;
+import dev.e2bgateway.core.UpstreamErrors;
+import dev.e2bgateway.dialect.Dialect;
 import dev.e2bgateway.error.ApiError;
 import dev.e2bgateway.http.Auth;
+import dev.e2bgateway.http.ChatLifecycle;
 import dev.e2bgateway.http.ClientDisconnect;
-import dev.e2bgateway.metrics.Metrics;
 import dev.e2bgateway.http.Cors;
+import dev.e2bgateway.http.ErrorWriter;
+import dev.e2bgateway.http.JsonResponses;
 import dev.e2bgateway.http.RequestBodies;
-import dev.e2bgateway.http.ErrorResponses;
 import dev.e2bgateway.http.RequestIds;
 import dev.e2bgateway.http.RequestLog;
+import dev.e2bgateway.http.RouteDialect;
+import dev.e2bgateway.metrics.Metrics;
 import dev.e2bgateway.models.ModelCatalog;
 import dev.e2bgateway.models.ModelRegistry;
-import dev.e2bgateway.openai.ChatCompletionParser;
+import dev.e2bgateway.openai.ChatCompletionsDialect;
 import dev.e2bgateway.upstream.FragmentsClient;
 import dev.e2bgateway.upstream.FragmentsRequest;
 import dev.e2bgateway.upstream.OutboundProxy;
 import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
+import io.javalin.config.JavalinConfig;
 import io.javalin.http.HttpResponseException;
 import okhttp3.ConnectionPool;
 import okhttp3.OkHttpClient;
@@ -39,11 +45,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Wires the gateway: before-handlers for request ids, CORS and auth, then the routes, then
- * one error mapper. Returns an unstarted Javalin so tests can {@code start(0)} it.
+ * Wires the gateway with {@code new}: before-handlers for request ids, CORS, each route's dialect
+ * and auth, then the routes, then one error mapper. Returns an unstarted Javalin so tests can
+ * {@code start(0)} it.
  */
 public final class App {
 
@@ -62,10 +70,11 @@ public final class App {
 
     /** The one upstream HTTP client, timeouts explicit. Its read timeout is the wait for response headers. */
     public static OkHttpClient httpClient(Config config) {
+        Config.Timeouts timeouts = config.timeouts();
         OkHttpClient.Builder builder = new OkHttpClient.Builder()
-                .connectTimeout(config.connectTimeout())
-                .readTimeout(config.firstByteTimeout())
-                .writeTimeout(config.firstByteTimeout())
+                .connectTimeout(timeouts.connect())
+                .readTimeout(timeouts.firstByte())
+                .writeTimeout(timeouts.firstByte())
                 .callTimeout(0, TimeUnit.MILLISECONDS) // no total: long answers are normal
                 .connectionPool(new ConnectionPool(64, 5, TimeUnit.MINUTES))
                 .followRedirects(false)
@@ -75,18 +84,8 @@ public final class App {
                 // Connect on the calling (virtual) thread: fast fallback hands every new
                 // connection to a platform thread, which costs dearly when a thousand streams open at once.
                 .fastFallback(false);
-        OutboundProxy.configure(builder, config.proxy());
+        OutboundProxy.configure(builder, config.upstream().proxy());
         return builder.build();
-    }
-
-    /** The route a request matched, as registered (so ids do not explode the metric's labels). */
-    private static String route(io.javalin.http.Context ctx) {
-        try {
-            var endpoint = ctx.endpoint();
-            return endpoint == null ? "unmatched" : endpoint.path;
-        } catch (RuntimeException e) {
-            return "unmatched";
-        }
     }
 
     /** The version from the jar's manifest ("dev" when run from classes). */
@@ -95,46 +94,47 @@ public final class App {
         return v == null ? "dev" : v;
     }
 
-    public static Javalin create(Config config) {
-        return create(config, new InFlight());
-    }
-
+    /** The gateway for {@code config}; {@code inFlight} is shared with the shutdown hook that drains it. */
     public static Javalin create(Config config, InFlight inFlight) {
         ObjectMapper mapper = objectMapper();
-        return create(config, mapper, new ModelCatalog(mapper).load(config.modelsFile()), httpClient(config), inFlight);
-    }
+        ModelRegistry models = new ModelCatalog(mapper).load(config.modelsFile());
+        OkHttpClient http = httpClient(config);
+        Config.Server server = config.server();
 
-    public static Javalin create(Config config, ObjectMapper mapper, ModelRegistry models, OkHttpClient http,
-                                 InFlight inFlight) {
-        Json json = new Json(mapper);
-        ErrorResponses errors = new ErrorResponses(mapper);
-        Auth auth = new Auth(config.apiKeys());
         TokenCounter tokens = new TokenCounter();
-        FragmentsClient upstream = new FragmentsClient(http, config.baseUrl(), config.idleTimeout());
         Metrics metrics = new Metrics(inFlight);
-        ChatService chat = new ChatService(upstream, new FragmentsRequest(mapper), tokens, metrics,
-                config.retryMaxAttempts(), config.retryDelay().toMillis());
-        ModelsEndpoint modelsEndpoint = new ModelsEndpoint(models, json);
-        PlaygroundPage playground = new PlaygroundPage(version(), config.baseUrl());
+        Backoff backoff = new Backoff(config.retry().delay().toMillis(), Backoff.DEFAULT_CAP_MILLIS,
+                () -> ThreadLocalRandom.current().nextDouble(), System::currentTimeMillis);
+        ChatService chat = new ChatService(
+                new FragmentsClient(http, config.upstream().baseUrl(), config.timeouts().idle()),
+                new FragmentsRequest(mapper), tokens, metrics,
+                new UpstreamErrors(config.timeouts().idle(), System::currentTimeMillis),
+                new RetryPolicy(config.retry().maxAttempts(), backoff, Sleeper.CANCELLABLE));
+
+        ChatCompletionsDialect openai = new ChatCompletionsDialect(mapper, models);
+        MessagesDialect anthropic = new MessagesDialect(mapper, models, tokens);
+        JsonResponses json = new JsonResponses(mapper);
+        ErrorWriter errors = new ErrorWriter(openai.errors());
+        Auth auth = new Auth(server.apiKeys());
+        RequestBodies bodies = new RequestBodies(server.maxBodyBytes());
         ClientDisconnect.Watcher disconnects = new ClientDisconnect.Watcher();
-        ChatRunner runner = new ChatRunner(inFlight, errors, disconnects, new RequestBodies(config.maxBodyBytes()));
-        MessagesEndpoint messagesEndpoint = new MessagesEndpoint(new MessagesParser(mapper, models), chat, json, runner);
-        ChatCompletionsEndpoint chatEndpoint = new ChatCompletionsEndpoint(
-                new ChatCompletionParser(mapper, models), chat, json, runner);
+        ChatLifecycle lifecycle = new ChatLifecycle(inFlight, disconnects);
+        ModelsEndpoint modelsEndpoint = new ModelsEndpoint(models, json);
+        PlaygroundPage playground = new PlaygroundPage(version(), config.upstream().baseUrl());
 
         return Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             // Java 21+: every request on its own virtual thread, so a thousand open streams are a
             // thousand cheap threads, not a queue. On Java 17 Javalin falls back to a platform pool.
-            cfg.concurrency.useVirtualThreads = config.virtualThreads();
-            cfg.http.maxRequestSize = config.maxBodyBytes();
+            cfg.concurrency.useVirtualThreads = server.virtualThreads();
+            cfg.http.maxRequestSize = server.maxBodyBytes();
             cfg.http.compressionStrategy = CompressionStrategy.NONE; // SSE must never be compressed
             cfg.http.prefer405over404 = true;
             cfg.router.treatMultipleSlashesAsSingleSlash = true; // clients that join "/v1/" + "/models"
             cfg.router.ignoreTrailingSlashes = true;
             cfg.requestLogger.http((ctx, millis) -> {
                 RequestLog.write(ctx, millis);
-                metrics.request(route(ctx), ctx.method().name(), ctx.status().getCode(), RequestLog.model(ctx),
+                metrics.request(route(ctx), ctx.method().name(), ctx.statusCode(), RequestLog.model(ctx),
                         (long) (millis * 1_000_000));
             });
             cfg.events.serverStarting(tokens::warmUpInBackground);
@@ -147,8 +147,13 @@ public final class App {
                 RequestIds.assign(ctx);
                 Cors.headers(ctx);
             });
+            // Each dialect's routes first, so even an auth failure answers in the route's dialect.
+            chatRoute(cfg, "/v1/chat/completions", openai, new ChatEndpoint(openai, chat, lifecycle, bodies, errors));
+            chatRoute(cfg, "/v1/messages", anthropic, new ChatEndpoint(anthropic, chat, lifecycle, bodies, errors));
+            cfg.routes.before("/v1/messages/count_tokens", ctx -> RouteDialect.attach(ctx, anthropic.errors()));
+            cfg.routes.post("/v1/messages/count_tokens", ctx -> JsonResponses.write(ctx, anthropic.countTokens(bodies.read(ctx))));
             cfg.routes.before("/v1/*", auth::check);
-            if (!config.metricsPublic()) cfg.routes.before("/metrics", auth::check);
+            if (!server.metricsPublic()) cfg.routes.before("/metrics", auth::check);
 
             cfg.routes.get("/", playground::serve);
             cfg.routes.get("/playground", playground::serve);
@@ -159,9 +164,6 @@ public final class App {
             });
             cfg.routes.get("/v1/models", modelsEndpoint::list);
             cfg.routes.get("/v1/models/<id>", modelsEndpoint::get);
-            cfg.routes.post("/v1/chat/completions", chatEndpoint::handle);
-            cfg.routes.post("/v1/messages", messagesEndpoint::handle);
-            cfg.routes.post("/v1/messages/count_tokens", messagesEndpoint::countTokens);
             cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
             // Preflights on the known paths only, so an unknown path stays a 404.
             for (String path : new String[]{"/health", "/metrics", "/v1/models", "/v1/models/<id>", "/v1/chat/completions",
@@ -173,7 +175,7 @@ public final class App {
             cfg.routes.exception(HttpResponseException.class, (e, ctx) -> errors.write(ctx, switch (e.getStatus()) {
                 case 404 -> ApiError.notFound(ctx.method().name(), ctx.path());
                 case 405 -> ApiError.methodNotAllowed(ctx.method().name(), ctx.path());
-                case 413 -> ApiError.bodyTooLarge(config.maxBodyBytes());
+                case 413 -> ApiError.bodyTooLarge(server.maxBodyBytes());
                 default -> e.getStatus() < 500 ? ApiError.invalidRequest(null, e.getMessage()) : ApiError.internal();
             }));
             cfg.routes.exception(Exception.class, (e, ctx) -> {
@@ -181,11 +183,27 @@ public final class App {
                 errors.write(ctx, ApiError.internal());
             });
             cfg.routes.error(404, ctx -> {
-                if (!ErrorResponses.written(ctx)) errors.write(ctx, ApiError.notFound(ctx.method().name(), ctx.path()));
+                if (!ErrorWriter.written(ctx)) errors.write(ctx, ApiError.notFound(ctx.method().name(), ctx.path()));
             });
             cfg.routes.error(405, ctx -> {
-                if (!ErrorResponses.written(ctx)) errors.write(ctx, ApiError.methodNotAllowed(ctx.method().name(), ctx.path()));
+                if (!ErrorWriter.written(ctx)) errors.write(ctx, ApiError.methodNotAllowed(ctx.method().name(), ctx.path()));
             });
         });
+    }
+
+    /** A chat route: its dialect attached for errors, then its handler. */
+    private static void chatRoute(JavalinConfig cfg, String path, Dialect dialect, ChatEndpoint endpoint) {
+        cfg.routes.before(path, ctx -> RouteDialect.attach(ctx, dialect.errors()));
+        cfg.routes.post(path, endpoint::handle);
+    }
+
+    /** The route a request matched, as registered (so ids do not explode the metric's labels). */
+    private static String route(io.javalin.http.Context ctx) {
+        try {
+            var endpoint = ctx.endpoint();
+            return endpoint == null ? "unmatched" : endpoint.path;
+        } catch (RuntimeException e) {
+            return "unmatched";
+        }
     }
 }

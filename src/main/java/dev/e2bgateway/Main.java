@@ -44,13 +44,13 @@ public final class Main {
             return;
         }
         try {
-            app.start(config.host(), config.port());
+            app.start(config.server().host(), config.server().port());
         } catch (RuntimeException e) {
-            System.err.println("e2b-gateway: cannot listen on " + config.host() + ":" + config.port() + ": " + rootMessage(e));
+            System.err.println("e2b-gateway: cannot listen on " + config.server().host() + ":" + config.server().port() + ": " + rootMessage(e));
             System.exit(1);
         }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(app, inFlight, config), "shutdown"));
-        log.info("e2b-gateway listening on http://{}:{}/v1", config.host(), app.port());
+        log.info("e2b-gateway listening on http://{}:{}/v1", config.server().host(), app.port());
     }
 
     /**
@@ -64,7 +64,7 @@ public final class Main {
             // flight, a load balancer's keep-alive health checks) are served until the end.
             if (connector instanceof NetworkConnector network) network.close();
         }
-        inFlight.drain(config.shutdownGrace(), Duration.ofSeconds(5));
+        inFlight.drain(config.server().shutdownGrace(), Duration.ofSeconds(5));
         app.stop();
         log.info("stopped");
         // A JVM ended by a signal exits 143 even after a clean shutdown; this one was clean.
@@ -81,16 +81,19 @@ public final class Main {
     }
 
     private static void logSettings(Config c) {
+        Config.Server server = c.server();
+        Config.Timeouts timeouts = c.timeouts();
         log.info("settings: keys={} host={} port={} upstream={} max_body={}B timeouts(connect/first-byte/idle)={}/{}/{} ms"
                         + " retries={} retry_delay={} ms",
-                c.apiKeys().stream().map(Config::mask).toList(), c.host(), c.port(), c.baseUrl(), c.maxBodyBytes(),
-                c.connectTimeout().toMillis(), c.firstByteTimeout().toMillis(), c.idleTimeout().toMillis(),
-                c.retryMaxAttempts(), c.retryDelay().toMillis());
-        ProxySettings proxy = c.proxy();
-        log.info("outbound proxy: {}{}", ProxySettings.describe(proxy.proxyFor(c.baseUrl().getScheme(), c.baseUrl().getHost())),
+                server.apiKeys().stream().map(Config::mask).toList(), server.host(), server.port(), c.upstream().baseUrl(),
+                server.maxBodyBytes(), timeouts.connect().toMillis(), timeouts.firstByte().toMillis(), timeouts.idle().toMillis(),
+                c.retry().maxAttempts(), c.retry().delay().toMillis());
+        ProxySettings proxy = c.upstream().proxy();
+        java.net.URI base = c.upstream().baseUrl();
+        log.info("outbound proxy: {}{}", ProxySettings.describe(proxy.proxyFor(base.getScheme(), base.getHost())),
                 proxy.source() == null ? "" : " (from " + proxy.source() + ")");
         if (c.modelsFile() != null) log.info("models file: {}", c.modelsFile());
-        if (c.hostDefaultedToLoopback()) {
+        if (server.hostDefaultedToLoopback()) {
             log.warn("E2B_API_KEY is the well-known default '{}': listening on 127.0.0.1 only. "
                     + "Set your own key (or E2B_HOST explicitly) to accept other machines.", Config.WELL_KNOWN_KEY);
         }

@@ -3,29 +3,34 @@ package dev.e2bgateway.anthropic;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.e2bgateway.core.Finish;
+import dev.e2bgateway.dialect.StreamFormat;
 import dev.e2bgateway.error.ApiError;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.function.IntSupplier;
 
 /**
- * Anthropic's Messages wire format: the non-streaming message, the named SSE events of a
- * stream ({@code event: <name>\ndata: <json>\n\n}), and its error body.
+ * Anthropic's Messages wire format for one reply: the non-streaming message, and the named SSE
+ * events of a stream ({@code event: <name>\ndata: <json>\n\n}).
  */
-public final class MessageEvents {
+final class MessageEvents implements StreamFormat {
 
     private final ObjectMapper json;
     private final String id;
     private final String model;
+    private final IntSupplier inputTokens;
 
-    public MessageEvents(ObjectMapper json, String id, String model) {
+    /** @param inputTokens the prompt's tokens, counted only when a stream opens */
+    MessageEvents(ObjectMapper json, String id, String model, IntSupplier inputTokens) {
         this.json = json;
         this.id = id;
         this.model = model;
+        this.inputTokens = inputTokens;
     }
 
-    public ObjectNode message(String text, Finish finish) {
+    ObjectNode message(String text, Finish finish) {
         ObjectNode m = header();
         m.putArray("content").addObject().put("type", "text").put("text", text);
         stop(m, finish);
@@ -34,12 +39,13 @@ public final class MessageEvents {
     }
 
     /** message_start, content_block_start and ping: the opening of a stream. */
-    public byte[] opening(int inputTokens) {
+    @Override
+    public byte[] opening() {
         ObjectNode m = header();
         m.putArray("content");
         m.putNull("stop_reason");
         m.putNull("stop_sequence");
-        usage(m.putObject("usage"), inputTokens, 0);
+        usage(m.putObject("usage"), inputTokens.getAsInt(), 0);
         ObjectNode start = json.createObjectNode().put("type", "message_start");
         start.set("message", m);
         ObjectNode block = json.createObjectNode().put("type", "content_block_start").put("index", 0);
@@ -48,13 +54,18 @@ public final class MessageEvents {
                 event("ping", json.createObjectNode().put("type", "ping")));
     }
 
-    public byte[] delta(String text) {
+    @Override
+    public byte[] text(String text) {
         ObjectNode e = json.createObjectNode().put("type", "content_block_delta").put("index", 0);
         e.putObject("delta").put("type", "text_delta").put("text", text);
         return event("content_block_delta", e);
     }
 
+    // Tool calls (next): each call a content block of its own: content_block_start with a
+    // tool_use block, input_json_delta pieces, content_block_stop; stop_reason "tool_use".
+
     /** content_block_stop, message_delta and message_stop: the end of a stream. */
+    @Override
     public byte[] closing(Finish finish) {
         ObjectNode delta = json.createObjectNode().put("type", "message_delta");
         stop(delta.putObject("delta"), finish);
@@ -64,33 +75,9 @@ public final class MessageEvents {
                 event("message_stop", json.createObjectNode().put("type", "message_stop")));
     }
 
+    @Override
     public byte[] error(ApiError error) {
-        return event("error", errorBody(json, error));
-    }
-
-    /** {@code {"type":"error","error":{"type","message"}}} with Anthropic's error types. */
-    public static ObjectNode errorBody(ObjectMapper json, ApiError error) {
-        ObjectNode body = json.createObjectNode().put("type", "error");
-        body.putObject("error").put("type", errorType(error)).put("message", error.getMessage());
-        return body;
-    }
-
-    /** Anthropic answers an overloaded upstream with 529; everything else keeps its status. */
-    public static int status(ApiError error) {
-        return "upstream_overloaded".equals(error.code()) ? 529 : error.status();
-    }
-
-    static String errorType(ApiError error) {
-        return switch (status(error)) {
-            case 400, 405 -> "invalid_request_error";
-            case 401 -> "authentication_error";
-            case 403 -> "permission_error";
-            case 404 -> "not_found_error";
-            case 413 -> "request_too_large";
-            case 429 -> "rate_limit_error";
-            case 529 -> "overloaded_error";
-            default -> "api_error";
-        };
+        return event("error", AnthropicErrors.body(json, error));
     }
 
     private ObjectNode header() {

@@ -3,13 +3,13 @@ package dev.e2bgateway.anthropic;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.e2bgateway.core.ChatRequest;
-import dev.e2bgateway.core.ChatRequest.Image;
 import dev.e2bgateway.core.ChatRequest.Message;
 import dev.e2bgateway.core.ChatRequest.Part;
 import dev.e2bgateway.core.ChatRequest.Role;
 import dev.e2bgateway.core.ChatRequest.Text;
 import dev.e2bgateway.error.ApiError;
-import dev.e2bgateway.http.Fields;
+import dev.e2bgateway.dialect.Images;
+import dev.e2bgateway.json.Fields;
 import dev.e2bgateway.models.ModelRegistry;
 import dev.e2bgateway.models.ModelSpec;
 
@@ -20,25 +20,25 @@ import java.util.List;
  * Validates an Anthropic Messages request ({@code POST /v1/messages}) and turns it into the
  * core's {@link ChatRequest}. {@code metadata} and unknown fields are ignored.
  */
-public final class MessagesParser {
+final class MessagesParser {
 
-    public record Parsed(ChatRequest request, boolean stream) {}
+    record Parsed(ChatRequest request, boolean stream) {}
 
     private final ObjectMapper json;
     private final ModelRegistry models;
 
-    public MessagesParser(ObjectMapper json, ModelRegistry models) {
+    MessagesParser(ObjectMapper json, ModelRegistry models) {
         this.json = json;
         this.models = models;
     }
 
     /** A messages request; {@code max_tokens} is required. */
-    public Parsed parse(byte[] body) {
+    Parsed parse(byte[] body) {
         return parse(body, true);
     }
 
     /** A count_tokens request: the same shape, without {@code max_tokens}. */
-    public ChatRequest parseForCounting(byte[] body) {
+    ChatRequest parseForCounting(byte[] body) {
         return parse(body, false).request();
     }
 
@@ -73,7 +73,7 @@ public final class MessagesParser {
                 Fields.optionalNumber(root, "top_p", 0, 1),
                 Fields.optionalInt(root, "top_k", 0, Integer.MAX_VALUE),
                 null, null);
-        List<String> stops = stopSequences(root.get("stop_sequences"));
+        List<String> stops = Fields.stopSequences(root.get("stop_sequences"), "stop_sequences", Integer.MAX_VALUE);
         boolean stream = Fields.optionalBoolean(root, "stream");
         return new Parsed(new ChatRequest(modelName, model, system, conversation, sampling, maxTokens, stops), stream);
     }
@@ -93,16 +93,13 @@ public final class MessagesParser {
                     parts.add(new Text(block.get("text").asText()));
                 }
                 case "image" -> {
-                    if (!imagesAllowed) throw ApiError.invalidRequest(where, where + ": images are only accepted in user messages");
-                    if (!model.multiModal()) {
-                        throw ApiError.invalidRequest(where, "model_not_multimodal", "The model '" + model.id() + "' does not accept images.");
-                    }
                     JsonNode source = block.path("source");
                     if (!"base64".equals(source.path("type").asText()) || !source.path("media_type").asText("").startsWith("image/")
                             || !source.path("data").isTextual()) {
                         throw ApiError.invalidRequest(where + ".source", where + ".source: an image needs a base64 source with an image/* media_type");
                     }
-                    parts.add(new Image("data:" + source.get("media_type").asText() + ";base64," + source.get("data").asText()));
+                    String url = "data:" + source.get("media_type").asText() + ";base64," + source.get("data").asText();
+                    parts.add(Images.image(url, model, imagesAllowed, where, where + ".source"));
                 }
                 default -> throw ApiError.invalidRequest(where + ".type", where + ".type: unsupported content block '"
                         + type + "' (this gateway takes 'text' and 'image')");
@@ -123,16 +120,5 @@ public final class MessagesParser {
             texts.add(block.get("text").asText());
         }
         return String.join("\n\n", texts);
-    }
-
-    private static List<String> stopSequences(JsonNode stops) {
-        if (stops == null || stops.isNull()) return List.of();
-        if (!stops.isArray()) throw ApiError.invalidRequest("stop_sequences", "stop_sequences: must be an array of strings");
-        List<String> out = new ArrayList<>();
-        for (JsonNode s : stops) {
-            if (!s.isTextual()) throw ApiError.invalidRequest("stop_sequences", "stop_sequences: must be an array of strings");
-            if (!s.asText().isEmpty()) out.add(s.asText());
-        }
-        return out;
     }
 }

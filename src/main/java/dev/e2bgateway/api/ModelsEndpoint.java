@@ -1,6 +1,7 @@
 package dev.e2bgateway.api;
 
 import dev.e2bgateway.error.ApiError;
+import dev.e2bgateway.http.JsonResponses;
 import dev.e2bgateway.models.ModelRegistry;
 import dev.e2bgateway.openai.ModelObject;
 import io.javalin.http.Context;
@@ -9,9 +10,9 @@ import io.javalin.http.Context;
 public final class ModelsEndpoint {
 
     private final ModelRegistry models;
-    private final Json json;
+    private final JsonResponses json;
 
-    public ModelsEndpoint(ModelRegistry models, Json json) {
+    public ModelsEndpoint(ModelRegistry models, JsonResponses json) {
         this.models = models;
         this.json = json;
     }

@@ -1,6 +1,7 @@
 package dev.e2bgateway.config;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -8,26 +9,34 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * Every setting of the gateway, read once at startup by {@code Main}. Nothing else reads the
- * environment. {@link #from(Map)} is a pure function so tests can build any configuration.
+ * Every setting of the gateway, read once at startup by {@code Main}, in small groups. Nothing
+ * else reads the environment. {@link #from(Map)} is a pure function so tests can build any
+ * configuration.
+ *
+ * @param modelsFile a models file to apply over the built-in catalog, or null
  */
-public record Config(
-        List<String> apiKeys,
-        String host,
-        boolean hostDefaultedToLoopback,
-        int port,
-        URI baseUrl,
-        long maxBodyBytes,
-        Duration connectTimeout,
-        Duration firstByteTimeout,
-        Duration idleTimeout,
-        int retryMaxAttempts,
-        Duration retryDelay,
-        Duration shutdownGrace,
-        boolean virtualThreads,
-        java.nio.file.Path modelsFile,
-        boolean metricsPublic,
-        ProxySettings proxy) {
+public record Config(Server server, Upstream upstream, Timeouts timeouts, Retry retry, Path modelsFile) {
+
+    /**
+     * How clients reach the gateway.
+     *
+     * @param hostDefaultedToLoopback the host is loopback only because the key is the well-known one
+     */
+    public record Server(List<String> apiKeys, String host, boolean hostDefaultedToLoopback, int port,
+                         long maxBodyBytes, boolean virtualThreads, Duration shutdownGrace, boolean metricsPublic) {}
+
+    /** Where the upstream is and how to get there. */
+    public record Upstream(URI baseUrl, ProxySettings proxy) {}
+
+    /**
+     * @param connect   to open a connection to the upstream
+     * @param firstByte for the upstream's response headers
+     * @param idle      the longest gap between two reads of the upstream's body
+     */
+    public record Timeouts(Duration connect, Duration firstByte, Duration idle) {}
+
+    /** Upstream attempts in all, and the base of the exponential backoff between them. */
+    public record Retry(int maxAttempts, Duration delay) {}
 
     /** The key the original service shipped with; anyone can guess it. */
     public static final String WELL_KNOWN_KEY = "sk-123456";
@@ -46,22 +55,18 @@ public record Config(
         boolean openKey = keys.contains(WELL_KNOWN_KEY);
         String host = explicitHost != null ? explicitHost : openKey ? "127.0.0.1" : "0.0.0.0";
         return new Config(
-                keys,
-                host,
-                explicitHost == null && openKey,
-                r.integer("E2B_PORT", 8080, 0, 65535),
-                r.httpUrl("E2B_BASE_URL", "https://fragments.e2b.dev"),
-                r.integer("E2B_MAX_BODY_BYTES", 8 * 1024 * 1024, 1024, Integer.MAX_VALUE),
-                r.millis("E2B_CONNECT_TIMEOUT_MS", 10_000),
-                r.millis("E2B_FIRST_BYTE_TIMEOUT_MS", 120_000),
-                r.millis("E2B_IDLE_TIMEOUT_MS", 300_000),
-                r.integer("E2B_RETRY_MAX_ATTEMPTS", 2, 1, 10),
-                r.millis("E2B_RETRY_DELAY_MS", 500),
-                r.millis("E2B_SHUTDOWN_GRACE_MS", 30_000),
-                r.bool("E2B_VIRTUAL_THREADS", true),
-                r.file("E2B_MODELS_FILE"),
-                r.bool("E2B_METRICS_PUBLIC", false),
-                ProxySettings.from(env));
+                new Server(keys, host, explicitHost == null && openKey,
+                        r.integer("E2B_PORT", 8080, 0, 65535),
+                        r.integer("E2B_MAX_BODY_BYTES", 8 * 1024 * 1024, 1024, Integer.MAX_VALUE),
+                        r.bool("E2B_VIRTUAL_THREADS", true),
+                        r.millis("E2B_SHUTDOWN_GRACE_MS", 30_000),
+                        r.bool("E2B_METRICS_PUBLIC", false)),
+                new Upstream(r.httpUrl("E2B_BASE_URL", "https://fragments.e2b.dev"), ProxySettings.from(env)),
+                new Timeouts(r.millis("E2B_CONNECT_TIMEOUT_MS", 10_000),
+                        r.millis("E2B_FIRST_BYTE_TIMEOUT_MS", 120_000),
+                        r.millis("E2B_IDLE_TIMEOUT_MS", 300_000)),
+                new Retry(r.integer("E2B_RETRY_MAX_ATTEMPTS", 2, 1, 10), r.millis("E2B_RETRY_DELAY_MS", 500)),
+                r.file("E2B_MODELS_FILE"));
     }
 
     /** A key shortened for logs: its first 8 characters, then "...". */
@@ -106,10 +111,10 @@ public record Config(
             });
         }
 
-        java.nio.file.Path file(String name) {
+        Path file(String name) {
             String v = raw(name);
             if (v == null) return null;
-            java.nio.file.Path path = java.nio.file.Path.of(v);
+            Path path = Path.of(v);
             if (!java.nio.file.Files.isRegularFile(path)) throw new ConfigException(name, "names no readable file: " + v);
             return path;
         }

@@ -5,12 +5,11 @@ import dev.e2bgateway.upstream.FragmentException;
 import dev.e2bgateway.upstream.FragmentReader;
 import dev.e2bgateway.upstream.FragmentsClient;
 import dev.e2bgateway.upstream.FragmentsRequest;
-import dev.e2bgateway.upstream.UpstreamException;
+import dev.e2bgateway.upstream.UpstreamFailure;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The one pipeline behind every front door: builds the upstream request, calls the upstream
@@ -20,23 +19,24 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class ChatService {
 
     private static final Logger log = LoggerFactory.getLogger(ChatService.class);
-    private static final long MAX_BACKOFF_MILLIS = 30_000;
 
     private final FragmentsClient upstream;
-    private final FragmentsRequest requests;
+    private final FragmentsRequest encoder;
+    private final UpstreamRequests requests;
     private final TokenCounter tokens;
     private final UpstreamEvents events;
-    private final int maxAttempts;
-    private final long retryDelayMillis;
+    private final UpstreamErrors errors;
+    private final RetryPolicy retry;
 
-    public ChatService(FragmentsClient upstream, FragmentsRequest requests, TokenCounter tokens,
-                       UpstreamEvents events, int maxAttempts, long retryDelayMillis) {
+    public ChatService(FragmentsClient upstream, FragmentsRequest encoder, TokenCounter tokens, UpstreamEvents events,
+                       UpstreamErrors errors, RetryPolicy retry) {
         this.upstream = upstream;
-        this.requests = requests;
+        this.encoder = encoder;
+        this.requests = new UpstreamRequests();
         this.tokens = tokens;
         this.events = events;
-        this.maxAttempts = maxAttempts;
-        this.retryDelayMillis = retryDelayMillis;
+        this.errors = errors;
+        this.retry = retry;
     }
 
     public TokenCounter tokens() {
@@ -48,44 +48,38 @@ public final class ChatService {
      *
      * @throws ApiError            when the upstream fails; the caller knows whether its client has
      *                             seen bytes yet, and so whether this can still be an HTTP status
-     * @throws ClientGoneException when the client hung up (the upstream call is cancelled)
+     * @throws ClientGoneException when the chat was cancelled because the client hung up
+     * @throws IOException         when the sink could not write to the client
      */
-    public void complete(ChatRequest request, RequestContext ctx, ReplySink sink) throws IOException {
-        byte[] body = requests.encode(request);
+    public void complete(ChatRequest request, ChatTrace trace, Cancellation cancellation, ReplySink sink) throws IOException {
+        byte[] body = encoder.encode(requests.of(request));
         byte[] buffer = new byte[8192];
         FragmentReader reader = new FragmentReader();
         ReplyLimiter limiter = new ReplyLimiter(request.stop(), request.maxTokens(), tokens.encodingFor(request.model()));
-        Opened opened = open(body, buffer, ctx);
+        Opened opened = open(body, buffer, trace, cancellation);
         FragmentsClient.Reply reply = opened.reply();
         try {
-            for (int n = opened.firstRead(); n >= 0; n = read(reply, buffer)) {
-                deliver(limiter.accept(reader.feed(buffer, 0, n)), ctx, sink);
+            for (int n = opened.firstRead(); n >= 0; n = reply.read(buffer)) {
+                deliver(limiter.accept(reader.feed(buffer, 0, n)), trace, sink);
                 if (limiter.finished() != null) {
                     reply.cancel(); // the client has what it asked for: stop the model
                     break;
                 }
             }
             if (limiter.finished() == null) {
-                String rest = reader.finish();
-                deliver(limiter.accept(rest), ctx, sink);
-                deliver(limiter.flush(), ctx, sink);
+                deliver(limiter.accept(reader.finish()), trace, sink);
+                deliver(limiter.flush(), trace, sink);
             }
-            ctx.upstreamDone();
-            events.completed(request.model().id(), ctx.upstreamNanos(), ctx.firstTokenNanos());
+            trace.upstreamDone();
+            events.completed(request.model().id(), trace.upstreamNanos(), trace.firstTokenNanos());
             Finish.Reason reason = limiter.finished() != null ? limiter.finished() : Finish.Reason.END;
             Finish.Usage usage = sink.wantsUsage()
                     ? new Finish.Usage(tokens.promptTokens(request), limiter.emittedTokens()) : null;
             sink.finish(new Finish(reason, limiter.matchedStop(), usage));
         } catch (FragmentException e) {
-            UpstreamException.Kind kind = e.kind() == FragmentException.Kind.NOT_JSON
-                    ? UpstreamException.Kind.NOT_JSON : UpstreamException.Kind.CUT;
-            events.failure(kind);
-            log.debug("{} upstream reply unusable: {}", ctx.requestId(), e.getMessage());
-            throw ApiError.badGateway(sentence(e.getMessage()));
-        } catch (UpstreamException e) {
-            events.failure(e.kind());
-            log.debug("{} upstream failed mid-reply ({}): {}", ctx.requestId(), e.kind().label, e.getMessage());
-            throw e.error();
+            throw failed(new UpstreamFailure(kindOf(e), e.getMessage(), false), trace, cancellation);
+        } catch (UpstreamFailure e) {
+            throw failed(e, trace, cancellation);
         } finally {
             reply.close();
         }
@@ -98,67 +92,63 @@ public final class ChatService {
      * failures, overload answers and silence before the first byte. Nothing has reached the
      * client at this point, so a retry is invisible to it.
      */
-    private Opened open(byte[] body, byte[] buffer, RequestContext ctx) throws IOException {
+    private Opened open(byte[] body, byte[] buffer, ChatTrace trace, Cancellation cancellation) {
         for (int attempt = 1; ; attempt++) {
-            ctx.attempt(attempt);
+            trace.attempt(attempt);
             try {
-                FragmentsClient.Reply reply = upstream.chat(body, ctx);
+                FragmentsClient.Reply reply = upstream.chat(body, cancellation);
                 try {
                     return new Opened(reply, firstRead(reply, buffer));
-                } catch (UpstreamException | IOException e) {
+                } catch (UpstreamFailure e) {
                     reply.close();
                     throw e;
                 }
-            } catch (UpstreamException e) {
+            } catch (UpstreamFailure e) {
+                if (e.kind() == UpstreamFailure.Kind.CANCELLED || cancellation.cancelled()) throw cancellation.outcome();
+                boolean again = e.retryable() && attempt < retry.maxAttempts();
+                if (!again) throw failed(e, trace, cancellation);
                 events.failure(e.kind());
-                boolean again = e.retryable() && attempt < maxAttempts;
-                if (!again) {
-                    log.debug("{} upstream attempt {}/{} failed ({}), giving up: {}",
-                            ctx.requestId(), attempt, maxAttempts, e.kind().label, e.getMessage());
-                    throw e.error();
-                }
-                long delay = backoff(attempt);
+                long delay = retry.backoff().delayMillis(attempt, e.retryAtMillis());
                 log.info("{} upstream attempt {}/{} failed ({}), retrying in {} ms",
-                        ctx.requestId(), attempt, maxAttempts, e.kind().label, delay);
+                        trace.requestId(), attempt, retry.maxAttempts(), e.kind().label, delay);
                 events.retry();
-                if (!ctx.sleep(delay)) throw ctx.cancellation(null);
+                if (!retry.sleeper().sleep(delay, cancellation)) throw cancellation.outcome();
             }
         }
     }
 
     /** The first read of the body: silence or an empty body here is still worth a retry. */
-    private static int firstRead(FragmentsClient.Reply reply, byte[] buffer) throws UpstreamException, IOException {
+    private static int firstRead(FragmentsClient.Reply reply, byte[] buffer) throws UpstreamFailure {
         int n;
         try {
             n = reply.read(buffer);
-        } catch (UpstreamException e) {
-            throw new UpstreamException(e.kind(), e.error(), true);
+        } catch (UpstreamFailure e) {
+            throw e.kind() == UpstreamFailure.Kind.CANCELLED ? e : e.retryable(true);
         }
-        if (n < 0) {
-            throw new UpstreamException(UpstreamException.Kind.CUT,
-                    ApiError.badGateway("The upstream answered 200 with an empty body."), true);
-        }
+        if (n < 0) throw new UpstreamFailure(UpstreamFailure.Kind.EMPTY, "the upstream answered 200 with an empty body", true);
         return n;
     }
 
-    private static int read(FragmentsClient.Reply reply, byte[] buffer) throws UpstreamException, IOException {
-        return reply.read(buffer);
+    /** Counts and logs a failure that ends the chat, and returns what to throw. */
+    private RuntimeException failed(UpstreamFailure e, ChatTrace trace, Cancellation cancellation) {
+        if (e.kind() == UpstreamFailure.Kind.CANCELLED || cancellation.cancelled()) return cancellation.outcome();
+        events.failure(e.kind());
+        log.debug("{} upstream failed after {} attempt(s): {}", trace.requestId(), trace.attempts(), e.getMessage());
+        return errors.toClient(e);
     }
 
-    private static void deliver(String text, RequestContext ctx, ReplySink sink) throws IOException {
+    private static UpstreamFailure.Kind kindOf(FragmentException e) {
+        return switch (e.kind()) {
+            case NOT_JSON -> UpstreamFailure.Kind.NOT_JSON;
+            case MALFORMED -> UpstreamFailure.Kind.MALFORMED;
+            case CUT -> UpstreamFailure.Kind.CUT;
+            case EMPTY -> UpstreamFailure.Kind.EMPTY;
+        };
+    }
+
+    private static void deliver(String text, ChatTrace trace, ReplySink sink) throws IOException {
         if (text.isEmpty()) return;
-        ctx.firstToken();
+        trace.firstToken();
         sink.text(text);
-    }
-
-    /** Exponential backoff with jitter: base, 2x base, 4x base ..., each scaled by 0.5 to 1.5. */
-    private long backoff(int attempt) {
-        long exp = retryDelayMillis << Math.min(attempt - 1, 16);
-        double jitter = 0.5 + ThreadLocalRandom.current().nextDouble();
-        return Math.min(MAX_BACKOFF_MILLIS, (long) (exp * jitter));
-    }
-
-    private static String sentence(String message) {
-        return Character.toUpperCase(message.charAt(0)) + message.substring(1) + ".";
     }
 }

@@ -16,15 +16,15 @@ public final class InFlight {
 
     private static final Logger log = LoggerFactory.getLogger(InFlight.class);
 
-    private final Set<RequestContext> active = ConcurrentHashMap.newKeySet();
+    private final Set<Cancellation> active = ConcurrentHashMap.newKeySet();
     private volatile boolean draining;
 
-    public void add(RequestContext rc) {
-        active.add(rc);
+    public void add(Cancellation chat) {
+        active.add(chat);
     }
 
-    public void remove(RequestContext rc) {
-        active.remove(rc);
+    public void remove(Cancellation chat) {
+        active.remove(chat);
     }
 
     public int count() {
@@ -44,7 +44,7 @@ public final class InFlight {
         log.info("draining: {} chat(s) in flight, up to {} ms to finish", active.size(), grace.toMillis());
         if (!awaitEmpty(grace)) {
             log.warn("grace period over: cancelling {} chat(s) with a shutdown error", active.size());
-            active.forEach(RequestContext::cancelForShutdown);
+            active.forEach(Cancellation::cancelForShutdown);
             awaitEmpty(cancelWait);
         }
     }

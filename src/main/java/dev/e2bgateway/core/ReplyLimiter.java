@@ -87,11 +87,6 @@ public final class ReplyLimiter {
         return finished == Finish.Reason.STOP_SEQUENCE ? matchedStop : null;
     }
 
-    /** Everything sent so far. */
-    public String emitted() {
-        return emitted.toString();
-    }
-
     /** Tokens of everything sent so far. */
     public int emittedTokens() {
         return settledTokens + encoding.countTokensOrdinary(emitted.substring(settledChars));

@@ -2,7 +2,11 @@ package dev.e2bgateway.core;
 
 import java.io.IOException;
 
-/** Where the core delivers a reply: a front door that writes it in its own API's format. */
+/**
+ * Where the core delivers a reply as it is known: a buffer for a client that did not ask to
+ * stream, or a dialect's stream format. Tool calls will arrive here too, as their own events
+ * after the text that precedes them.
+ */
 public interface ReplySink {
 
     /** Text to append to the reply, in order; never empty. */

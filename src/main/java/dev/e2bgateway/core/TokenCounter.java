@@ -40,10 +40,6 @@ public final class TokenCounter {
         return registry().getEncoding(o200k ? EncodingType.O200K_BASE : EncodingType.CL100K_BASE);
     }
 
-    public int count(ModelSpec model, String text) {
-        return text.isEmpty() ? 0 : encodingFor(model).countTokensOrdinary(text);
-    }
-
     /** Prompt tokens of a request: system prompt and messages, with OpenAI's per-message overhead. */
     public int promptTokens(ChatRequest request) {
         Encoding encoding = encodingFor(request.model());

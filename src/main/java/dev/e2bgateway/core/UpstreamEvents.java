@@ -1,11 +1,11 @@
 package dev.e2bgateway.core;
 
-import dev.e2bgateway.upstream.UpstreamException;
+import dev.e2bgateway.upstream.UpstreamFailure;
 
 /** What the core reports about upstream calls (metrics listen here). */
 public interface UpstreamEvents {
 
-    default void failure(UpstreamException.Kind kind) { }
+    default void failure(UpstreamFailure.Kind kind) { }
 
     default void retry() { }
 

@@ -2,7 +2,7 @@ package dev.e2bgateway.metrics;
 
 import dev.e2bgateway.core.InFlight;
 import dev.e2bgateway.core.UpstreamEvents;
-import dev.e2bgateway.upstream.UpstreamException;
+import dev.e2bgateway.upstream.UpstreamFailure;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
@@ -38,7 +38,7 @@ public final class Metrics implements UpstreamEvents {
     }
 
     @Override
-    public void failure(UpstreamException.Kind kind) {
+    public void failure(UpstreamFailure.Kind kind) {
         Counter.builder("gateway.upstream.failures").description("Failed upstream calls by kind")
                 .tag("kind", kind.name().toLowerCase()).tag("class", kind.label)
                 .register(registry).increment();

@@ -3,13 +3,13 @@ package dev.e2bgateway.openai;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.e2bgateway.core.ChatRequest;
-import dev.e2bgateway.core.ChatRequest.Image;
 import dev.e2bgateway.core.ChatRequest.Message;
 import dev.e2bgateway.core.ChatRequest.Part;
 import dev.e2bgateway.core.ChatRequest.Role;
 import dev.e2bgateway.core.ChatRequest.Text;
 import dev.e2bgateway.error.ApiError;
-import dev.e2bgateway.http.Fields;
+import dev.e2bgateway.dialect.Images;
+import dev.e2bgateway.json.Fields;
 import dev.e2bgateway.models.ModelRegistry;
 import dev.e2bgateway.models.ModelSpec;
 
@@ -23,19 +23,19 @@ import java.util.List;
  * gateway cannot honour but that do not change the answer's shape ({@code user}, {@code seed},
  * {@code tools}, {@code logprobs}, ...) are ignored.
  */
-public final class ChatCompletionParser {
+final class ChatCompletionParser {
 
-    public record Parsed(ChatRequest request, boolean stream, boolean includeUsage) {}
+    record Parsed(ChatRequest request, boolean stream, boolean includeUsage) {}
 
     private final ObjectMapper json;
     private final ModelRegistry models;
 
-    public ChatCompletionParser(ObjectMapper json, ModelRegistry models) {
+    ChatCompletionParser(ObjectMapper json, ModelRegistry models) {
         this.json = json;
         this.models = models;
     }
 
-    public Parsed parse(byte[] body) {
+    Parsed parse(byte[] body) {
         JsonNode root = Fields.readObject(json, body);
         String modelName = Fields.requiredString(root, "model");
         ModelSpec model = models.find(modelName).orElseThrow(() -> ApiError.modelNotFound(modelName));
@@ -67,7 +67,7 @@ public final class ChatCompletionParser {
                 Fields.optionalNumber(root, "presence_penalty", -2, 2));
         Integer maxTokens = minOf(Fields.optionalInt(root, "max_tokens", 1, Integer.MAX_VALUE),
                 Fields.optionalInt(root, "max_completion_tokens", 1, Integer.MAX_VALUE));
-        List<String> stop = Fields.stopSequences(root.get("stop"), "stop");
+        List<String> stop = Fields.stopSequences(root.get("stop"), "stop", 4);
 
         boolean stream = Fields.optionalBoolean(root, "stream");
         boolean includeUsage = false;
@@ -120,28 +120,18 @@ public final class ChatCompletionParser {
                 if (text == null || !text.isTextual()) throw ApiError.invalidRequest(partPath + ".text", "A text part needs a string 'text'.");
                 parts.add(new Text(text.asText()));
             } else if ("image_url".equals(type)) {
-                if (!imagesAllowed) throw ApiError.invalidRequest(partPath, "Images are only accepted in user messages.");
-                parts.add(image(part.get("image_url"), partPath, model));
+                JsonNode imageUrl = part.get("image_url");
+                JsonNode url = imageUrl == null ? null : imageUrl.isObject() ? imageUrl.get("url") : imageUrl;
+                if (url == null || !url.isTextual()) {
+                    throw ApiError.invalidRequest(partPath + ".image_url", "An image part needs 'image_url.url'.");
+                }
+                parts.add(Images.image(url.asText(), model, imagesAllowed, partPath, partPath + ".image_url.url"));
             } else {
                 throw ApiError.invalidRequest(partPath + ".type", "Unsupported content part type at " + partPath
                         + ": " + (type == null ? "missing" : "'" + type + "'") + " (this gateway takes 'text' and 'image_url').");
             }
         }
         return parts;
-    }
-
-    private static Image image(JsonNode imageUrl, String path, ModelSpec model) {
-        JsonNode url = imageUrl == null ? null : imageUrl.isObject() ? imageUrl.get("url") : imageUrl;
-        if (url == null || !url.isTextual()) throw ApiError.invalidRequest(path + ".image_url", "An image part needs 'image_url.url'.");
-        if (!model.multiModal()) {
-            throw ApiError.invalidRequest(path, "model_not_multimodal",
-                    "The model '" + model.id() + "' does not accept images.");
-        }
-        if (!url.asText().startsWith("data:image/")) {
-            throw ApiError.invalidRequest(path + ".image_url.url",
-                    "Images must be sent inline as data: URLs (data:image/png;base64,...); the upstream cannot fetch URLs.");
-        }
-        return new Image(url.asText());
     }
 
     private static String textOf(List<Part> parts) {

@@ -2,6 +2,8 @@ package dev.e2bgateway.openai;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.e2bgateway.core.Finish;
+import dev.e2bgateway.dialect.StreamFormat;
 import dev.e2bgateway.error.ApiError;
 
 import java.io.ByteArrayOutputStream;
@@ -14,9 +16,9 @@ import java.nio.charset.StandardCharsets;
  * {@code created}, each frame exactly {@code data: <one-line JSON>\n\n}. Jackson escapes
  * every CR and LF inside strings, so model text cannot inject a frame.
  */
-public final class ChunkFrames {
+public final class ChunkFrames implements StreamFormat {
 
-    public static final byte[] DONE = "data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII);
+    static final byte[] DONE = "data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII);
 
     private final ObjectMapper json;
     private final String id;
@@ -33,24 +35,32 @@ public final class ChunkFrames {
     }
 
     /** The first chunk: {@code delta {role: "assistant", content: ""}}. */
-    public byte[] role() {
+    @Override
+    public byte[] opening() {
         return chunk(g -> {
             g.writeStringField("role", "assistant");
             g.writeStringField("content", "");
         }, null);
     }
 
-    public byte[] content(String text) {
+    @Override
+    public byte[] text(String text) {
         return chunk(g -> g.writeStringField("content", text), null);
     }
 
-    /** The final chunk: an empty delta and the finish reason. */
-    public byte[] finish(String finishReason) {
-        return chunk(g -> { }, finishReason);
+    // Tool calls (next): delta.tool_calls entries with their index, id, type and function name in
+    // a call's first chunk, then its arguments in pieces; the closing chunk says "tool_calls".
+
+    /** The final chunk (an empty delta and the finish reason), the usage chunk if asked for, and [DONE]. */
+    @Override
+    public byte[] closing(Finish finish) {
+        byte[] last = chunk(g -> { }, ChatCompletionsDialect.finishReason(finish.reason()));
+        if (!includeUsage) return concat(last, DONE);
+        return concat(last, usage(UsageBody.of(finish.usage())), DONE);
     }
 
     /** The usage chunk, sent only when the client asked: {@code choices: []}. */
-    public byte[] usage(UsageBody usage) {
+    private byte[] usage(UsageBody usage) {
         return frame(g -> {
             header(g);
             g.writeArrayFieldStart("choices");
@@ -61,11 +71,18 @@ public final class ChunkFrames {
     }
 
     /** An error after the 200 went out: one {@code data: {"error": ...}} event. */
+    @Override
     public byte[] error(ApiError error) {
         return frame(g -> {
             g.writeFieldName("error");
             json.writeValue(g, ErrorBody.of(error).error());
         });
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (byte[] p : parts) out.writeBytes(p);
+        return out.toByteArray();
     }
 
     private interface Fields {

@@ -87,16 +87,6 @@ public final class FragmentReader {
         return wellFormed(codeLength == 0 ? commentary.toString() : rest);
     }
 
-    /** True once the object has closed. */
-    public boolean complete() {
-        return state == State.DONE;
-    }
-
-    /** True once the {@code code} value has started (its opening quote was read). */
-    public boolean codeStarted() {
-        return codeLength > 0 || target == Target.CODE && state == State.STRING;
-    }
-
     private String takeCode() {
         int n = code.length();
         if (n == 0) return "";

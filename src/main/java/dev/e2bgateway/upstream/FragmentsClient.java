@@ -1,9 +1,6 @@
 package dev.e2bgateway.upstream;
 
-import dev.e2bgateway.core.ClientGoneException;
-import dev.e2bgateway.core.RequestContext;
-import dev.e2bgateway.error.ApiError;
-import dev.e2bgateway.upstream.UpstreamException.Kind;
+import dev.e2bgateway.upstream.UpstreamFailure.Kind;
 import okhttp3.Call;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
@@ -24,8 +21,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The E2B Fragments chat endpoint (shared/docs/e2b-upstream.md). Sends a request, classifies
- * every non-200 answer into an {@link UpstreamException}, and hands back the 200 body to be
- * read as it streams. Knows nothing about our own clients.
+ * every answer that is not a usable 200 into an {@link UpstreamFailure}, and hands back the 200
+ * body to be read as it streams. Knows nothing about the gateway's own clients.
  */
 public final class FragmentsClient {
 
@@ -51,8 +48,8 @@ public final class FragmentsClient {
         this.idleTimeout = idleTimeout;
     }
 
-    /** POST /api/chat: returns the reply once the upstream answered 200; cancelling {@code ctx} cancels the call. */
-    public Reply chat(byte[] body, RequestContext ctx) throws UpstreamException, IOException {
+    /** POST /api/chat: returns the reply once the upstream answered 200; cancelling through {@code cancel} stops the call. */
+    public Reply chat(byte[] body, CancelHook cancel) throws UpstreamFailure {
         Request request = new Request.Builder()
                 .url(chatUrl)
                 .post(RequestBody.create(body, JSON))
@@ -65,32 +62,30 @@ public final class FragmentsClient {
                 .header("accept-encoding", "identity")
                 .build();
         Call call = http.newCall(request);
-        ctx.onCancel(call::cancel);
+        cancel.onCancel(call::cancel);
         Response response;
         try {
             response = call.execute();
         } catch (IOException e) {
-            if (ctx.cancelled()) throw ctx.cancellation(e);
+            if (cancel.cancelled()) throw cancelled(e);
             throw connectFailure(e);
         }
         if (response.code() != 200) {
             try (response) {
-                throw classify(response);
+                throw classify(response, System.currentTimeMillis());
             }
         }
         String contentType = response.header("content-type", "");
         if (contentType.toLowerCase(Locale.ROOT).startsWith("text/html")) {
             try (response) {
-                throw new UpstreamException(Kind.EDGE_PAGE,
-                        ApiError.badGateway("The upstream answered 200 with an HTML page instead of a reply"
-                                + " (a bot-protection or edge page)."), false);
+                throw new UpstreamFailure(Kind.EDGE_PAGE, 200, "an HTML page instead of a reply", false, null);
             }
         }
         BufferedSource source = response.body().source();
         // From here on the read timeout is the idle gap between two reads, not a total:
         // long answers take minutes and must not be cut.
         source.timeout().timeout(idleTimeout.toMillis(), TimeUnit.MILLISECONDS);
-        return new Reply(response, source, call, ctx, idleTimeout);
+        return new Reply(response, source, call, cancel);
     }
 
     /** The 200 body of a chat call, read as it arrives. */
@@ -98,29 +93,25 @@ public final class FragmentsClient {
         private final Response response;
         private final BufferedSource source;
         private final Call call;
-        private final RequestContext ctx;
-        private final Duration idleTimeout;
+        private final CancelHook cancel;
 
-        private Reply(Response response, BufferedSource source, Call call, RequestContext ctx, Duration idleTimeout) {
+        private Reply(Response response, BufferedSource source, Call call, CancelHook cancel) {
             this.response = response;
             this.source = source;
             this.call = call;
-            this.ctx = ctx;
-            this.idleTimeout = idleTimeout;
+            this.cancel = cancel;
         }
 
         /** Reads what has arrived (blocking until something has); -1 at the end of the body. */
-        public int read(byte[] buffer) throws UpstreamException, IOException {
+        public int read(byte[] buffer) throws UpstreamFailure {
             try {
                 return source.read(buffer);
             } catch (InterruptedIOException e) {
-                if (ctx.cancelled()) throw ctx.cancellation(e);
-                throw new UpstreamException(Kind.IDLE_TIMEOUT, ApiError.gatewayTimeout(
-                        "The upstream sent nothing for " + idleTimeout.toSeconds() + " s (E2B_IDLE_TIMEOUT_MS)."), false);
+                if (cancel.cancelled()) throw cancelled(e);
+                throw new UpstreamFailure(Kind.IDLE_TIMEOUT, "nothing arrived for " + source.timeout().timeoutNanos() / 1_000_000 + " ms", false);
             } catch (IOException e) {
-                if (ctx.cancelled()) throw ctx.cancellation(e);
-                throw new UpstreamException(Kind.READ_ERROR, ApiError.badGateway(
-                        "The upstream connection failed in the middle of the reply: " + describe(e)), false);
+                if (cancel.cancelled()) throw cancelled(e);
+                throw new UpstreamFailure(Kind.READ_ERROR, describe(e), false);
             }
         }
 
@@ -136,70 +127,58 @@ public final class FragmentsClient {
         }
     }
 
-    private static UpstreamException connectFailure(IOException e) {
-        boolean timeout = e instanceof InterruptedIOException && !String.valueOf(e.getMessage()).contains("connect");
-        if (timeout) {
-            return new UpstreamException(Kind.FIRST_BYTE_TIMEOUT, ApiError.gatewayTimeout(
-                    "The upstream did not answer in time (E2B_FIRST_BYTE_TIMEOUT_MS)."), true);
-        }
-        return new UpstreamException(Kind.CONNECT,
-                ApiError.badGateway("Cannot reach the upstream: " + describe(e)), true);
+    private static UpstreamFailure cancelled(IOException e) {
+        return new UpstreamFailure(Kind.CANCELLED, String.valueOf(e.getMessage()), false);
     }
 
-    /** The failures table of the contract: status and body decide what the client is told. */
-    static UpstreamException classify(Response response) {
+    private static UpstreamFailure connectFailure(IOException e) {
+        boolean timeout = e instanceof InterruptedIOException && !String.valueOf(e.getMessage()).contains("connect");
+        if (timeout) return new UpstreamFailure(Kind.FIRST_BYTE_TIMEOUT, "no response headers in time", true);
+        return new UpstreamFailure(Kind.CONNECT, describe(e), true);
+    }
+
+    /** The failures table of the contract: status, headers and body decide the kind. */
+    static UpstreamFailure classify(Response response, long nowMillis) {
         int status = response.code();
         String text = bodyText(response);
         String contentType = response.header("content-type", "").toLowerCase(Locale.ROOT);
         boolean html = contentType.startsWith("text/html") || text.startsWith("<");
-        String quoted = text.isEmpty() || html ? "" : ": " + shorten(text);
+        String quoted = html ? "" : shorten(text);
+        Long retryAt = retryAtMillis(response, nowMillis);
         return switch (status) {
             case 429 -> {
-                String reset = response.header("x-ratelimit-reset");
-                if (reset != null || text.contains("for the day")) {
-                    yield new UpstreamException(Kind.RATE_LIMIT_DAILY, ApiError.dailyRateLimit(
-                            text.isEmpty() ? "The upstream's daily request limit is reached." : shorten(text),
-                            retryAfterSeconds(reset)), false);
+                if (response.header("x-ratelimit-reset") != null || text.contains("for the day")) {
+                    yield new UpstreamFailure(Kind.RATE_LIMIT_DAILY, status, quoted, false, retryAt);
                 }
-                yield new UpstreamException(Kind.RATE_LIMIT_PROVIDER, ApiError.providerRateLimit(
-                        text.isEmpty() ? "The model provider's rate limit is reached." : shorten(text)), false);
+                yield new UpstreamFailure(Kind.RATE_LIMIT_PROVIDER, status, quoted, false, retryAt);
             }
-            case 503, 529 -> new UpstreamException(Kind.OVERLOADED,
-                    ApiError.overloaded("The upstream is overloaded (HTTP " + status + ")" + quoted), true);
-            case 413 -> new UpstreamException(Kind.TOO_LARGE, ApiError.upstreamTooLarge(), false);
+            case 503, 529 -> new UpstreamFailure(Kind.OVERLOADED, status, quoted, true, retryAt);
+            case 413 -> new UpstreamFailure(Kind.TOO_LARGE, status, quoted, false, null);
             default -> {
-                if (html) {
-                    yield new UpstreamException(Kind.EDGE_PAGE, ApiError.badGateway("The upstream answered HTTP " + status
-                            + " with an HTML page (bot protection or edge trouble), not a reply."), status == 502 || status >= 520);
-                }
-                if (status == 403) {
-                    yield new UpstreamException(Kind.KEY_REJECTED, ApiError.badGateway(
-                            "The model provider rejected the upstream's API key (HTTP 403)" + quoted), false);
-                }
-                if (status == 500 && text.isEmpty()) {
-                    yield new UpstreamException(Kind.REJECTED_REQUEST, ApiError.badGateway(
-                            "The upstream failed with an empty HTTP 500, its answer to a request it cannot parse"
-                                    + " (unknown model or provider)."), false);
-                }
-                if (status == 500) {
-                    yield new UpstreamException(Kind.PROVIDER_ERROR, ApiError.badGateway(
-                            "The upstream reported a provider error (HTTP 500)" + quoted), false);
-                }
-                yield new UpstreamException(Kind.BAD_STATUS,
-                        ApiError.badGateway("The upstream answered HTTP " + status + quoted), status == 502 || status >= 520);
+                boolean edge = status == 502 || status >= 520;
+                if (html) yield new UpstreamFailure(Kind.EDGE_PAGE, status, "", edge, retryAt);
+                if (status == 403) yield new UpstreamFailure(Kind.KEY_REJECTED, status, quoted, false, null);
+                if (status == 500 && text.isEmpty()) yield new UpstreamFailure(Kind.REJECTED_REQUEST, status, "", false, null);
+                if (status == 500) yield new UpstreamFailure(Kind.PROVIDER_ERROR, status, quoted, false, null);
+                yield new UpstreamFailure(Kind.BAD_STATUS, status, quoted, edge, retryAt);
             }
         };
     }
 
-    /** X-RateLimit-Reset is Unix time in milliseconds; Retry-After wants seconds from now. */
-    static Long retryAfterSeconds(String resetMillis) {
-        if (resetMillis == null) return null;
+    /**
+     * When the upstream takes requests again, as Unix milliseconds: its {@code X-RateLimit-Reset}
+     * (already Unix ms, per the contract) or a standard {@code Retry-After} in seconds.
+     */
+    static Long retryAtMillis(Response response, long nowMillis) {
+        String reset = response.header("x-ratelimit-reset");
+        String retryAfter = response.header("retry-after");
         try {
-            long millis = Long.parseLong(resetMillis.trim()) - System.currentTimeMillis();
-            return Math.max(1, (millis + 999) / 1000);
+            if (reset != null) return Long.parseLong(reset.trim());
+            if (retryAfter != null) return nowMillis + Long.parseLong(retryAfter.trim()) * 1000;
         } catch (NumberFormatException e) {
             return null;
         }
+        return null;
     }
 
     private static String bodyText(Response response) {

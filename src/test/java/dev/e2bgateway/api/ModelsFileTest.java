@@ -3,6 +3,7 @@ package dev.e2bgateway.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.e2bgateway.App;
 import dev.e2bgateway.config.Config;
+import dev.e2bgateway.core.InFlight;
 import dev.e2bgateway.config.ConfigException;
 import dev.e2bgateway.support.FakeFragments;
 import dev.e2bgateway.support.Gateway;
@@ -114,7 +115,7 @@ class ModelsFileTest {
         for (Map.Entry<String, String> e : broken.entrySet()) {
             Path file = dir.resolve("broken" + i++ + ".json");
             Files.writeString(file, e.getKey());
-            assertThatThrownBy(() -> App.create(Config.from(Map.of("E2B_MODELS_FILE", file.toString()))))
+            assertThatThrownBy(() -> App.create(Config.from(Map.of("E2B_MODELS_FILE", file.toString())), new InFlight()))
                     .isInstanceOf(ConfigException.class)
                     .hasMessageStartingWith("E2B_MODELS_FILE " + file)
                     .hasMessageContaining(e.getValue());

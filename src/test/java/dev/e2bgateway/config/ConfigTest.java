@@ -12,25 +12,25 @@ class ConfigTest {
     @Test
     void defaults_match_the_documented_ones() {
         Config c = Config.defaults();
-        assertThat(c.apiKeys()).containsExactly("sk-123456");
-        assertThat(c.port()).isEqualTo(8080);
-        assertThat(c.baseUrl().toString()).isEqualTo("https://fragments.e2b.dev");
-        assertThat(c.retryMaxAttempts()).isEqualTo(2);
+        assertThat(c.server().apiKeys()).containsExactly("sk-123456");
+        assertThat(c.server().port()).isEqualTo(8080);
+        assertThat(c.upstream().baseUrl().toString()).isEqualTo("https://fragments.e2b.dev");
+        assertThat(c.retry().maxAttempts()).isEqualTo(2);
     }
 
     @Test
     void the_well_known_key_binds_loopback_unless_the_host_is_set() {
-        assertThat(Config.from(Map.of()).host()).isEqualTo("127.0.0.1");
-        assertThat(Config.from(Map.of()).hostDefaultedToLoopback()).isTrue();
-        assertThat(Config.from(Map.of("E2B_HOST", "0.0.0.0")).host()).isEqualTo("0.0.0.0");
+        assertThat(Config.from(Map.of()).server().host()).isEqualTo("127.0.0.1");
+        assertThat(Config.from(Map.of()).server().hostDefaultedToLoopback()).isTrue();
+        assertThat(Config.from(Map.of("E2B_HOST", "0.0.0.0")).server().host()).isEqualTo("0.0.0.0");
         Config own = Config.from(Map.of("E2B_API_KEY", "sk-mine"));
-        assertThat(own.host()).isEqualTo("0.0.0.0");
-        assertThat(own.hostDefaultedToLoopback()).isFalse();
+        assertThat(own.server().host()).isEqualTo("0.0.0.0");
+        assertThat(own.server().hostDefaultedToLoopback()).isFalse();
     }
 
     @Test
     void several_comma_separated_keys_are_read() {
-        assertThat(Config.from(Map.of("E2B_API_KEY", " sk-a , sk-b,,sk-c ")).apiKeys()).containsExactly("sk-a", "sk-b", "sk-c");
+        assertThat(Config.from(Map.of("E2B_API_KEY", " sk-a , sk-b,,sk-c ")).server().apiKeys()).containsExactly("sk-a", "sk-b", "sk-c");
     }
 
     @Test

@@ -65,10 +65,10 @@ class OutboundProxyTest {
 
     @Test
     void proxy_settings_are_validated_and_masked_for_logs() {
-        ProxySettings socks = Config.from(Map.of("E2B_PROXY", "socks5://bob:pw@10.0.0.1:1080")).proxy();
+        ProxySettings socks = Config.from(Map.of("E2B_PROXY", "socks5://bob:pw@10.0.0.1:1080")).upstream().proxy();
         assertThat(ProxySettings.describe(socks.proxyFor("https", "fragments.e2b.dev"))).isEqualTo("socks5://bob:***@10.0.0.1:1080");
-        assertThat(Config.from(Map.of("HTTPS_PROXY", "proxy.corp:3128")).proxy().proxyFor("https", "fragments.e2b.dev").getPort()).isEqualTo(3128);
-        assertThat(Config.from(Map.of("HTTPS_PROXY", "http://p:1", "NO_PROXY", ".e2b.dev")).proxy().proxyFor("https", "fragments.e2b.dev")).isNull();
+        assertThat(Config.from(Map.of("HTTPS_PROXY", "proxy.corp:3128")).upstream().proxy().proxyFor("https", "fragments.e2b.dev").getPort()).isEqualTo(3128);
+        assertThat(Config.from(Map.of("HTTPS_PROXY", "http://p:1", "NO_PROXY", ".e2b.dev")).upstream().proxy().proxyFor("https", "fragments.e2b.dev")).isNull();
         assertThatThrownBy(() -> Config.from(Map.of("E2B_PROXY", "ftp://x:1"))).isInstanceOf(ConfigException.class).hasMessageStartingWith("E2B_PROXY");
         assertThatThrownBy(() -> Config.from(Map.of("E2B_PROXY", "http://nohost"))).hasMessageStartingWith("E2B_PROXY");
     }

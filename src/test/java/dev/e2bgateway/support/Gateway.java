@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.e2bgateway.App;
 import dev.e2bgateway.config.Config;
+import dev.e2bgateway.core.InFlight;
 import io.javalin.Javalin;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
@@ -46,7 +47,7 @@ public final class Gateway implements AutoCloseable {
                 "E2B_BASE_URL", upstream.baseUrl(),
                 "E2B_RETRY_DELAY_MS", "10"));
         settings.putAll(env);
-        Javalin app = App.create(Config.from(settings)).start("127.0.0.1", 0);
+        Javalin app = App.create(Config.from(settings), new InFlight()).start("127.0.0.1", 0);
         return new Gateway(upstream, app);
     }
 

@@ -1,16 +1,16 @@
-package dev.e2bgateway.api;
+package dev.e2bgateway.dialect;
 
 import java.util.concurrent.ThreadLocalRandom;
 
 /** Response ids in the style clients know: a prefix and 24 random letters and digits. */
-final class Ids {
+public final class Ids {
 
     private static final char[] ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
 
     private Ids() {
     }
 
-    static String next(String prefix) {
+    public static String next(String prefix) {
         char[] id = new char[24];
         ThreadLocalRandom random = ThreadLocalRandom.current();
         for (int i = 0; i < id.length; i++) id[i] = ALPHABET[random.nextInt(ALPHABET.length)];

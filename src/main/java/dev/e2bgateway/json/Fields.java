@@ -1,4 +1,4 @@
-package dev.e2bgateway.http;
+package dev.e2bgateway.json;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -8,10 +8,8 @@ import dev.e2bgateway.error.ApiError;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Typed reads of request fields, each failure a 400 naming the field. Shared by both front doors. */
+/** Typed reads of request fields, each failure a 400 naming the field. Shared by every dialect. */
 public final class Fields {
-
-    private static final int MAX_STOP_SEQUENCES = 4;
 
     private Fields() {
     }
@@ -69,13 +67,13 @@ public final class Fields {
         return v.asBoolean();
     }
 
-    /** A string or an array of up to four strings. */
-    public static List<String> stopSequences(JsonNode v, String field) {
+    /** Stop sequences: a string or an array of up to {@code max} strings; empty ones are dropped. */
+    public static List<String> stopSequences(JsonNode v, String field, int max) {
         if (v == null || v.isNull()) return List.of();
         if (v.isTextual()) return v.asText().isEmpty() ? List.of() : List.of(v.asText());
         if (!v.isArray()) throw wrongType(field, "a string or an array of strings", v);
-        if (v.size() > MAX_STOP_SEQUENCES) {
-            throw ApiError.invalidRequest(field, "'" + field + "' takes at most " + MAX_STOP_SEQUENCES + " sequences.");
+        if (v.size() > max) {
+            throw ApiError.invalidRequest(field, "'" + field + "' takes at most " + max + " sequences.");
         }
         List<String> out = new ArrayList<>();
         for (JsonNode s : v) {

@@ -1,27 +1,28 @@
-package dev.e2bgateway.api;
+package dev.e2bgateway.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.http.Context;
 
-/** Writes a JSON response with the one shared ObjectMapper. */
-public final class Json {
+/** Writes JSON responses with the one shared ObjectMapper. */
+public final class JsonResponses {
 
     private final ObjectMapper mapper;
 
-    public Json(ObjectMapper mapper) {
+    public JsonResponses(ObjectMapper mapper) {
         this.mapper = mapper;
-    }
-
-    public ObjectMapper mapper() {
-        return mapper;
     }
 
     public void write(Context ctx, Object body) {
         try {
-            ctx.contentType("application/json").result(mapper.writeValueAsBytes(body));
+            write(ctx, mapper.writeValueAsBytes(body));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot encode a response", e);
         }
+    }
+
+    /** A body already encoded (a dialect's rendering). */
+    public static void write(Context ctx, byte[] json) {
+        ctx.contentType("application/json").result(json);
     }
 }

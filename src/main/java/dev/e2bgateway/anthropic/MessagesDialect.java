@@ -1,0 +1,83 @@
+package dev.e2bgateway.anthropic;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.e2bgateway.core.ChatRequest;
+import dev.e2bgateway.core.Finish;
+import dev.e2bgateway.core.TokenCounter;
+import dev.e2bgateway.dialect.Dialect;
+import dev.e2bgateway.dialect.ErrorFormat;
+import dev.e2bgateway.dialect.Exchange;
+import dev.e2bgateway.dialect.Ids;
+import dev.e2bgateway.dialect.StreamFormat;
+import dev.e2bgateway.models.ModelRegistry;
+
+import java.util.Map;
+
+/** Anthropic messages ({@code POST /v1/messages}), both modes, and {@code count_tokens}. */
+public final class MessagesDialect implements Dialect {
+
+    private final ObjectMapper json;
+    private final MessagesParser parser;
+    private final TokenCounter tokens;
+    private final AnthropicErrors errors;
+
+    public MessagesDialect(ObjectMapper json, ModelRegistry models, TokenCounter tokens) {
+        this.json = json;
+        this.parser = new MessagesParser(json, models);
+        this.tokens = tokens;
+        this.errors = new AnthropicErrors(json);
+    }
+
+    @Override
+    public Exchange parse(byte[] body) {
+        MessagesParser.Parsed parsed = parser.parse(body);
+        ChatRequest request = parsed.request();
+        MessageEvents events = new MessageEvents(json, Ids.next("msg_"), request.requestedModel(),
+                () -> tokens.promptTokens(request));
+        return new Exchange() {
+            @Override
+            public ChatRequest request() {
+                return request;
+            }
+
+            @Override
+            public boolean stream() {
+                return parsed.stream();
+            }
+
+            @Override
+            public boolean wantsUsage() {
+                return true; // every message and message_delta carries usage
+            }
+
+            @Override
+            public byte[] reply(String text, Finish finish) {
+                return bytes(events.message(text, finish));
+            }
+
+            @Override
+            public StreamFormat events() {
+                return events;
+            }
+        };
+    }
+
+    /** {@code POST /v1/messages/count_tokens}: the same request shape, without {@code max_tokens}. */
+    public byte[] countTokens(byte[] body) {
+        return bytes(Map.of("input_tokens", tokens.promptTokens(parser.parseForCounting(body))));
+    }
+
+    @Override
+    public ErrorFormat errors() {
+        return errors;
+    }
+
+    private byte[] bytes(Object body) {
+        try {
+            return json.writeValueAsBytes(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,27 @@
+package dev.e2bgateway.dialect;
+
+import dev.e2bgateway.core.Finish;
+import dev.e2bgateway.error.ApiError;
+
+/**
+ * A dialect's server-sent events for one streamed reply. Each method returns complete events
+ * (bytes ending with a blank line) for the one shared SSE writer; model text goes through a
+ * JSON encoder, which escapes CR and LF, so it can never start an event of its own.
+ */
+public interface StreamFormat {
+
+    /** What opens the stream, sent once before the first text (or before the closing). */
+    byte[] opening();
+
+    /** One piece of reply text. */
+    byte[] text(String delta);
+
+    // Tool calls (next): a call's start, its argument pieces and its end get their own methods
+    // here, called after the text that precedes them and before closing().
+
+    /** What ends the stream: the finish reason, usage when asked for, the end marker. */
+    byte[] closing(Finish finish);
+
+    /** A failure after the stream started: the client learns it in-band, never as a clean end. */
+    byte[] error(ApiError error);
+}

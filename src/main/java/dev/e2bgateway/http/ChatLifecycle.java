@@ -1,0 +1,50 @@
+package dev.e2bgateway.http;
+
+import dev.e2bgateway.core.Cancellation;
+import dev.e2bgateway.core.ChatTrace;
+import dev.e2bgateway.core.ClientGoneException;
+import dev.e2bgateway.core.InFlight;
+import dev.e2bgateway.error.ApiError;
+import io.javalin.http.Context;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+
+/**
+ * What happens around every chat, whatever its dialect: refuse it while draining, track it for
+ * a graceful shutdown, cancel it when the client hangs up, and mark it for the access log.
+ */
+public final class ChatLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(ChatLifecycle.class);
+
+    /** The chat itself, run with its trace and cancellation token. */
+    public interface Work {
+        void run(ChatTrace trace, Cancellation cancellation) throws IOException;
+    }
+
+    private final InFlight inFlight;
+    private final ClientDisconnect.Watcher disconnects;
+
+    public ChatLifecycle(InFlight inFlight, ClientDisconnect.Watcher disconnects) {
+        this.inFlight = inFlight;
+        this.disconnects = disconnects;
+    }
+
+    public void run(Context ctx, String model, boolean stream, Work work) {
+        if (inFlight.draining()) throw ApiError.unavailable("The gateway is shutting down; retry the request.");
+        ChatTrace trace = new ChatTrace(RequestIds.of(ctx));
+        RequestLog.chat(ctx, model, stream, trace);
+        Cancellation cancellation = new Cancellation();
+        inFlight.add(cancellation);
+        try (ClientDisconnect ignored = disconnects.watch(ctx, cancellation::cancel)) {
+            work.run(trace, cancellation);
+        } catch (ClientGoneException | IOException e) {
+            cancellation.cancel();
+            log.debug("{} client disconnected: {}", trace.requestId(), e.toString());
+        } finally {
+            inFlight.remove(cancellation);
+        }
+    }
+}

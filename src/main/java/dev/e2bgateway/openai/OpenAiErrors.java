@@ -1,0 +1,30 @@
+package dev.e2bgateway.openai;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.e2bgateway.dialect.ErrorFormat;
+import dev.e2bgateway.error.ApiError;
+
+/** Errors as the OpenAI API writes them: the error's own status, {@code {"error": {...}}}. */
+public final class OpenAiErrors implements ErrorFormat {
+
+    private final ObjectMapper json;
+
+    public OpenAiErrors(ObjectMapper json) {
+        this.json = json;
+    }
+
+    @Override
+    public int status(ApiError error) {
+        return error.status();
+    }
+
+    @Override
+    public byte[] body(ApiError error) {
+        try {
+            return json.writeValueAsBytes(ErrorBody.of(error));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

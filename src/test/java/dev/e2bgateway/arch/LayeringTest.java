@@ -1,0 +1,63 @@
+package dev.e2bgateway.arch;
+
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
+
+import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+/**
+ * The direction of the arrows between packages (README, "How the code is laid out"). Lower
+ * layers never import higher ones: the upstream wire knows nothing of the core, the core
+ * nothing of any dialect or of HTTP, and HTTP plumbing nothing of a particular dialect.
+ */
+@AnalyzeClasses(packages = "dev.e2bgateway", importOptions = ImportOption.DoNotIncludeTests.class)
+class LayeringTest {
+
+    @ArchTest
+    static final ArchRule packages_depend_only_downwards = layeredArchitecture().consideringOnlyDependenciesInLayers()
+            .layer("wiring").definedBy("dev.e2bgateway")
+            .layer("api").definedBy("dev.e2bgateway.api..")
+            .layer("dialects").definedBy("dev.e2bgateway.openai..", "dev.e2bgateway.anthropic..")
+            .layer("http").definedBy("dev.e2bgateway.http..")
+            .layer("metrics").definedBy("dev.e2bgateway.metrics..")
+            .layer("dialect").definedBy("dev.e2bgateway.dialect..")
+            .layer("core").definedBy("dev.e2bgateway.core..")
+            .layer("models").definedBy("dev.e2bgateway.models..")
+            .layer("upstream").definedBy("dev.e2bgateway.upstream..")
+            .layer("json").definedBy("dev.e2bgateway.json..")
+            .layer("error").definedBy("dev.e2bgateway.error..")
+            .layer("config").definedBy("dev.e2bgateway.config..")
+            .whereLayer("wiring").mayNotBeAccessedByAnyLayer()
+            .whereLayer("api").mayOnlyBeAccessedByLayers("wiring")
+            .whereLayer("dialects").mayOnlyBeAccessedByLayers("wiring", "api")
+            .whereLayer("http").mayOnlyBeAccessedByLayers("wiring", "api")
+            .whereLayer("metrics").mayOnlyBeAccessedByLayers("wiring")
+            .whereLayer("dialect").mayOnlyBeAccessedByLayers("wiring", "api", "dialects", "http")
+            .whereLayer("core").mayOnlyBeAccessedByLayers("wiring", "api", "dialects", "dialect", "http", "metrics")
+            .whereLayer("models").mayOnlyBeAccessedByLayers("wiring", "api", "dialects", "dialect", "core")
+            .whereLayer("upstream").mayOnlyBeAccessedByLayers("wiring", "core", "metrics")
+            .whereLayer("json").mayOnlyBeAccessedByLayers("dialects")
+            .whereLayer("error").mayOnlyBeAccessedByLayers("wiring", "api", "dialects", "dialect", "http", "core", "json")
+            .whereLayer("config").mayOnlyBeAccessedByLayers("wiring", "models", "upstream", "http");
+
+    @ArchTest
+    static final ArchRule no_package_cycles = slices().matching("dev.e2bgateway.(*)..").should().beFreeOfCycles();
+
+    @ArchTest
+    static final ArchRule openai_does_not_know_anthropic = noClasses().that().resideInAPackage("dev.e2bgateway.openai..")
+            .should().dependOnClassesThat().resideInAPackage("dev.e2bgateway.anthropic..");
+
+    @ArchTest
+    static final ArchRule anthropic_does_not_know_openai = noClasses().that().resideInAPackage("dev.e2bgateway.anthropic..")
+            .should().dependOnClassesThat().resideInAPackage("dev.e2bgateway.openai..");
+
+    @ArchTest
+    static final ArchRule core_and_upstream_know_no_web_framework = noClasses()
+            .that().resideInAnyPackage("dev.e2bgateway.core..", "dev.e2bgateway.upstream..", "dev.e2bgateway.dialect..",
+                    "dev.e2bgateway.openai..", "dev.e2bgateway.anthropic..")
+            .should().dependOnClassesThat().resideInAnyPackage("io.javalin..", "jakarta.servlet..", "org.eclipse.jetty..");
+}
