@@ -210,4 +210,30 @@ class MessagesApiTest {
             assertThat(events).noneMatch(e -> e.name().equals("message_stop"));
         }
     }
+
+    @Test
+    void errors_follow_the_route_however_its_path_is_spelled() throws IOException {
+        for (String path : List.of("/v1/messages", "//v1//messages", "/v1/messages/", "/v1//messages/count_tokens")) {
+            try (Response r = post(path, body("claude-3-7-sonnet-latest", null), "sk-wrong")) {
+                assertThat(r.code()).as(path).isEqualTo(401);
+                JsonNode error = Gateway.json(r);
+                assertThat(error.get("type").asText()).as(path).isEqualTo("error");
+                assertThat(error.at("/error/type").asText()).as(path).isEqualTo("authentication_error");
+            }
+            try (Response r = post(path, "{\"model\":\"claude-3-7-sonnet-latest\",\"messages\":[]}", Gateway.KEY)) {
+                assertThat(r.code()).as(path).isEqualTo(400);
+                assertThat(Gateway.json(r).at("/error/type").asText()).as(path).isEqualTo("invalid_request_error");
+            }
+        }
+    }
+
+    @Test
+    void an_overloaded_upstream_is_529_overloaded_error() throws IOException {
+        server.upstream.enqueue(Script.status(529, "The provider is currently unavailable. Please try again later."));
+        server.upstream.enqueue(Script.status(529, "The provider is currently unavailable. Please try again later."));
+        try (Response r = post("/v1/messages", body("claude-3-7-sonnet-latest", null), Gateway.KEY)) {
+            assertThat(r.code()).isEqualTo(529);
+            assertThat(Gateway.json(r).at("/error/type").asText()).isEqualTo("overloaded_error");
+        }
+    }
 }

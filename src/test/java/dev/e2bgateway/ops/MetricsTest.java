@@ -3,8 +3,12 @@ package dev.e2bgateway.ops;
 import dev.e2bgateway.support.FakeFragments;
 import dev.e2bgateway.support.Fragments;
 import dev.e2bgateway.support.Gateway;
+import dev.e2bgateway.support.GatewayProcess;
 import dev.e2bgateway.support.Script;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
 import okhttp3.Request;
+import okhttp3.RequestBody;
 import okhttp3.Response;
 import org.junit.jupiter.api.Test;
 
@@ -67,6 +71,59 @@ class MetricsTest {
              Response r = gateway.http.newCall(new Request.Builder().url(gateway.baseUrl() + "/metrics").build()).execute()) {
             assertThat(r.code()).isEqualTo(200);
             assertThat(r.body().string()).contains("gateway_streams_active");
+        }
+    }
+
+    @Test
+    void unusable_upstream_bodies_are_counted_by_what_was_wrong() throws Exception {
+        try (FakeFragments upstream = new FakeFragments();
+             Gateway gateway = Gateway.start(upstream, Map.of("E2B_RETRY_MAX_ATTEMPTS", "1"))) {
+            upstream.enqueue(Script.ok("Sorry, plain text."));
+            upstream.enqueue(Script.ok("{\"commentary\" \"no colon\"}"));
+            upstream.enqueue(Script.ok(""));
+            upstream.enqueue(Script.ok("{\"commentary\": \"cut short"));
+            for (int i = 0; i < 4; i++) {
+                try (Response r = gateway.post("/v1/chat/completions", Gateway.chat("gpt-4o", "Hi", null))) {
+                    assertThat(r.code()).isEqualTo(502);
+                }
+            }
+            String metrics;
+            try (Response r = gateway.get("/metrics")) {
+                metrics = r.body().string();
+            }
+            for (String kind : new String[]{"not_json", "malformed", "empty", "cut"}) {
+                assertThat(value(metrics, "gateway_upstream_failures_total\\{class=\"" + kind + "\",kind=\"" + kind + "\"\\}"))
+                        .as(kind).isEqualTo(1);
+            }
+        }
+    }
+
+    @Test
+    void a_529_is_logged_and_counted_as_529() throws Exception {
+        try (FakeFragments upstream = new FakeFragments();
+             GatewayProcess gateway = GatewayProcess.start(Map.of("E2B_BASE_URL", upstream.baseUrl(), "E2B_RETRY_MAX_ATTEMPTS", "1"))) {
+            upstream.enqueue(Script.status(529, "The provider is currently unavailable. Please try again later."));
+            OkHttpClient client = new OkHttpClient();
+            Request request = new Request.Builder().url(gateway.baseUrl() + "/v1/messages").header("x-api-key", Gateway.KEY)
+                    .post(RequestBody.create("{\"model\":\"claude-3-7-sonnet-latest\",\"max_tokens\":10,"
+                            + "\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}", MediaType.get("application/json")))
+                    .build();
+            try (Response r = client.newCall(request).execute()) {
+                assertThat(r.code()).isEqualTo(529);
+            }
+            String metrics;
+            try (Response r = client.newCall(new Request.Builder().url(gateway.baseUrl() + "/metrics")
+                    .header("Authorization", "Bearer " + Gateway.KEY).build()).execute()) {
+                metrics = r.body().string();
+            }
+            assertThat(value(metrics, "gateway_requests_seconds_count\\{method=\"POST\",model=\"claude-3-7-sonnet-latest\","
+                    + "route=\"/v1/messages\",status=\"529\"\\}")).isEqualTo(1);
+            // The access line is written once the response is complete; wait for it with a deadline.
+            long deadline = System.currentTimeMillis() + 10_000;
+            while (!gateway.output().contains("POST /v1/messages 529 ") && System.currentTimeMillis() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(gateway.output()).contains("POST /v1/messages 529 model=claude-3-7-sonnet-latest").doesNotContain(" -1 ");
         }
     }
 }
