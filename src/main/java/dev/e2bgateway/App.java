@@ -16,6 +16,9 @@ import dev.e2bgateway.core.RetryPolicy;
 import dev.e2bgateway.core.Sleeper;
 import dev.e2bgateway.core.TokenCounter;
 import dev.e2bgateway.core.UpstreamErrors;
+import dev.e2bgateway.core.UpstreamRequests;
+import dev.e2bgateway.config.ConfigException;
+import dev.e2bgateway.config.ProviderKeys;
 import dev.e2bgateway.dialect.Dialect;
 import dev.e2bgateway.error.ApiError;
 import dev.e2bgateway.http.Auth;
@@ -107,7 +110,7 @@ public final class App {
                 () -> ThreadLocalRandom.current().nextDouble(), System::currentTimeMillis);
         ChatService chat = new ChatService(
                 new FragmentsClient(http, config.upstream().baseUrl(), config.timeouts().idle()),
-                new FragmentsRequest(mapper), tokens, metrics,
+                new FragmentsRequest(mapper), new UpstreamRequests(providerKeys(models, config)), tokens, metrics,
                 new UpstreamErrors(config.timeouts().idle(), System::currentTimeMillis),
                 new RetryPolicy(config.retry().maxAttempts(), backoff, Sleeper.CANCELLABLE));
 
@@ -189,6 +192,19 @@ public final class App {
                 if (!ErrorWriter.written(ctx)) errors.write(ctx, ApiError.methodNotAllowed(ctx.method().name(), ctx.path()));
             });
         });
+    }
+
+    /** The models file's provider keys, with E2B_PROVIDER_KEYS over them; each must name a provider the upstream knows. */
+    static ProviderKeys providerKeys(ModelRegistry models, Config config) {
+        ProviderKeys keys = models.providerKeys().overriddenBy(config.upstream().providerKeys());
+        for (String provider : config.upstream().providerKeys().providers()) {
+            if (!ModelCatalog.PROVIDER_IDS.contains(provider)) {
+                throw new ConfigException("E2B_PROVIDER_KEYS", "names '" + provider + "', not a provider the upstream knows "
+                        + ModelCatalog.PROVIDER_IDS.stream().sorted().toList());
+            }
+        }
+        if (!keys.isEmpty()) log.info("provider keys (sent upstream as config.apiKey): {}", keys);
+        return keys;
     }
 
     /** A chat route: its dialect attached for errors, then its handler. */

@@ -33,7 +33,7 @@ public final class MessagesDialect implements Dialect {
     public Exchange parse(byte[] body) {
         MessagesParser.Parsed parsed = parser.parse(body);
         ChatRequest request = parsed.request();
-        MessageEvents events = new MessageEvents(json, Ids.next("msg_"), request.requestedModel(),
+        MessageEvents events = new MessageEvents(json, Ids.next("msg_"), request.model().answeredBy(),
                 () -> tokens.promptTokens(request));
         return new Exchange() {
             @Override

@@ -92,20 +92,24 @@ final class MessagesParser {
                     if (!block.path("text").isTextual()) throw ApiError.invalidRequest(where + ".text", where + ".text: Field required");
                     parts.add(new Text(block.get("text").asText()));
                 }
-                case "image" -> {
-                    JsonNode source = block.path("source");
-                    if (!"base64".equals(source.path("type").asText()) || !source.path("media_type").asText("").startsWith("image/")
-                            || !source.path("data").isTextual()) {
-                        throw ApiError.invalidRequest(where + ".source", where + ".source: an image needs a base64 source with an image/* media_type");
-                    }
-                    String url = "data:" + source.get("media_type").asText() + ";base64," + source.get("data").asText();
-                    parts.add(Images.image(url, model, imagesAllowed, where, where + ".source"));
-                }
+                case "image" -> parts.add(Images.image(imageUrl(block.path("source"), where), model, imagesAllowed, where,
+                        where + ".source"));
                 default -> throw ApiError.invalidRequest(where + ".type", where + ".type: unsupported content block '"
                         + type + "' (this gateway takes 'text' and 'image')");
             }
         }
         return parts;
+    }
+
+    /** A base64 source as a data: URL, or a url source as it is. */
+    private static String imageUrl(JsonNode source, String where) {
+        String type = source.path("type").asText();
+        if ("url".equals(type) && source.path("url").isTextual()) return source.get("url").asText();
+        if (!"base64".equals(type) || !source.path("media_type").asText("").startsWith("image/") || !source.path("data").isTextual()) {
+            throw ApiError.invalidRequest(where + ".source",
+                    where + ".source: an image needs a base64 source with an image/* media_type, or a url source");
+        }
+        return "data:" + source.get("media_type").asText() + ";base64," + source.get("data").asText();
     }
 
     private static String system(JsonNode system) {

@@ -25,8 +25,12 @@ public record Config(Server server, Upstream upstream, Timeouts timeouts, Retry 
     public record Server(List<String> apiKeys, String host, boolean hostDefaultedToLoopback, int port,
                          long maxBodyBytes, boolean virtualThreads, Duration shutdownGrace, boolean metricsPublic) {}
 
-    /** Where the upstream is and how to get there. */
-    public record Upstream(URI baseUrl, ProxySettings proxy) {}
+    /**
+     * Where the upstream is and how to get there.
+     *
+     * @param providerKeys model-provider keys sent upstream as {@code config.apiKey} (E2B_PROVIDER_KEYS)
+     */
+    public record Upstream(URI baseUrl, ProxySettings proxy, ProviderKeys providerKeys) {}
 
     /**
      * @param connect   to open a connection to the upstream
@@ -61,7 +65,8 @@ public record Config(Server server, Upstream upstream, Timeouts timeouts, Retry 
                         r.bool("E2B_VIRTUAL_THREADS", true),
                         r.millis("E2B_SHUTDOWN_GRACE_MS", 30_000),
                         r.bool("E2B_METRICS_PUBLIC", false)),
-                new Upstream(r.httpUrl("E2B_BASE_URL", "https://fragments.e2b.dev"), ProxySettings.from(env)),
+                new Upstream(r.httpUrl("E2B_BASE_URL", "https://fragments.e2b.dev"), ProxySettings.from(env),
+                        ProviderKeys.parse("E2B_PROVIDER_KEYS", r.raw("E2B_PROVIDER_KEYS"))),
                 new Timeouts(r.millis("E2B_CONNECT_TIMEOUT_MS", 10_000),
                         r.millis("E2B_FIRST_BYTE_TIMEOUT_MS", 120_000),
                         r.millis("E2B_IDLE_TIMEOUT_MS", 300_000)),

@@ -23,8 +23,8 @@ public record ChatRequest(String requestedModel, ModelSpec model, String system,
 
     public record Text(String text) implements Part {}
 
-    /** An image as a {@code data:} URL, the form the upstream takes. */
-    public record Image(String dataUrl) implements Part {}
+    /** An image as a {@code data:} URL or an {@code http(s)} URL (the upstream's SDK downloads it). */
+    public record Image(String url) implements Part {}
 
     /** Sampling parameters as the client sent them (null: not sent); clamped on the way upstream. */
     public record Sampling(Double temperature, Double topP, Integer topK, Double frequencyPenalty,

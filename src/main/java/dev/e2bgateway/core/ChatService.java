@@ -28,11 +28,11 @@ public final class ChatService {
     private final UpstreamErrors errors;
     private final RetryPolicy retry;
 
-    public ChatService(FragmentsClient upstream, FragmentsRequest encoder, TokenCounter tokens, UpstreamEvents events,
-                       UpstreamErrors errors, RetryPolicy retry) {
+    public ChatService(FragmentsClient upstream, FragmentsRequest encoder, UpstreamRequests requests, TokenCounter tokens,
+                       UpstreamEvents events, UpstreamErrors errors, RetryPolicy retry) {
         this.upstream = upstream;
         this.encoder = encoder;
-        this.requests = new UpstreamRequests();
+        this.requests = requests;
         this.tokens = tokens;
         this.events = events;
         this.errors = errors;
@@ -93,6 +93,7 @@ public final class ChatService {
      * client at this point, so a retry is invisible to it.
      */
     private Opened open(byte[] body, byte[] buffer, ChatTrace trace, Cancellation cancellation) {
+        boolean emptyBefore = false;
         for (int attempt = 1; ; attempt++) {
             trace.attempt(attempt);
             try {
@@ -105,7 +106,10 @@ public final class ChatService {
                 }
             } catch (UpstreamFailure e) {
                 if (e.kind() == UpstreamFailure.Kind.CANCELLED || cancellation.cancelled()) throw cancellation.outcome();
-                boolean again = e.retryable() && attempt < retry.maxAttempts();
+                // Every attempt spends one of the host's daily requests: an empty 200 gets one more try, not more.
+                boolean again = e.retryable() && attempt < retry.maxAttempts()
+                        && !(emptyBefore && e.kind() == UpstreamFailure.Kind.EMPTY);
+                emptyBefore |= e.kind() == UpstreamFailure.Kind.EMPTY;
                 if (!again) throw failed(e, trace, cancellation);
                 events.failure(e.kind());
                 long delay = retry.backoff().delayMillis(attempt, e.retryAtMillis());

@@ -38,7 +38,11 @@ public final class UpstreamErrors {
             case TOO_LARGE -> new ApiError(Kind.TOO_LARGE, null, "request_too_large",
                     "The upstream refused the request as too large (its limit is 4.5 MB; large images are the usual cause).",
                     false, null);
-            case EDGE_PAGE -> badGateway(f.status() == 200
+            case EDGE_PAGE -> f.status() == 429
+                    ? new ApiError(Kind.RATE_LIMITED, null, "rate_limit_exceeded", "The upstream's edge refused the request"
+                    + " with HTTP 429 and an HTML page (bot protection or rate limiting in front of the host).", true,
+                    retryAfterSeconds(f.retryAtMillis()))
+                    : badGateway(f.status() == 200
                     ? "The upstream answered 200 with an HTML page instead of a reply (a bot-protection or edge page)."
                     : "The upstream answered HTTP " + f.status() + " with an HTML page (bot protection or edge trouble), not a reply.");
             case KEY_REJECTED -> badGateway("The model provider rejected the upstream's API key (HTTP 403)" + quoted);

@@ -4,7 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.e2bgateway.config.ConfigException;
-import dev.e2bgateway.models.Limits.LimitsPatch;
+import dev.e2bgateway.config.ProviderKeys;
+import dev.e2bgateway.models.ParameterRules.Patch;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,6 +13,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,13 +23,15 @@ import java.util.Set;
 /**
  * Reads model catalogs: the built-in {@code models.json} and, optionally, a user's models file
  * ({@code E2B_MODELS_FILE}) that adds models, overrides built-in ones field by field, removes
- * some and defines aliases. Every problem stops startup with a message naming the file, the
- * entry and the field.
+ * some, routes ids to other models and defines aliases. Each provider and each model may carry
+ * {@link ParameterRules} (a model's override its provider's, field by field); a provider may
+ * carry an {@code apiKey}. Every problem stops startup with a message naming the file, the entry
+ * and the field.
  */
 public final class ModelCatalog {
 
     /** The provider ids the upstream can route to (shared/docs/e2b-upstream.md). */
-    static final Set<String> PROVIDER_IDS = Set.of("anthropic", "openai", "google", "vertex", "mistral", "groq",
+    public static final Set<String> PROVIDER_IDS = Set.of("anthropic", "openai", "google", "vertex", "mistral", "groq",
             "togetherai", "fireworks", "xai", "deepseek", "ollama");
 
     /** Models listed without a date get this {@code created}. */
@@ -39,11 +43,6 @@ public final class ModelCatalog {
         this.json = json;
     }
 
-    /** The built-in catalog: the seed's twelve models and the upstream's current catalog. */
-    public ModelRegistry builtIn() {
-        return load(null);
-    }
-
     /** The built-in catalog with {@code modelsFile} applied on top (null: none). */
     public ModelRegistry load(Path modelsFile) {
         JsonNode builtIn;
@@ -52,9 +51,10 @@ public final class ModelCatalog {
         } catch (IOException e) {
             throw new UncheckedIOException("the built-in model catalog is unreadable", e);
         }
-        Map<String, LimitsPatch> providers = new HashMap<>();
+        Map<String, Patch> providers = new HashMap<>();
+        Map<String, String> keys = new LinkedHashMap<>();
         Map<String, ObjectNode> entries = new LinkedHashMap<>();
-        apply(builtIn, "the built-in catalog", providers, entries, Map.of());
+        apply(builtIn, "the built-in catalog", providers, keys, entries, new LinkedHashMap<>());
         Map<String, String> aliases = new LinkedHashMap<>();
         if (modelsFile != null) {
             JsonNode file;
@@ -64,19 +64,34 @@ public final class ModelCatalog {
                 throw new ConfigException("E2B_MODELS_FILE " + modelsFile + ": cannot be read as JSON: "
                         + e.getMessage().lines().findFirst().orElse(""));
             }
-            apply(file, "E2B_MODELS_FILE " + modelsFile, providers, entries, aliases);
+            apply(file, "E2B_MODELS_FILE " + modelsFile, providers, keys, entries, aliases);
         }
+        String source = modelsFile == null ? "the built-in catalog" : "E2B_MODELS_FILE " + modelsFile;
         Map<String, ModelSpec> models = new LinkedHashMap<>();
-        entries.forEach((id, node) -> models.put(id, spec(node, providers)));
+        entries.forEach((id, node) -> {
+            if (!node.hasNonNull("routeTo")) models.put(id, spec(node, providers));
+        });
+        entries.forEach((id, node) -> {
+            if (!node.hasNonNull("routeTo")) return;
+            String target = node.get("routeTo").asText();
+            ModelSpec t = models.get(target);
+            if (t == null) {
+                throw problem(source, "models (" + id + ")", "field 'routeTo' names '" + target
+                        + "', which is not a model of the catalog (or is itself routed)");
+            }
+            // Listed under its own id, answered by its successor: the reply names the model that answered.
+            models.put(id, new ModelSpec(id, t.upstreamId(), t.provider(), t.providerId(), node.path("name").asText(id),
+                    t.multiModal(), t.rules(), node.has("created") ? node.get("created").asLong() : t.created(), t.id()));
+        });
         aliases.forEach((alias, target) -> {
             ModelSpec t = models.get(target);
             models.put(alias, new ModelSpec(alias, t.upstreamId(), t.provider(), t.providerId(), t.name(),
-                    t.multiModal(), t.limits(), t.created()));
+                    t.multiModal(), t.rules(), t.created(), t.routed() ? t.answeredBy() : alias));
         });
-        return new ModelRegistry(models.values());
+        return new ModelRegistry(models.values(), new ProviderKeys(keys));
     }
 
-    private void apply(JsonNode root, String source, Map<String, LimitsPatch> providers,
+    private void apply(JsonNode root, String source, Map<String, Patch> providers, Map<String, String> keys,
                        Map<String, ObjectNode> entries, Map<String, String> aliases) {
         if (root == null || !root.isObject()) throw problem(source, "the top level", "must be a JSON object");
         for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
@@ -87,9 +102,22 @@ public final class ModelCatalog {
         }
         JsonNode providerNode = root.path("providers");
         if (!providerNode.isMissingNode()) {
-            if (!providerNode.isObject()) throw problem(source, "'providers'", "must be an object of provider id to limits");
-            providerNode.fields().forEachRemaining(p -> providers.put(p.getKey(),
-                    limits(p.getValue(), source, "providers." + p.getKey())));
+            if (!providerNode.isObject()) throw problem(source, "'providers'", "must be an object of provider id to rules");
+            providerNode.fields().forEachRemaining(p -> {
+                String where = "providers." + p.getKey();
+                if (!PROVIDER_IDS.contains(p.getKey())) {
+                    throw problem(source, where, "is not a provider the upstream knows " + PROVIDER_IDS.stream().sorted().toList());
+                }
+                if (!p.getValue().isObject()) throw problem(source, where, "must be an object");
+                ObjectNode rules = ((ObjectNode) p.getValue()).deepCopy();
+                JsonNode key = rules.remove("apiKey");
+                if (key != null) {
+                    if (!key.isTextual() || key.asText().isBlank()) throw problem(source, where, "field 'apiKey' must be a non-empty string");
+                    keys.put(p.getKey(), key.asText().trim());
+                }
+                Patch patch = rules(rules, source, where);
+                providers.merge(p.getKey(), patch, ModelCatalog::merge);
+            });
         }
         JsonNode remove = root.path("remove");
         if (!remove.isMissingNode()) {
@@ -112,7 +140,20 @@ public final class ModelCatalog {
                 if (id == null || !id.isTextual() || id.asText().isBlank()) throw problem(source, where, "field 'id' is missing or not a string");
                 where += " (" + id.asText() + ")";
                 ObjectNode merged = entries.containsKey(id.asText()) ? entries.get(id.asText()).deepCopy() : json.createObjectNode();
-                entry.fields().forEachRemaining(f -> merged.set(f.getKey(), f.getValue()));
+                JsonNode ownRules = entry.has("rules") ? entry.get("rules") : entry.get("limits");
+                String rulesField = entry.has("rules") ? "rules" : "limits";
+                if (ownRules != null) {
+                    if (!ownRules.isObject()) throw problem(source, where + "." + rulesField, "must be an object");
+                    rules(ownRules, source, where + "." + rulesField); // validated here, where the file and entry are known
+                    // Rules merge field by field with the entry they override.
+                    ObjectNode mergedRules = merged.has("rules") ? ((ObjectNode) merged.get("rules")).deepCopy() : json.createObjectNode();
+                    ownRules.fields().forEachRemaining(f -> mergedRules.set(f.getKey(), f.getValue()));
+                    merged.set("rules", mergedRules);
+                }
+                entry.fields().forEachRemaining(f -> {
+                    if (!f.getKey().equals("rules") && !f.getKey().equals("limits")) merged.set(f.getKey(), f.getValue());
+                });
+                if (entry.has("upstreamId") && !entry.has("routeTo")) merged.remove("routeTo"); // an explicit upstream id ends a route
                 validate(merged, source, where);
                 entries.put(id.asText(), merged);
             }
@@ -132,47 +173,89 @@ public final class ModelCatalog {
     }
 
     private void validate(ObjectNode e, String source, String where) {
-        for (String field : List.of("provider", "providerId")) {
-            if (!e.path(field).isTextual() || e.get(field).asText().isBlank()) {
-                throw problem(source, where, "field '" + field + "' is missing or not a string");
+        if (e.hasNonNull("routeTo")) {
+            if (!e.get("routeTo").isTextual() || e.get("routeTo").asText().isBlank()) {
+                throw problem(source, where, "field 'routeTo' must be a model id");
             }
-        }
-        if (!PROVIDER_IDS.contains(e.get("providerId").asText())) {
-            throw problem(source, where, "field 'providerId' is '" + e.get("providerId").asText()
-                    + "', not one the upstream knows " + PROVIDER_IDS.stream().sorted().toList());
+        } else {
+            for (String field : List.of("provider", "providerId")) {
+                if (!e.path(field).isTextual() || e.get(field).asText().isBlank()) {
+                    throw problem(source, where, "field '" + field + "' is missing or not a string");
+                }
+            }
+            if (!PROVIDER_IDS.contains(e.get("providerId").asText())) {
+                throw problem(source, where, "field 'providerId' is '" + e.get("providerId").asText()
+                        + "', not one the upstream knows " + PROVIDER_IDS.stream().sorted().toList());
+            }
         }
         for (String field : List.of("upstreamId", "name")) {
             if (e.has(field) && !e.get(field).isTextual()) throw problem(source, where, "field '" + field + "' must be a string");
         }
         if (e.has("multiModal") && !e.get("multiModal").isBoolean()) throw problem(source, where, "field 'multiModal' must be true or false");
         if (e.has("created") && !e.get("created").canConvertToLong()) throw problem(source, where, "field 'created' must be Unix seconds");
-        if (e.has("limits")) limits(e.get("limits"), source, where + ".limits");
     }
 
-    private LimitsPatch limits(JsonNode node, String source, String where) {
+    private static final Set<String> NUMBER_RULES = Set.of("temperature", "topP", "topK", "frequencyPenalty", "presencePenalty",
+            "maxTokens", "reasoningTokens");
+
+    private Patch rules(JsonNode node, String source, String where) {
         if (!node.isObject()) throw problem(source, where, "must be an object");
         for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> f = it.next();
-            if (!Set.of("temperature", "topP", "topK", "frequencyPenalty", "presencePenalty", "maxTokens").contains(f.getKey())) {
-                throw problem(source, where, "field '" + f.getKey() + "' is not a limit (temperature, topP, topK, "
-                        + "frequencyPenalty, presencePenalty, maxTokens)");
-            }
-            if (!f.getValue().isNumber() || f.getValue().asDouble() < 0) {
-                throw problem(source, where, "field '" + f.getKey() + "' must be a non-negative number");
+            JsonNode v = f.getValue();
+            if (NUMBER_RULES.contains(f.getKey())) {
+                if (!v.isNumber() || v.asDouble() < 0) throw problem(source, where, "field '" + f.getKey() + "' must be a non-negative number");
+            } else if (f.getKey().equals("exclusiveSampling") || f.getKey().equals("imageUrls")) {
+                if (!v.isBoolean()) throw problem(source, where, "field '" + f.getKey() + "' must be true or false");
+            } else if (f.getKey().equals("unsupported")) {
+                if (!v.isArray()) throw problem(source, where, "field 'unsupported' must be an array of parameter names");
+                for (JsonNode p : v) {
+                    if (!ParameterRules.PARAMETERS.contains(p.asText(null))) {
+                        throw problem(source, where, "field 'unsupported' names " + p + ", not one of "
+                                + ParameterRules.PARAMETERS.stream().sorted().toList());
+                    }
+                }
+            } else {
+                throw problem(source, where, "field '" + f.getKey() + "' is not a rule (temperature, topP, topK, frequencyPenalty,"
+                        + " presencePenalty, maxTokens, exclusiveSampling, unsupported, reasoningTokens, imageUrls)");
             }
         }
-        return new LimitsPatch(dbl(node, "temperature"), dbl(node, "topP"), integer(node, "topK"),
-                dbl(node, "frequencyPenalty"), dbl(node, "presencePenalty"), integer(node, "maxTokens"));
+        Set<String> unsupported = null;
+        if (node.has("unsupported")) {
+            unsupported = new HashSet<>();
+            for (JsonNode p : node.get("unsupported")) unsupported.add(p.asText());
+            unsupported = Set.copyOf(unsupported);
+        }
+        return new Patch(dbl(node, "temperature"), dbl(node, "topP"), integer(node, "topK"),
+                dbl(node, "frequencyPenalty"), dbl(node, "presencePenalty"), integer(node, "maxTokens"),
+                node.has("exclusiveSampling") ? node.get("exclusiveSampling").asBoolean() : null,
+                unsupported, integer(node, "reasoningTokens"),
+                node.has("imageUrls") ? node.get("imageUrls").asBoolean() : null);
     }
 
-    private ModelSpec spec(ObjectNode e, Map<String, LimitsPatch> providers) {
+    /** {@code over}'s fields over {@code base}'s. */
+    private static Patch merge(Patch base, Patch over) {
+        return new Patch(
+                over.temperature() != null ? over.temperature() : base.temperature(),
+                over.topP() != null ? over.topP() : base.topP(),
+                over.topK() != null ? over.topK() : base.topK(),
+                over.frequencyPenalty() != null ? over.frequencyPenalty() : base.frequencyPenalty(),
+                over.presencePenalty() != null ? over.presencePenalty() : base.presencePenalty(),
+                over.maxTokens() != null ? over.maxTokens() : base.maxTokens(),
+                over.exclusiveSampling() != null ? over.exclusiveSampling() : base.exclusiveSampling(),
+                over.unsupported() != null ? over.unsupported() : base.unsupported(),
+                over.reasoningTokens() != null ? over.reasoningTokens() : base.reasoningTokens(),
+                over.imageUrls() != null ? over.imageUrls() : base.imageUrls());
+    }
+
+    private ModelSpec spec(ObjectNode e, Map<String, Patch> providers) {
         String id = e.get("id").asText();
         String providerId = e.get("providerId").asText();
-        LimitsPatch own = e.has("limits") ? limits(e.get("limits"), "", "") : null;
+        Patch own = e.has("rules") ? rules(e.get("rules"), "", "") : null;
         return new ModelSpec(id, e.path("upstreamId").asText(id), e.get("provider").asText(), providerId,
                 e.path("name").asText(id), e.path("multiModal").asBoolean(true),
-                Limits.DEFAULT.with(providers.get(providerId)).with(own),
-                e.has("created") ? e.get("created").asLong() : DEFAULT_CREATED);
+                ParameterRules.DEFAULT.with(providers.get(providerId)).with(own),
+                e.has("created") ? e.get("created").asLong() : DEFAULT_CREATED, id);
     }
 
     private static Double dbl(JsonNode n, String f) {

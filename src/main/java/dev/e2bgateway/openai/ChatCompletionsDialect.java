@@ -31,7 +31,7 @@ public final class ChatCompletionsDialect implements Dialect {
         ChatCompletionParser.Parsed parsed = parser.parse(body);
         String id = Ids.next("chatcmpl-");
         long created = Instant.now().getEpochSecond();
-        String model = parsed.request().requestedModel();
+        String model = parsed.request().model().answeredBy(); // a retired id names its successor
         return new Exchange() {
             @Override
             public ChatRequest request() {

@@ -145,6 +145,8 @@ public final class FragmentsClient {
         boolean html = contentType.startsWith("text/html") || text.startsWith("<");
         String quoted = html ? "" : shorten(text);
         Long retryAt = retryAtMillis(response, nowMillis);
+        // An HTML page is an edge's or a WAF's, whatever its status: never quote it as the provider's words.
+        if (html) return new UpstreamFailure(Kind.EDGE_PAGE, status, "", status == 502 || status >= 520, retryAt);
         return switch (status) {
             case 429 -> {
                 if (response.header("x-ratelimit-reset") != null || text.contains("for the day")) {
@@ -156,7 +158,6 @@ public final class FragmentsClient {
             case 413 -> new UpstreamFailure(Kind.TOO_LARGE, status, quoted, false, null);
             default -> {
                 boolean edge = status == 502 || status >= 520;
-                if (html) yield new UpstreamFailure(Kind.EDGE_PAGE, status, "", edge, retryAt);
                 if (status == 403) yield new UpstreamFailure(Kind.KEY_REJECTED, status, quoted, false, null);
                 if (status == 500 && text.isEmpty()) yield new UpstreamFailure(Kind.REJECTED_REQUEST, status, "", false, null);
                 if (status == 500) yield new UpstreamFailure(Kind.PROVIDER_ERROR, status, quoted, false, null);

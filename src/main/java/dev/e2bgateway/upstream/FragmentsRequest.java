@@ -24,12 +24,24 @@ public final class FragmentsRequest {
 
     public record Text(String text) implements Part {}
 
-    /** An image as a {@code data:} URL. */
+    /** An image as a {@code data:} URL or an {@code http(s)} URL. */
     public record Image(String url) implements Part {}
 
-    /** The {@code config} object's settings, already within the model's limits; null: not sent. */
+    /**
+     * The {@code config} object's settings, already within the provider's rules; null: not sent.
+     *
+     * @param system replaces the upstream's own system prompt (the upstream spreads {@code config} after it)
+     * @param apiKey the provider key; with it the host skips its daily limit
+     */
     public record Settings(Double temperature, Double topP, Integer topK, Double frequencyPenalty,
-                           Double presencePenalty, Integer maxTokens) {}
+                           Double presencePenalty, Integer maxTokens, String system, String apiKey) {
+
+        @Override
+        public String toString() { // never print the key
+            return "Settings[temperature=" + temperature + ", topP=" + topP + ", topK=" + topK + ", maxTokens=" + maxTokens
+                    + ", apiKey=" + (apiKey == null ? "none" : "set") + "]";
+        }
+    }
 
     private final ObjectMapper json;
 
@@ -75,6 +87,8 @@ public final class FragmentsRequest {
         if (s.frequencyPenalty() != null) config.put("frequencyPenalty", s.frequencyPenalty());
         if (s.presencePenalty() != null) config.put("presencePenalty", s.presencePenalty());
         if (s.maxTokens() != null) config.put("maxTokens", s.maxTokens());
+        if (s.system() != null) config.put("system", s.system());
+        if (s.apiKey() != null) config.put("apiKey", s.apiKey());
         return config;
     }
 

@@ -168,7 +168,7 @@ class MessagesApiTest {
         try (Response r = post("/v1/messages", "{\"model\":\"claude-3-7-sonnet-latest\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}", Gateway.KEY)) {
             assertError(r, 400, "invalid_request_error");
         }
-        try (Response r = post("/v1/messages", body("claude-3-5-haiku-latest",
+        try (Response r = post("/v1/messages", body("o3-mini",
                 "\"system\":\"s\"").replace("\"content\":\"Hello\"", "\"content\":[{\"type\":\"image\",\"source\":{\"type\":\"base64\",\"media_type\":\"image/png\",\"data\":\"AA==\"}}]"), Gateway.KEY)) {
             assertError(r, 400, "invalid_request_error");
         }

@@ -53,7 +53,7 @@ class UpstreamFailuresTest {
         HTML_200(Script.ok("<html>hi</html>").header("Content-Type", "text/html; charset=utf-8"),
                 502, "server_error", "HTML page", true, 1),
         CUT_BEFORE_TEXT(Script.ok("{\"commentary\": \"thinking about it"), 502, "server_error", "before its JSON object closed", true, 1),
-        EMPTY_200(Script.ok(""), 502, "server_error", "empty body", true, 3),
+        EMPTY_200(Script.ok(""), 502, "server_error", "empty body", true, 2), // each attempt spends a daily request: one retry only
         TOO_LARGE(Script.status(413, "Request Entity Too Large"), 413, "invalid_request_error", "too large", false, 1),
         DROPPED(Script.drop(), 502, "server_error", "Cannot reach the upstream", true, 3),
         NO_HEADERS(Script.reply("late").headerDelay(3000), 504, "server_error", "E2B_FIRST_BYTE_TIMEOUT_MS", true, 3),

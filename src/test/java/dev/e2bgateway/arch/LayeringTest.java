@@ -42,7 +42,7 @@ class LayeringTest {
             .whereLayer("upstream").mayOnlyBeAccessedByLayers("wiring", "core", "metrics")
             .whereLayer("json").mayOnlyBeAccessedByLayers("dialects")
             .whereLayer("error").mayOnlyBeAccessedByLayers("wiring", "api", "dialects", "dialect", "http", "core", "json")
-            .whereLayer("config").mayOnlyBeAccessedByLayers("wiring", "models", "upstream", "http");
+            .whereLayer("config").mayOnlyBeAccessedByLayers("wiring", "core", "models", "upstream", "http");
 
     @ArchTest
     static final ArchRule no_package_cycles = slices().matching("dev.e2bgateway.(*)..").should().beFreeOfCycles();

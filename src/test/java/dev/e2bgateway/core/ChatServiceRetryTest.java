@@ -1,6 +1,7 @@
 package dev.e2bgateway.core;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.e2bgateway.config.ProviderKeys;
 import dev.e2bgateway.error.ApiError;
 import dev.e2bgateway.models.ModelCatalog;
 import dev.e2bgateway.support.FakeFragments;
@@ -62,7 +63,7 @@ class ChatServiceRetryTest {
             return true;
         };
         return new ChatService(new FragmentsClient(http, URI.create(upstream.baseUrl()), Duration.ofSeconds(5)),
-                new FragmentsRequest(new ObjectMapper()), new TokenCounter(), events,
+                new FragmentsRequest(new ObjectMapper()), new UpstreamRequests(ProviderKeys.NONE), new TokenCounter(), events,
                 new UpstreamErrors(Duration.ofSeconds(5), () -> NOW),
                 new RetryPolicy(attempts, new Backoff(100, 30_000, () -> 0.5, clock), sleeper));
     }
@@ -122,7 +123,7 @@ class ChatServiceRetryTest {
             return false;
         };
         ChatService service = new ChatService(new FragmentsClient(http, URI.create(upstream.baseUrl()), Duration.ofSeconds(5)),
-                new FragmentsRequest(new ObjectMapper()), new TokenCounter(), new UpstreamEvents() { },
+                new FragmentsRequest(new ObjectMapper()), new UpstreamRequests(ProviderKeys.NONE), new TokenCounter(), new UpstreamEvents() { },
                 new UpstreamErrors(Duration.ofSeconds(5), () -> NOW),
                 new RetryPolicy(2, new Backoff(100, 30_000, () -> 0.5, () -> NOW), cancelledWhileWaiting));
         assertThatThrownBy(() -> service.complete(request(), new ChatTrace("req_test"), new Cancellation(), new BufferedReply()))
