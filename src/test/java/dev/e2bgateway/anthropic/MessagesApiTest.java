@@ -34,6 +34,13 @@ class MessagesApiTest {
         return server.gateway.http.newCall(b.build()).execute();
     }
 
+    /** Like a client of the OpenAI kind: the key as a Bearer token, no x-api-key, no anthropic-version. */
+    private static Response bearer(String body, String key) throws IOException {
+        return server.gateway.http.newCall(new Request.Builder().url(server.gateway.baseUrl() + "/v1/messages")
+                .header("Authorization", "Bearer " + key)
+                .post(RequestBody.create(body, MediaType.get("application/json"))).build()).execute();
+    }
+
     private static String body(String model, String extra) {
         return "{\"model\":\"" + model + "\",\"max_tokens\":1024,\"messages\":[{\"role\":\"user\",\"content\":\"Hello\"}]"
                 + (extra == null ? "" : "," + extra) + "}";
@@ -193,8 +200,14 @@ class MessagesApiTest {
         try (Response r = post("/v1/messages", body("claude-3-7-sonnet-latest", null), Gateway.KEY)) {
             assertError(r, 529, "overloaded_error");
         }
-        try (Response r = server.gateway.post("/v1/messages", body("claude-3-7-sonnet-latest", null).replace("claude-3-7", "claude-3-7"))) {
+        // Authorization: Bearer instead of x-api-key (and no anthropic-version header): accepted,
+        // and a wrong Bearer key is refused in Anthropic's shape like a wrong x-api-key.
+        try (Response r = bearer(body("claude-3-7-sonnet-latest", null), Gateway.KEY)) {
             assertThat(r.code()).as("Authorization: Bearer works too").isEqualTo(200);
+            assertThat(Gateway.json(r).get("type").asText()).isEqualTo("message");
+        }
+        try (Response r = bearer(body("claude-3-7-sonnet-latest", null), "sk-wrong")) {
+            assertError(r, 401, "authentication_error");
         }
     }
 
