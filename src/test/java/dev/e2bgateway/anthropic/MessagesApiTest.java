@@ -144,7 +144,7 @@ class MessagesApiTest {
         try (Response r = post("/v1/messages", b, Gateway.KEY)) {
             assertThat(r.code()).isEqualTo(200);
         }
-        JsonNode sent = server.upstream.lastRequest().body();
+        JsonNode sent = server.upstream.takeRequest().body();
         assertThat(sent.at("/messages/0/content/1").toString()).isEqualTo("{\"type\":\"image\",\"image\":\"data:image/png;base64,iVBORw0KGgo=\"}");
         String instructions = sent.get("template").elements().next().get("instructions").asText();
         assertThat(instructions).contains("You are terse.", "Use French.");
@@ -153,13 +153,12 @@ class MessagesApiTest {
 
     @Test
     void count_tokens_counts_the_prompt() throws IOException {
-        int before = server.upstream.requestCount();
         try (Response r = post("/v1/messages/count_tokens",
                 "{\"model\":\"claude-3-7-sonnet-latest\",\"system\":\"Be brief.\",\"messages\":[{\"role\":\"user\",\"content\":\"Hello there\"}]}", Gateway.KEY)) {
             assertThat(r.code()).isEqualTo(200);
             assertThat(Gateway.json(r).get("input_tokens").asInt()).isBetween(5, 30);
         }
-        assertThat(server.upstream.requestCount()).isEqualTo(before);
+        server.upstream.assertNoRequest();
     }
 
     private static void assertError(Response r, int status, String type) throws IOException {
