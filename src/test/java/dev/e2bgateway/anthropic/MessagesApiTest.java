@@ -34,6 +34,13 @@ class MessagesApiTest {
         return server.gateway.http.newCall(b.build()).execute();
     }
 
+    /** Like a client of the OpenAI kind: the key as a Bearer token, no x-api-key, no anthropic-version. */
+    private static Response bearer(String body, String key) throws IOException {
+        return server.gateway.http.newCall(new Request.Builder().url(server.gateway.baseUrl() + "/v1/messages")
+                .header("Authorization", "Bearer " + key)
+                .post(RequestBody.create(body, MediaType.get("application/json"))).build()).execute();
+    }
+
     private static String body(String model, String extra) {
         return "{\"model\":\"" + model + "\",\"max_tokens\":1024,\"messages\":[{\"role\":\"user\",\"content\":\"Hello\"}]"
                 + (extra == null ? "" : "," + extra) + "}";
@@ -137,7 +144,7 @@ class MessagesApiTest {
         try (Response r = post("/v1/messages", b, Gateway.KEY)) {
             assertThat(r.code()).isEqualTo(200);
         }
-        JsonNode sent = server.upstream.lastRequest().body();
+        JsonNode sent = server.upstream.takeRequest().body();
         assertThat(sent.at("/messages/0/content/1").toString()).isEqualTo("{\"type\":\"image\",\"image\":\"data:image/png;base64,iVBORw0KGgo=\"}");
         String instructions = sent.get("template").elements().next().get("instructions").asText();
         assertThat(instructions).contains("You are terse.", "Use French.");
@@ -146,13 +153,12 @@ class MessagesApiTest {
 
     @Test
     void count_tokens_counts_the_prompt() throws IOException {
-        int before = server.upstream.requestCount();
         try (Response r = post("/v1/messages/count_tokens",
                 "{\"model\":\"claude-3-7-sonnet-latest\",\"system\":\"Be brief.\",\"messages\":[{\"role\":\"user\",\"content\":\"Hello there\"}]}", Gateway.KEY)) {
             assertThat(r.code()).isEqualTo(200);
             assertThat(Gateway.json(r).get("input_tokens").asInt()).isBetween(5, 30);
         }
-        assertThat(server.upstream.requestCount()).isEqualTo(before);
+        server.upstream.assertNoRequest();
     }
 
     private static void assertError(Response r, int status, String type) throws IOException {
@@ -193,8 +199,14 @@ class MessagesApiTest {
         try (Response r = post("/v1/messages", body("claude-3-7-sonnet-latest", null), Gateway.KEY)) {
             assertError(r, 529, "overloaded_error");
         }
-        try (Response r = server.gateway.post("/v1/messages", body("claude-3-7-sonnet-latest", null).replace("claude-3-7", "claude-3-7"))) {
+        // Authorization: Bearer instead of x-api-key (and no anthropic-version header): accepted,
+        // and a wrong Bearer key is refused in Anthropic's shape like a wrong x-api-key.
+        try (Response r = bearer(body("claude-3-7-sonnet-latest", null), Gateway.KEY)) {
             assertThat(r.code()).as("Authorization: Bearer works too").isEqualTo(200);
+            assertThat(Gateway.json(r).get("type").asText()).isEqualTo("message");
+        }
+        try (Response r = bearer(body("claude-3-7-sonnet-latest", null), "sk-wrong")) {
+            assertError(r, 401, "authentication_error");
         }
     }
 

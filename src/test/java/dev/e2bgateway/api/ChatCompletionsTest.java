@@ -64,7 +64,7 @@ class ChatCompletionsTest {
         try (Response r = server.gateway.post("/v1/chat/completions", Gateway.chat("claude-sonnet-4-20250514", "Hi", extra))) {
             assertThat(r.code()).isEqualTo(200);
         }
-        JsonNode sent = server.upstream.lastRequest().body();
+        JsonNode sent = server.upstream.takeRequest().body();
         JsonNode config = sent.get("config");
         assertThat(config.get("model").asText()).isEqualTo("claude-sonnet-4-20250514");
         assertThat(config.get("temperature").asDouble()).as("Anthropic's temperature max is 1").isEqualTo(1.0);
@@ -92,7 +92,7 @@ class ChatCompletionsTest {
             assertThat(r.code()).isEqualTo(200);
             assertThat(Gateway.json(r).get("model").asText()).as("a retired id names the model that answered").isEqualTo("o3");
         }
-        JsonNode sent = server.upstream.lastRequest().body();
+        JsonNode sent = server.upstream.takeRequest().body();
         assertThat(sent.at("/model/id").asText()).isEqualTo("o3");
         assertThat(sent.at("/config/model").asText()).isEqualTo("o3");
         assertThat(sent.at("/config/maxTokens").asInt()).as("reply limit plus room for the JSON envelope").isGreaterThan(50);
@@ -100,7 +100,7 @@ class ChatCompletionsTest {
         try (Response r = server.gateway.post("/v1/chat/completions", Gateway.chat("gemini-2.0-flash-exp", "Hi", "\"top_k\":100"))) {
             assertThat(r.code()).isEqualTo(200);
         }
-        sent = server.upstream.lastRequest().body();
+        sent = server.upstream.takeRequest().body();
         assertThat(sent.at("/model/id").asText()).isEqualTo("models/gemini-2.0-flash");
         assertThat(sent.at("/model/providerId").asText()).isEqualTo("google");
         assertThat(sent.at("/config/topK").asInt()).isEqualTo(40);
@@ -121,7 +121,7 @@ class ChatCompletionsTest {
         try (Response r = server.gateway.post("/v1/chat/completions", body)) {
             assertThat(r.code()).isEqualTo(200);
         }
-        JsonNode sent = server.upstream.lastRequest().body();
+        JsonNode sent = server.upstream.takeRequest().body();
         JsonNode messages = sent.get("messages");
         assertThat(messages).hasSize(3);
         assertThat(messages.get(0).get("role").asText()).isEqualTo("user");
@@ -151,14 +151,13 @@ class ChatCompletionsTest {
         try (Response r = server.gateway.post("/v1/chat/completions", body)) {
             assertThat(r.code()).isEqualTo(200);
         }
-        JsonNode content = server.upstream.lastRequest().body().at("/messages/0/content");
+        JsonNode content = server.upstream.takeRequest().body().at("/messages/0/content");
         assertThat(content.get(0).toString()).isEqualTo("{\"type\":\"text\",\"text\":\"What is this?\"}");
         assertThat(content.get(1).toString()).isEqualTo("{\"type\":\"image\",\"image\":\"" + dataUrl + "\"}");
     }
 
     @Test
     void an_image_for_a_model_that_cannot_see_is_a_400_and_never_sent() throws IOException {
-        int before = server.upstream.requestCount();
         String body = "{\"model\":\"o3-mini\",\"messages\":[{\"role\":\"user\",\"content\":["
                 + "{\"type\":\"image_url\",\"image_url\":{\"url\":\"data:image/png;base64,AAAA\"}}]}]}";
         try (Response r = server.gateway.post("/v1/chat/completions", body)) {
@@ -167,7 +166,7 @@ class ChatCompletionsTest {
             assertThat(error.get("message").asText()).contains("o3-mini", "does not accept images");
             assertThat(error.get("param").asText()).startsWith("messages[0].content");
         }
-        assertThat(server.upstream.requestCount()).isEqualTo(before);
+        server.upstream.assertNoRequest();
     }
 
     @Test
@@ -175,7 +174,7 @@ class ChatCompletionsTest {
         try (Response r = server.gateway.post("/v1/chat/completions", Gateway.chat("gpt-4o", "Hi", null))) {
             assertThat(r.code()).isEqualTo(200);
         }
-        FakeFragments.Recorded sent = server.upstream.lastRequest();
+        FakeFragments.Recorded sent = server.upstream.takeRequest();
         assertThat(sent.path()).isEqualTo("/api/chat");
         assertThat(sent.headers().get("content-type")).startsWith("application/json");
         assertThat(sent.headers().get("accept")).isEqualTo("*/*");

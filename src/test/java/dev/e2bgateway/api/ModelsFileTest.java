@@ -51,7 +51,7 @@ class ModelsFileTest {
             try (Response r = gateway.post("/v1/chat/completions", Gateway.chat("accounts/fireworks/models/deepseek-r1", "Hi", null))) {
                 assertThat(r.code()).isEqualTo(200);
             }
-            assertThat(upstream.lastRequest().body().at("/model/providerId").asText()).isEqualTo("fireworks");
+            assertThat(upstream.takeRequest().body().at("/model/providerId").asText()).isEqualTo("fireworks");
         }
     }
 
@@ -76,7 +76,7 @@ class ModelsFileTest {
             try (Response r = gateway.post("/v1/chat/completions", Gateway.chat("my-llama", "Hi", "\"temperature\":1.5,\"max_tokens\":5000"))) {
                 assertThat(r.code()).isEqualTo(200);
             }
-            JsonNode sent = upstream.lastRequest().body();
+            JsonNode sent = upstream.takeRequest().body();
             assertThat(sent.at("/model/id").asText()).isEqualTo("llama-3.3-70b-versatile");
             assertThat(sent.at("/model/providerId").asText()).isEqualTo("groq");
             assertThat(sent.at("/config/temperature").asDouble()).isEqualTo(0.5);
@@ -85,14 +85,14 @@ class ModelsFileTest {
             try (Response r = gateway.post("/v1/chat/completions", Gateway.chat("gpt-4o", "Hi", null))) {
                 assertThat(r.code()).isEqualTo(200);
             }
-            sent = upstream.lastRequest().body();
+            sent = upstream.takeRequest().body();
             assertThat(sent.at("/config/maxTokens").asInt()).as("overridden limit").isEqualTo(2000);
             assertThat(sent.at("/model/name").asText()).as("the rest of the built-in entry kept").isEqualTo("GPT-4o");
 
             try (Response r = gateway.post("/v1/chat/completions", Gateway.chat("claude", "Hi", null))) {
                 assertThat(Gateway.json(r).get("model").asText()).as("the name the client asked for").isEqualTo("claude");
             }
-            assertThat(upstream.lastRequest().body().at("/model/id").asText()).isEqualTo("claude-sonnet-4-5-20250929");
+            assertThat(upstream.takeRequest().body().at("/model/id").asText()).isEqualTo("claude-sonnet-4-5-20250929");
 
             try (Response r = gateway.post("/v1/chat/completions", Gateway.chat("gemini-exp-1121", "Hi", null))) {
                 assertThat(r.code()).isEqualTo(404);

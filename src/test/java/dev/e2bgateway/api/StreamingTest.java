@@ -237,8 +237,11 @@ class StreamingTest {
                     response.close();
                 }
             });
-            while (server.upstream.requestCount() == 0 || server.upstream.lastRequest() == null) Thread.sleep(10);
-            Thread.sleep(200);
+            // Once the upstream has the request, the gateway is waiting for its first byte (8 s away)
+            // and watching the client connection. The watch is armed only after 100 ms
+            // (ClientDisconnect.ARM_AFTER_MILLIS), so this cancel usually comes first: an armed
+            // watch finds the connection already closed just as well, so there is nothing to wait for.
+            server.upstream.takeRequest();
             call.cancel();
             assertThat(server.upstream.awaitAbort(1000)).as("upstream cancelled within a second (stream=%s)", streaming).isTrue();
         }

@@ -14,6 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ReplyLimiterTest {
 
     private static final Encoding O200K = Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.O200K_BASE);
+    private static final Encoding CL100K = Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.CL100K_BASE);
     private static final String TEXT = "The quick brown fox jumps over the lazy dog. 你好，世界！😀 Then it STOPs here and goes on.";
 
     @ParameterizedTest
@@ -48,12 +49,28 @@ class ReplyLimiterTest {
     @ParameterizedTest
     @ValueSource(ints = {1, 4, 7, 10, 20})
     void the_token_limit_cuts_the_reply_at_exactly_that_many_tokens(int max) {
+        assertThat(O200K.countTokensOrdinary(TEXT)).as("the reply is longer than every limit tried").isGreaterThan(max);
         ReplyLimiter limiter = new ReplyLimiter(List.of(), max, O200K);
         String out = feed(limiter, TEXT, 3);
         assertThat(limiter.finished()).isEqualTo(Finish.Reason.LENGTH);
-        assertThat(O200K.countTokensOrdinary(out)).isLessThanOrEqualTo(max);
         assertThat(TEXT).startsWith(out);
-        assertThat(limiter.emittedTokens()).isEqualTo(O200K.countTokensOrdinary(out));
+        assertThat(O200K.countTokensOrdinary(out)).isEqualTo(max);
+        assertThat(limiter.emittedTokens()).isEqualTo(max);
+    }
+
+    @Test
+    void a_limit_that_ends_inside_a_character_stops_before_that_character() {
+        // cl100k_base spells 世 as two byte-level tokens; with the limit between them, sending
+        // the first would send half a UTF-8 character, so the reply ends one token short.
+        // This is the one case where the limit cannot be met exactly.
+        String text = "你好，世界";
+        int before = CL100K.countTokensOrdinary("你好，");
+        assertThat(CL100K.countTokensOrdinary("你好，世")).as("世 takes two tokens").isEqualTo(before + 2);
+        ReplyLimiter limiter = new ReplyLimiter(List.of(), before + 1, CL100K);
+        String out = feed(limiter, text, 1);
+        assertThat(limiter.finished()).isEqualTo(Finish.Reason.LENGTH);
+        assertThat(out).isEqualTo("你好，");
+        assertThat(limiter.emittedTokens()).isEqualTo(before);
     }
 
     @Test

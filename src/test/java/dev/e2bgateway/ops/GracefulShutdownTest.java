@@ -4,6 +4,7 @@ import dev.e2bgateway.support.FakeFragments;
 import dev.e2bgateway.support.Fragments;
 import dev.e2bgateway.support.Gateway;
 import dev.e2bgateway.support.GatewayProcess;
+import dev.e2bgateway.support.Poll;
 import dev.e2bgateway.support.Script;
 import dev.e2bgateway.support.SseReader;
 import okhttp3.MediaType;
@@ -17,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -36,7 +38,12 @@ class GracefulShutdownTest {
     void sigterm_lets_a_stream_in_flight_finish_reports_draining_and_exits_0() throws Exception {
         try (FakeFragments upstream = new FakeFragments();
              GatewayProcess gw = GatewayProcess.start(Map.of("E2B_BASE_URL", upstream.baseUrl(), "E2B_SHUTDOWN_GRACE_MS", "10000"))) {
-            upstream.fallback(Script.ok(Fragments.json("c", REPLY)).splitEvery(8).pause(100));
+            // The upstream holds the second half of the reply back until the test has seen the gateway
+            // draining, so the stream is still in flight then however slowly the gateway shuts down.
+            CountDownLatch drainingSeen = new CountDownLatch(1);
+            String body = Fragments.json("c", REPLY);
+            int split = body.indexOf("word by word");
+            upstream.enqueue(Script.pieces(body.substring(0, split), body.substring(split)).gateBefore(1, drainingSeen));
             OkHttpClient client = new OkHttpClient.Builder().readTimeout(Duration.ofSeconds(30)).build();
             // A second connection, opened before the signal, on which to ask for health while draining.
             OkHttpClient healthClient = new OkHttpClient();
@@ -48,11 +55,15 @@ class GracefulShutdownTest {
                 sse.next();
                 sse.next(); // streaming has started
                 gw.terminate();
-                Thread.sleep(300);
-                try (Response health = healthClient.newCall(new Request.Builder().url(gw.baseUrl() + "/health").build()).execute()) {
-                    assertThat(health.code()).isEqualTo(503);
-                    assertThat(Gateway.json(health).get("status").asText()).isEqualTo("draining");
-                }
+                Poll.until("/health reports draining", Duration.ofSeconds(10), () -> {
+                    try (Response health = healthClient.newCall(new Request.Builder().url(gw.baseUrl() + "/health").build()).execute()) {
+                        if (health.code() == 200) return false; // the signal is not handled yet
+                        assertThat(health.code()).isEqualTo(503);
+                        assertThat(Gateway.json(health).get("status").asText()).isEqualTo("draining");
+                        return true;
+                    }
+                });
+                drainingSeen.countDown();
                 List<String> rest = new ArrayList<>(sse.rest());
                 assertThat(rest).last().isEqualTo("[DONE]");
                 assertThat(rest).noneMatch(e -> e.contains("\"error\""));

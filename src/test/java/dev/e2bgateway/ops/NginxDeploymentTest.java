@@ -4,6 +4,7 @@ import dev.e2bgateway.support.FakeFragments;
 import dev.e2bgateway.support.Fragments;
 import dev.e2bgateway.support.Gateway;
 import dev.e2bgateway.support.GatewayProcess;
+import dev.e2bgateway.support.Poll;
 import dev.e2bgateway.support.Script;
 import dev.e2bgateway.support.SseReader;
 import okhttp3.MediaType;
@@ -92,19 +93,28 @@ class NginxDeploymentTest {
                     });
                     clients[i].start();
                 }
-                Thread.sleep(1500);
+                // Stop A once load flows through both gateways...
+                Poll.until("chats completed through both gateways", Duration.ofSeconds(30),
+                        () -> ok.get() >= 9 && chatsServed(a) >= 3 && chatsServed(b) >= 3);
                 a.terminate();
                 assertThat(a.awaitExit(30)).as(a.output()).isZero();
-                Thread.sleep(1500);
+                // ...and keep it up until two rounds of requests made after A was gone have completed.
+                int okWhenAStopped = ok.get();
+                Poll.until("chats completed after gateway A stopped", Duration.ofSeconds(30),
+                        () -> ok.get() >= okWhenAStopped + 2 * clients.length);
                 running.set(false);
                 for (Thread t : clients) t.join(30_000);
                 assertThat(failures).as("requests lost while gateway A stopped").isEmpty();
-                assertThat(ok.get()).isGreaterThan(20);
             } finally {
                 nginx.destroy();
                 nginx.waitFor(10, TimeUnit.SECONDS);
             }
         }
+    }
+
+    /** Chat completions a gateway has answered with 200, from its access log. */
+    private static int chatsServed(GatewayProcess gateway) throws IOException {
+        return gateway.output().split(" POST /v1/chat/completions 200 ", -1).length - 1;
     }
 
     private static Request chat(String base, boolean stream) {
@@ -126,14 +136,15 @@ class NginxDeploymentTest {
                 "-g", "daemon off; error_log " + dir.resolve("error.log") + " warn;")
                 .redirectErrorStream(true).redirectOutput(dir.resolve("nginx.out").toFile()).start();
         OkHttpClient client = new OkHttpClient();
-        for (int i = 0; i < 100; i++) {
+        Poll.until("nginx answers /health", Duration.ofSeconds(10), () -> {
+            if (!p.isAlive()) throw new AssertionError("nginx exited: " + Files.readString(dir.resolve("nginx.out")));
             try (Response r = client.newCall(new Request.Builder().url("http://127.0.0.1:" + port + "/health").build()).execute()) {
-                if (r.code() == 200) return p;
+                return r.code() == 200;
             } catch (IOException e) {
-                Thread.sleep(100);
+                return false; // not listening yet
             }
-        }
-        throw new AssertionError("nginx did not start: " + Files.readString(dir.resolve("nginx.out")));
+        });
+        return p;
     }
 
     private static int freePort() throws IOException {

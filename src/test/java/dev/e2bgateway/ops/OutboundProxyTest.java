@@ -30,7 +30,8 @@ class OutboundProxyTest {
             }
             assertThat(proxy.forwarded()).containsExactly(upstream.baseUrl() + "/api/chat");
             assertThat(proxy.refused()).as("first try without credentials, answered 407").hasSize(1);
-            assertThat(upstream.requestCount()).isEqualTo(1);
+            assertThat(upstream.takeRequest().path()).isEqualTo("/api/chat");
+            upstream.assertNoRequest();
         }
     }
 

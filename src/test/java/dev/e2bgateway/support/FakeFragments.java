@@ -7,12 +7,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -30,7 +28,7 @@ public final class FakeFragments extends LoopbackServer {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final BlockingQueue<Script> scripts = new LinkedBlockingQueue<>();
-    private final ConcurrentLinkedQueue<Recorded> requests = new ConcurrentLinkedQueue<>();
+    private final BlockingQueue<Recorded> requests = new LinkedBlockingQueue<>();
     private final Semaphore aborts = new Semaphore(0);
     private final AtomicInteger aborted = new AtomicInteger();
     private volatile Script fallback = Script.reply("Hello from the fake upstream.");
@@ -59,18 +57,40 @@ public final class FakeFragments extends LoopbackServer {
         return this;
     }
 
-    public List<Recorded> requests() {
-        return List.copyOf(requests);
+    /**
+     * The next request the fake received, in arrival order, taken off the record: each call
+     * returns a different request, like MockWebServer's. Waits up to 10 s for one to arrive.
+     */
+    public Recorded takeRequest() {
+        try {
+            Recorded r = requests.poll(10, TimeUnit.SECONDS);
+            if (r == null) throw new AssertionError("the fake upstream received no request within 10 s");
+            return r;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted waiting for a request", e);
+        }
     }
 
-    public int requestCount() {
-        return requests.size();
+    /**
+     * Fails if a request was received and not taken. Call it once the gateway has answered:
+     * the fake records a request before it replies, so anything the gateway sent is in already.
+     */
+    public void assertNoRequest() {
+        Recorded r = requests.peek();
+        if (r != null) {
+            throw new AssertionError(requests.size() + " unexpected request(s) reached the fake upstream, the first "
+                    + r.path() + " " + abbreviate(String.valueOf(r.body())));
+        }
     }
 
-    public Recorded lastRequest() {
-        List<Recorded> all = requests();
-        if (all.isEmpty()) throw new AssertionError("the fake upstream received no request");
-        return all.get(all.size() - 1);
+    private static String abbreviate(String s) {
+        return s.length() <= 300 ? s : s.substring(0, 300) + "...";
+    }
+
+    /** Forgets the requests received so far, so a test sees only those it caused. */
+    public void clearRequests() {
+        requests.clear();
     }
 
     /** Replies the gateway abandoned so far. */
