@@ -1,0 +1,367 @@
+package dev.e2bgateway.rules;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.e2bgateway.App;
+import dev.e2bgateway.config.Config;
+import dev.e2bgateway.config.ConfigException;
+import dev.e2bgateway.core.InFlight;
+import dev.e2bgateway.support.FakeFragments;
+import dev.e2bgateway.support.Fragments;
+import dev.e2bgateway.support.Gateway;
+import dev.e2bgateway.support.GatewayProcess;
+import dev.e2bgateway.support.Poll;
+import dev.e2bgateway.support.RunningGateway;
+import dev.e2bgateway.support.Script;
+import okhttp3.OkHttpClient;
+import okhttp3.Response;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * What the upstream receives for each provider's rules, through both front doors, streamed and
+ * not: the recorded request bodies are the evidence (the real host cannot be reached from here).
+ */
+class ProviderRulesTest {
+
+    static final String OPENAI_KEY = "sk-openai-secret-0123456789";
+    static final String XAI_KEY = "xai-secret-0123456789";
+
+    @RegisterExtension
+    static final RunningGateway server = new RunningGateway(Map.of("E2B_PROVIDER_KEYS", "openai=" + OPENAI_KEY + ", xai=" + XAI_KEY));
+
+    /** A front door and a mode: every rule must hold for each. */
+    enum Door {
+        OPENAI(false), OPENAI_STREAM(true), ANTHROPIC(false), ANTHROPIC_STREAM(true);
+
+        final boolean stream;
+
+        Door(boolean stream) {
+            this.stream = stream;
+        }
+
+        boolean anthropic() {
+            return this == ANTHROPIC || this == ANTHROPIC_STREAM;
+        }
+    }
+
+    /** Sends a one-message chat through {@code door} and returns the response body. */
+    static String chat(Gateway gateway, Door door, String model, String fields) throws IOException {
+        String path = door.anthropic() ? "/v1/messages" : "/v1/chat/completions";
+        String body = "{\"model\":" + Gateway.quote(model) + ",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]"
+                + (door.stream ? ",\"stream\":true" : "")
+                + (door.anthropic() && (fields == null || !fields.contains("max_tokens")) ? ",\"max_tokens\":1000" : "")
+                + (fields == null ? "" : "," + fields) + "}";
+        try (Response r = gateway.post(path, body)) {
+            String text = r.body().string();
+            assertThat(r.code()).as(text).isEqualTo(200);
+            return text;
+        }
+    }
+
+    /** The reply text in a response of {@code door}: the message's text, or the stream's text deltas joined. */
+    static String replyText(Door door, String body) throws IOException {
+        if (!door.stream) {
+            JsonNode json = Gateway.json(body);
+            return door.anthropic() ? json.at("/content/0/text").asText() : json.at("/choices/0/message/content").asText();
+        }
+        StringBuilder text = new StringBuilder();
+        for (String line : body.split("\n")) {
+            if (!line.startsWith("data: {")) continue;
+            JsonNode event = Gateway.json(line.substring(6));
+            text.append(door.anthropic() ? event.at("/delta/text").asText("") : event.at("/choices/0/delta/content").asText(""));
+        }
+        return text.toString();
+    }
+
+    static JsonNode sent(Door door, String model, String fields) throws IOException {
+        chat(server.gateway, door, model, fields);
+        return server.upstream.takeRequest().body();
+    }
+
+    static String resource(String path) throws IOException {
+        try (InputStream in = ProviderRulesTest.class.getResourceAsStream(path)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Door.class)
+    void the_system_prompt_is_the_gateways_then_the_clients_verbatim(Door door) throws IOException {
+        String prompt = resource("/dev/e2bgateway/prompt/chat.md");
+        String clientSystem = "Answer like a pirate.\n  Keep \"quotes\" and {braces} as they are.";
+        String fields = door.anthropic() ? "\"system\":" + Gateway.quote(clientSystem) : null;
+        if (!door.anthropic()) {
+            chat(server.gateway, door, "gpt-4o", null); // no system prompt at all first
+            JsonNode plain = server.upstream.takeRequest().body();
+            assertThat(plain.at("/config/system").asText()).isEqualTo(prompt);
+            assertThat(plain.at("/template/chat/instructions").asText()).isEqualTo(prompt);
+            String body = "{\"model\":\"gpt-4o\",\"stream\":" + door.stream + ",\"messages\":[{\"role\":\"system\",\"content\":"
+                    + Gateway.quote(clientSystem) + "},{\"role\":\"user\",\"content\":\"Hi\"}]}";
+            try (Response r = server.gateway.post("/v1/chat/completions", body)) {
+                assertThat(r.code()).isEqualTo(200);
+                r.body().string();
+            }
+        } else {
+            chat(server.gateway, door, "claude-sonnet-4-5-20250929", fields);
+        }
+        JsonNode sent = server.upstream.takeRequest().body();
+        String system = sent.at("/config/system").asText();
+        assertThat(system).startsWith(prompt).endsWith("\n\n" + clientSystem);
+        assertThat(prompt).contains("`code`", "Markdown", "code fences");
+        assertThat(sent.at("/template/chat/instructions").asText()).as("the same text for a host that ignores config.system")
+                .isEqualTo(system);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Door.class)
+    void a_models_output_cap_bounds_the_upstream_budget(Door door) throws IOException {
+        assertThat(sent(door, "gpt-4-turbo", "\"max_tokens\":100000").at("/config/maxTokens").asInt()).isEqualTo(4096);
+        if (!door.anthropic()) {
+            assertThat(sent(door, "gpt-4-turbo", null).at("/config/maxTokens").asInt()).as("no client limit: the cap").isEqualTo(4096);
+        }
+        assertThat(sent(door, "gpt-4o", "\"max_tokens\":100").at("/config/maxTokens").asInt())
+                .as("a small limit gets room for the envelope").isEqualTo(100 + 512);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Door.class)
+    void claude_4_5_generation_models_get_temperature_and_never_top_p(Door door) throws IOException {
+        for (String model : new String[]{"claude-sonnet-4-5-20250929", "claude-haiku-4-5-20251001", "claude-opus-4-5-20251101",
+                "claude-opus-4-1-20250805"}) {
+            JsonNode both = sent(door, model, "\"temperature\":0.4,\"top_p\":0.9").get("config");
+            assertThat(both.get("temperature").asDouble()).as(model).isEqualTo(0.4);
+            assertThat(both.has("topP")).as(model + ": topP beside temperature").isFalse();
+            JsonNode topPOnly = sent(door, model, "\"top_p\":0.9").get("config");
+            assertThat(topPOnly.has("topP")).as(model + ": the upstream's SDK adds temperature 0 anyway").isFalse();
+        }
+        JsonNode older = sent(door, "claude-sonnet-4-20250514", "\"temperature\":0.4,\"top_p\":0.9").get("config");
+        assertThat(older.get("topP").asDouble()).as("Claude Sonnet 4 takes both").isEqualTo(0.9);
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Door.class, names = {"OPENAI", "OPENAI_STREAM"})
+    void xai_reasoning_models_get_no_penalties(Door door) throws IOException {
+        String penalties = "\"frequency_penalty\":0.5,\"presence_penalty\":0.5";
+        for (String model : new String[]{"grok-4", "grok-3-mini", "grok-3-mini-fast", "grok-code-fast-1"}) {
+            JsonNode config = sent(door, model, penalties).get("config");
+            assertThat(config.has("frequencyPenalty") || config.has("presencePenalty")).as(model).isFalse();
+        }
+        JsonNode grok3 = sent(door, "grok-3", penalties).get("config");
+        assertThat(grok3.get("frequencyPenalty").asDouble()).as("grok-3 is no reasoning model").isEqualTo(0.5);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Door.class)
+    void stop_sequences_are_applied_by_the_gateway_and_never_sent_upstream(Door door) throws IOException {
+        server.upstream.enqueue(Script.ok(Fragments.json("c", "Hello there STOP and more")).splitEvery(5));
+        String stop = door.anthropic() ? "\"stop_sequences\":[\"STOP\"]" : "\"stop\":[\"STOP\"]";
+        String reply = chat(server.gateway, door, "grok-4", stop);
+        assertThat(replyText(door, reply)).isEqualTo("Hello there ");
+        JsonNode config = server.upstream.takeRequest().body().get("config");
+        assertThat(config.toString()).doesNotContainIgnoringCase("stop");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Door.class)
+    void reasoning_models_get_room_for_hidden_tokens_and_no_refused_sampling(Door door) throws IOException {
+        server.upstream.enqueue(Script.reply("word ".repeat(400)));
+        String reply = chat(server.gateway, door, "o3", "\"max_tokens\":50,\"temperature\":0.3,\"top_p\":0.5");
+        JsonNode config = server.upstream.takeRequest().body().get("config");
+        assertThat(config.get("maxTokens").asInt()).isEqualTo(50 + 512 + 16384);
+        assertThat(config.has("temperature") || config.has("topP")).isFalse();
+        // The client's limit still cuts the visible reply at the gateway.
+        assertThat(reply).contains(door.anthropic() ? "max_tokens" : "length");
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+            "o1-preview, o3, openai",
+            "claude-3-5-sonnet-latest, claude-sonnet-4-5-20250929, anthropic",
+            "claude-3-7-sonnet-latest, claude-sonnet-4-5-20250929, anthropic",
+            "gemini-2.0-flash-exp, models/gemini-2.0-flash, google",
+            "gemini-1.5-pro, gemini-2.5-pro-preview-05-06, vertex",
+            "gemini-2.5-pro-exp-03-25, models/gemini-2.5-pro-preview-05-06, google",
+            "gemini-exp-1121, models/gemini-2.5-pro-preview-05-06, google"})
+    void retired_ids_route_to_their_successor_and_replies_name_it(String retired, String successor, String provider) throws IOException {
+        for (Door door : Door.values()) {
+            String reply = chat(server.gateway, door, retired, null);
+            JsonNode sent = server.upstream.takeRequest().body();
+            assertThat(sent.at("/model/id").asText()).as(door + " " + retired).isEqualTo(successor);
+            assertThat(sent.at("/config/model").asText()).isEqualTo(successor);
+            assertThat(sent.at("/model/providerId").asText()).isEqualTo(provider);
+            assertThat(reply).as(door + ": the reply names the model that answered")
+                    .contains("\"model\":" + Gateway.quote(successor)).doesNotContain("\"model\":" + Gateway.quote(retired));
+        }
+        try (Response r = server.gateway.get("/v1/models/" + retired)) {
+            assertThat(r.code()).as("still listed").isEqualTo(200);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Door.class)
+    void images_by_url_reach_the_upstream_for_multimodal_models(Door door) throws IOException {
+        String url = "https://example.com/cat.png?size=large&x=1";
+        String content = door.anthropic()
+                ? "[{\"type\":\"text\",\"text\":\"What is this?\"},{\"type\":\"image\",\"source\":{\"type\":\"url\",\"url\":" + Gateway.quote(url) + "}}]"
+                : "[{\"type\":\"text\",\"text\":\"What is this?\"},{\"type\":\"image_url\",\"image_url\":{\"url\":" + Gateway.quote(url) + "}}]";
+        String path = door.anthropic() ? "/v1/messages" : "/v1/chat/completions";
+        String body = "{\"model\":\"claude-3-5-haiku-latest\",\"max_tokens\":100,\"stream\":" + door.stream
+                + ",\"messages\":[{\"role\":\"user\",\"content\":" + content + "}]}";
+        try (Response r = server.gateway.post(path, body)) {
+            assertThat(r.code()).as("claude-3-5-haiku-latest is multimodal upstream now").isEqualTo(200);
+            r.body().string();
+        }
+        JsonNode parts = server.upstream.takeRequest().body().at("/messages/0/content");
+        assertThat(parts.get(1).get("type").asText()).isEqualTo("image");
+        assertThat(parts.get(1).get("image").asText()).isEqualTo(url);
+
+        for (String model : new String[]{"o3-mini", "models/gemini-2.0-flash", "gemini-2.0-flash-001"}) {
+            try (Response r = server.gateway.post(path, body.replace("claude-3-5-haiku-latest", model))) {
+                assertThat(r.code()).as(model).isEqualTo(400);
+                assertThat(r.body().string()).as(model).containsAnyOf("does not accept images", "only inline");
+            }
+        }
+        String ftp = body.replace("https://example.com", "ftp://example.com");
+        try (Response r = server.gateway.post(path, ftp)) {
+            assertThat(r.code()).isEqualTo(400);
+        }
+        server.upstream.assertNoRequest();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Door.class)
+    void provider_keys_travel_as_config_api_key_to_their_provider_only(Door door) throws IOException {
+        assertThat(sent(door, "gpt-4o", null).at("/config/apiKey").asText()).isEqualTo(OPENAI_KEY);
+        assertThat(sent(door, "grok-3", null).at("/config/apiKey").asText()).isEqualTo(XAI_KEY);
+        assertThat(sent(door, "o1-preview", null).at("/config/apiKey").asText()).as("a route's provider").isEqualTo(OPENAI_KEY);
+        assertThat(sent(door, "claude-sonnet-4-5-20250929", null).get("config").has("apiKey")).isFalse();
+    }
+
+    @Test
+    void a_models_file_can_set_and_clear_every_rule_route_and_key(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("models.json");
+        Files.writeString(file, """
+                {
+                  "providers": {
+                    "google": {"imageUrls": true},
+                    "anthropic": {"apiKey": "sk-ant-from-file-0123456789"},
+                    "openai": {"apiKey": "sk-openai-from-file-0123456789"}
+                  },
+                  "models": [
+                    {"id": "claude-sonnet-4-5-20250929", "rules": {"exclusiveSampling": false}},
+                    {"id": "grok-4", "rules": {"unsupported": []}},
+                    {"id": "o3", "rules": {"reasoningTokens": 0, "maxTokens": 1000, "unsupported": ["topK"]}},
+                    {"id": "claude-3-7-sonnet-latest", "routeTo": "claude-opus-4-5-20251101"},
+                    {"id": "claude-3-5-sonnet-latest", "routeTo": null, "upstreamId": "claude-3-5-sonnet-20241022"}
+                  ]
+                }
+                """);
+        try (FakeFragments upstream = new FakeFragments();
+             Gateway gateway = Gateway.start(upstream, Map.of("E2B_MODELS_FILE", file.toString(), "E2B_PROVIDER_KEYS", "openai=" + OPENAI_KEY))) {
+            chat(gateway, Door.OPENAI, "claude-sonnet-4-5-20250929", "\"temperature\":0.4,\"top_p\":0.9");
+            JsonNode config = upstream.takeRequest().body().get("config");
+            assertThat(config.get("topP").asDouble()).isEqualTo(0.9);
+            assertThat(config.get("apiKey").asText()).as("a key from the models file").isEqualTo("sk-ant-from-file-0123456789");
+
+            chat(gateway, Door.OPENAI, "grok-4", "\"frequency_penalty\":0.5");
+            assertThat(upstream.takeRequest().body().at("/config/frequencyPenalty").asDouble()).isEqualTo(0.5);
+
+            chat(gateway, Door.OPENAI, "o3", "\"max_tokens\":50,\"temperature\":0.3,\"top_k\":5");
+            config = upstream.takeRequest().body().get("config");
+            assertThat(config.get("maxTokens").asInt()).isEqualTo(50 + 512);
+            assertThat(config.get("temperature").asDouble()).as("the list was replaced, not added to").isEqualTo(0.3);
+            assertThat(config.has("topK")).isFalse();
+            assertThat(config.get("apiKey").asText()).as("E2B_PROVIDER_KEYS over the file").isEqualTo(OPENAI_KEY);
+
+            String reply = chat(gateway, Door.OPENAI, "claude-3-7-sonnet-latest", null);
+            assertThat(upstream.takeRequest().body().at("/model/id").asText()).isEqualTo("claude-opus-4-5-20251101");
+            assertThat(reply).contains("\"model\":\"claude-opus-4-5-20251101\"");
+
+            reply = chat(gateway, Door.OPENAI, "claude-3-5-sonnet-latest", null);
+            assertThat(upstream.takeRequest().body().at("/model/id").asText()).isEqualTo("claude-3-5-sonnet-20241022");
+            assertThat(reply).as("no longer routed: the reply names the id asked for").contains("\"model\":\"claude-3-5-sonnet-latest\"");
+
+            String image = "{\"model\":\"models/gemini-2.0-flash\",\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"image_url\","
+                    + "\"image_url\":{\"url\":\"https://example.com/a.png\"}}]}]}";
+            try (Response r = gateway.post("/v1/chat/completions", image)) {
+                assertThat(r.code()).as("imageUrls set for google").isEqualTo(200);
+            }
+            assertThat(upstream.takeRequest().body().at("/messages/0/content/0/image").asText()).isEqualTo("https://example.com/a.png");
+        }
+    }
+
+    @Test
+    void bad_provider_keys_stop_startup_naming_the_setting(@TempDir Path dir) throws IOException {
+        assertThatThrownBy(() -> Config.from(Map.of("E2B_PROVIDER_KEYS", "sk-no-provider")))
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith("E2B_PROVIDER_KEYS").hasMessageNotContaining("sk-no-provider");
+        assertThatThrownBy(() -> App.create(Config.from(Map.of("E2B_PROVIDER_KEYS", "opneai=sk-x")), new InFlight()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("E2B_PROVIDER_KEYS").hasMessageContaining("opneai");
+        Path file = dir.resolve("bad.json");
+        Files.writeString(file, "{\"providers\": {\"openai\": {\"apiKey\": 42}}}");
+        assertThatThrownBy(() -> App.create(Config.from(Map.of("E2B_MODELS_FILE", file.toString())), new InFlight()))
+                .hasMessageContaining("providers.openai field 'apiKey'");
+        Files.writeString(file, "{\"models\": [{\"id\": \"o3\", \"rules\": {\"unsupported\": [\"maxTokens\"]}}]}");
+        assertThatThrownBy(() -> App.create(Config.from(Map.of("E2B_MODELS_FILE", file.toString())), new InFlight()))
+                .hasMessageContaining("models[0] (o3).rules field 'unsupported'");
+        Files.writeString(file, "{\"models\": [{\"id\": \"old\", \"routeTo\": \"no-such-model\"}]}");
+        assertThatThrownBy(() -> App.create(Config.from(Map.of("E2B_MODELS_FILE", file.toString())), new InFlight()))
+                .hasMessageContaining("'routeTo' names 'no-such-model'");
+    }
+
+    @Test
+    void an_html_429_is_not_quoted_as_the_providers_words() throws IOException {
+        server.upstream.enqueue(Script.status(429, "<!DOCTYPE html><html><body>Rate limited by the edge</body></html>")
+                .header("Content-Type", "text/html"));
+        try (Response r = server.gateway.post("/v1/chat/completions", Gateway.chat("gpt-4o", "Hi", null))) {
+            assertThat(r.code()).isEqualTo(429);
+            String message = Gateway.json(r).at("/error/message").asText();
+            assertThat(message).doesNotContain("<", "Rate limited by the edge").contains("HTML page");
+        }
+        server.upstream.takeRequest();
+        server.upstream.assertNoRequest();
+    }
+
+    @Test
+    void provider_keys_never_reach_logs_metrics_or_errors_and_retries_show_as_attempts() throws Exception {
+        try (FakeFragments upstream = new FakeFragments();
+             GatewayProcess gateway = GatewayProcess.start(Map.of("E2B_BASE_URL", upstream.baseUrl(), "E2B_RETRY_DELAY_MS", "5",
+                     "E2B_PROVIDER_KEYS", "openai=" + OPENAI_KEY))) {
+            upstream.enqueue(Script.status(503, "busy")).enqueue(Script.reply("fine"));
+            upstream.enqueue(Script.status(403, "Access denied. Please make sure your API key is valid."));
+            OkHttpClient client = new OkHttpClient();
+            String errors;
+            for (int i = 0; i < 2; i++) {
+                try (Response r = client.newCall(new okhttp3.Request.Builder().url(gateway.baseUrl() + "/v1/chat/completions")
+                        .header("Authorization", "Bearer " + Gateway.KEY)
+                        .post(okhttp3.RequestBody.create(Gateway.chat("gpt-4o", "Hi", null), okhttp3.MediaType.get("application/json")))
+                        .build()).execute()) {
+                    errors = r.body().string();
+                    assertThat(errors).doesNotContain(OPENAI_KEY);
+                }
+            }
+            assertThat(upstream.takeRequest().body().at("/config/apiKey").asText()).isEqualTo(OPENAI_KEY);
+            try (Response r = client.newCall(new okhttp3.Request.Builder().url(gateway.baseUrl() + "/metrics")
+                    .header("Authorization", "Bearer " + Gateway.KEY).build()).execute()) {
+                assertThat(r.body().string()).doesNotContain(OPENAI_KEY);
+            }
+            Poll.until("both access lines are written", java.time.Duration.ofSeconds(10), () -> gateway.output().split(" POST /v1/chat/completions ", -1).length > 2);
+            String log = gateway.output();
+            assertThat(log).contains("POST /v1/chat/completions 200 model=gpt-4o").contains("attempts=2");
+            assertThat(log).doesNotContain(OPENAI_KEY).contains("openai=" + OPENAI_KEY.substring(0, 8) + "...");
+        }
+    }
+}
