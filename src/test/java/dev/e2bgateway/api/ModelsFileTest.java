@@ -131,4 +131,10 @@ class ModelsFileTest {
         assertThatThrownBy(() -> GatewayProcess.start(Map.of("E2B_MODELS_FILE", file.toString())))
                 .hasMessageContaining("e2b-gateway: E2B_MODELS_FILE " + file + ": models[0] (x) field 'providerId'");
     }
+
+    @Test
+    void the_shipped_example_file_loads() {
+        Path example = Path.of("models.example.json");
+        assertThat(App.create(Config.from(Map.of("E2B_MODELS_FILE", example.toAbsolutePath().toString())), new InFlight())).isNotNull();
+    }
 }
