@@ -40,8 +40,8 @@ import java.util.function.Consumer;
  * <p><b>Rules and choices.</b>
  * <ul>
  * <li>No tools offered, or tool choice none: a pass-through; every piece is one
- *     {@link Text}, as fed. A reply with no {@code <} or backtick in a piece costs one scan
- *     of that piece and no copy.</li>
+ *     {@link Text}, the very string fed, unscanned. With tools offered, a piece without
+ *     {@code <} or backtick costs one scan and no copy.</li>
  * <li>Forgiving where intent is clear: a block inside a code fence, {@code <invoke>}
  *     without the {@code <tool_calls>} wrapper, a block left unclosed at the end of the
  *     reply ({@link #finish} keeps every invoke closed by {@code </invoke>}; a half-written
@@ -60,7 +60,7 @@ import java.util.function.Consumer;
  *     the first follows the model's own order; showing the rest keeps them visible.</li>
  * <li>A bare JSON object ({@code {"name": ..., "arguments": ...}}) is text. Replies hold
  *     JSON all the time (examples, answers about APIs); guessing would turn answers into
- *     calls and force holding back every {@code {}. The prompt asks for the tagged
+ *     calls and force holding back every opening brace. The prompt asks for the tagged
  *     format only.</li>
  * <li>Narrating a call without writing one is text; whether a reply that had to call a
  *     tool did so is the caller's to check ({@link #callCount()}).</li>
