@@ -1,0 +1,169 @@
+package dev.e2bgateway.tools;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Writes a conversation's earlier tool calls and their results back as message text, for
+ * an upstream that only takes text: calls into the assistant's message in the very format
+ * the model is asked to write (so the history shows it how), results into the next user
+ * message as a {@code <tool_results>} block (shared/docs/tool-calls.md, "Writing calls
+ * and results back").
+ *
+ * <p>Calls carry no id: the call format has no place for one, and an id in the history
+ * would invite the model to invent ids of its own. Each result carries its call's id
+ * unchanged, with the tool's name, in the order the client sent them.
+ *
+ * <p>Values are written as they are, like the model writes them, so a value containing
+ * {@code </parameter>} (or a result containing {@code </result>}) reads ambiguously: the
+ * format cannot express it, and escaping it would teach the model to escape.
+ */
+public final class ToolTranscript {
+
+    /**
+     * A call the assistant made earlier, as the client sends it back.
+     *
+     * @param name      the tool's name
+     * @param arguments the arguments as JSON text (OpenAI's {@code arguments} string, or
+     *                  Anthropic's {@code input} object serialised)
+     */
+    public record Call(String name, String arguments) {
+    }
+
+    /**
+     * The result of an earlier call.
+     *
+     * @param callId  the client's id for the call, written back unchanged
+     * @param name    the tool's name, or null when the client did not say (OpenAI tool
+     *                messages carry only the id)
+     * @param content the result as text
+     * @param error   whether the client marked the result as an error
+     */
+    public record Result(String callId, String name, String content, boolean error) {
+    }
+
+    private final ObjectReader reader;
+    private final ObjectWriter compact;
+
+    public ToolTranscript(ObjectMapper json) {
+        this.reader = json.reader();
+        this.compact = json.writer().without(SerializationFeature.INDENT_OUTPUT);
+    }
+
+    /** The assistant's message: its text, then its calls as a {@code <tool_calls>} block. */
+    public String assistant(String text, List<Call> calls) {
+        String block = calls(calls);
+        if (block.isEmpty() || text == null || text.isEmpty()) {
+            return text == null || text.isEmpty() ? block : text;
+        }
+        return text.endsWith("\n") ? text + block : text + "\n" + block;
+    }
+
+    /** The calls as a {@code <tool_calls>} block; "" for none. */
+    public String calls(List<Call> calls) {
+        if (calls.isEmpty()) {
+            return "";
+        }
+        StringBuilder out = new StringBuilder("<tool_calls>\n");
+        for (Call call : calls) {
+            out.append("<invoke name=\"").append(attribute(call.name())).append("\">\n");
+            JsonNode arguments = parse(call.arguments());
+            if (arguments != null && arguments.isObject()) {
+                for (Map.Entry<String, JsonNode> p : arguments.properties()) {
+                    out.append("<parameter name=\"").append(attribute(p.getKey())).append("\">");
+                    value(out, p.getValue().isTextual() ? p.getValue().asText() : json(p.getValue()));
+                    out.append("</parameter>\n");
+                }
+            } else if (call.arguments() != null && !call.arguments().isBlank()) {
+                // Not a JSON object: kept as the client sent it rather than lost.
+                value(out, call.arguments());
+                out.append('\n');
+            }
+            out.append("</invoke>\n");
+        }
+        return out.append("</tool_calls>").toString();
+    }
+
+    /** The results as a {@code <tool_results>} block; "" for none. */
+    public String results(List<Result> results) {
+        if (results.isEmpty()) {
+            return "";
+        }
+        StringBuilder out = new StringBuilder("<tool_results>\n");
+        for (Result result : results) {
+            out.append("<result call_id=\"").append(attribute(result.callId())).append('"');
+            if (result.name() != null) {
+                out.append(" name=\"").append(attribute(result.name())).append('"');
+            }
+            if (result.error()) {
+                out.append(" error=\"true\"");
+            }
+            out.append('>');
+            String content = result.content() == null ? "" : result.content();
+            if (!content.isEmpty()) {
+                out.append('\n').append(content).append('\n');
+            }
+            out.append("</result>\n");
+        }
+        return out.append("</tool_results>").toString();
+    }
+
+    /**
+     * A value with a newline goes on lines of its own; the reader removes exactly one
+     * newline each side (shared/docs/tool-calls.md), so every value reads back as written.
+     */
+    private static void value(StringBuilder out, String value) {
+        if (value.indexOf('\n') >= 0) {
+            out.append('\n').append(value).append('\n');
+        } else {
+            out.append(value);
+        }
+    }
+
+    /** Escaped for a double-quoted attribute; newlines too, so a tag stays on one line. */
+    static String attribute(String value) {
+        if (value == null) {
+            return "";
+        }
+        StringBuilder out = new StringBuilder(value.length());
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            switch (c) {
+                case '&' -> out.append("&amp;");
+                case '"' -> out.append("&quot;");
+                case '<' -> out.append("&lt;");
+                case '>' -> out.append("&gt;");
+                case '\n' -> out.append("&#10;");
+                case '\r' -> out.append("&#13;");
+                default -> out.append(c);
+            }
+        }
+        return out.toString();
+    }
+
+    private JsonNode parse(String text) {
+        if (text == null || text.isBlank()) {
+            return null;
+        }
+        try {
+            return reader.readTree(text);
+        } catch (JsonProcessingException e) {
+            return null;
+        }
+    }
+
+    private String json(JsonNode value) {
+        try {
+            return compact.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a JSON tree always serialises", e);
+        }
+    }
+}
