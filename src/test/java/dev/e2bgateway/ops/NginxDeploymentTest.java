@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -49,10 +50,9 @@ class NginxDeploymentTest {
         try (FakeFragments upstream = new FakeFragments();
              GatewayProcess a = GatewayProcess.start(Map.of("E2B_BASE_URL", upstream.baseUrl(), "E2B_SHUTDOWN_GRACE_MS", "10000"));
              GatewayProcess b = GatewayProcess.start(Map.of("E2B_BASE_URL", upstream.baseUrl()))) {
-            int port = freePort();
-            Process nginx = startNginx(port, a.port, b.port);
+            Nginx nginx = startNginx(a.port, b.port);
             try {
-                String base = "http://127.0.0.1:" + port;
+                String base = "http://127.0.0.1:" + nginx.port();
                 OkHttpClient client = new OkHttpClient.Builder().readTimeout(Duration.ofSeconds(30)).build();
 
                 // 1. A streamed reply arrives event by event: the upstream holds back the rest
@@ -106,8 +106,8 @@ class NginxDeploymentTest {
                 for (Thread t : clients) t.join(30_000);
                 assertThat(failures).as("requests lost while gateway A stopped").isEmpty();
             } finally {
-                nginx.destroy();
-                nginx.waitFor(10, TimeUnit.SECONDS);
+                nginx.process().destroy();
+                nginx.process().waitFor(10, TimeUnit.SECONDS);
             }
         }
     }
@@ -123,33 +123,76 @@ class NginxDeploymentTest {
                 .build();
     }
 
-    private Process startNginx(int port, int gatewayA, int gatewayB) throws Exception {
+    /** nginx as started for the test, and the port it listens on. */
+    private record Nginx(Process process, int port) {}
+
+    /**
+     * Starts nginx with deploy/nginx.conf in front of the two gateways, on a port of its own.
+     *
+     * <p>nginx refuses {@code listen 127.0.0.1:0} ("invalid port") and would not tell which port
+     * it got anyway, so the test names the port. It binds nothing beforehand to find a free one
+     * (a port released again can be taken before nginx binds it): it tries a random port below
+     * the kernel's ephemeral range, which outgoing connections (these tests' clients included)
+     * are never given. Should another program listen there, nginx cannot bind, says
+     * "Address already in use" and exits; the test reads that and tries another port. Once nginx
+     * has logged "start worker processes" its listening socket is open, and the port is its own.
+     */
+    private Nginx startNginx(int gatewayA, int gatewayB) throws Exception {
+        for (int attempt = 1; ; attempt++) {
+            int port = candidatePort();
+            Process p = launchNginx(port, gatewayA, gatewayB);
+            Path errorLog = dir.resolve("error.log");
+            try {
+                Poll.until("nginx binds port " + port + " or gives up", Duration.ofSeconds(20),
+                        () -> !p.isAlive() || read(errorLog).contains("start worker processes"));
+                if (p.isAlive()) {
+                    awaitHealth(p, port);
+                    return new Nginx(p, port);
+                }
+            } catch (Exception | Error e) {
+                p.destroy();
+                throw e;
+            }
+            String errors = read(dir.resolve("nginx.out")) + read(errorLog);
+            if (!errors.contains("Address already in use") || attempt == 5) {
+                throw new AssertionError("nginx did not start on port " + port + " (attempt " + attempt + "): " + errors);
+            }
+        }
+    }
+
+    private Process launchNginx(int port, int gatewayA, int gatewayB) throws IOException {
         String conf = Files.readString(Path.of("deploy", "nginx.conf"))
                 .replace("listen 8080;", "listen 127.0.0.1:" + port + ";")
                 .replace("127.0.0.1:8081", "127.0.0.1:" + gatewayA)
                 .replace("127.0.0.1:8082", "127.0.0.1:" + gatewayB)
                 .replace("pid /run/nginx-e2b-gateway.pid;", "pid " + dir.resolve("nginx.pid") + ";");
-        assertThat(conf).contains(String.valueOf(gatewayA), String.valueOf(gatewayB));
+        assertThat(conf).contains("listen 127.0.0.1:" + port + ";", "127.0.0.1:" + gatewayA, "127.0.0.1:" + gatewayB);
         Path file = dir.resolve("nginx.conf");
         Files.writeString(file, conf);
-        Process p = new ProcessBuilder("/usr/sbin/nginx", "-p", dir.toString(), "-c", file.toString(),
-                "-g", "daemon off; error_log " + dir.resolve("error.log") + " warn;")
+        Files.deleteIfExists(dir.resolve("error.log"));
+        return new ProcessBuilder("/usr/sbin/nginx", "-p", dir.toString(), "-c", file.toString(),
+                "-g", "daemon off; error_log " + dir.resolve("error.log") + " notice;")
                 .redirectErrorStream(true).redirectOutput(dir.resolve("nginx.out").toFile()).start();
-        OkHttpClient client = new OkHttpClient();
-        Poll.until("nginx answers /health", Duration.ofSeconds(10), () -> {
-            if (!p.isAlive()) throw new AssertionError("nginx exited: " + Files.readString(dir.resolve("nginx.out")));
-            try (Response r = client.newCall(new Request.Builder().url("http://127.0.0.1:" + port + "/health").build()).execute()) {
-                return r.code() == 200;
-            } catch (IOException e) {
-                return false; // not listening yet
-            }
-        });
-        return p;
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
+    private void awaitHealth(Process nginx, int port) throws Exception {
+        OkHttpClient client = new OkHttpClient();
+        Poll.until("a gateway answers /health through nginx", Duration.ofSeconds(10), () -> {
+            if (!nginx.isAlive()) throw new AssertionError("nginx exited: " + read(dir.resolve("nginx.out")) + read(dir.resolve("error.log")));
+            try (Response r = client.newCall(new Request.Builder().url("http://127.0.0.1:" + port + "/health").build()).execute()) {
+                return r.code() == 200;
+            }
+        });
+    }
+
+    /** A random port from 10000 up to the start of the ephemeral range (usually 32768). */
+    private static int candidatePort() throws IOException {
+        Path range = Path.of("/proc/sys/net/ipv4/ip_local_port_range");
+        int ephemeralStart = Files.isReadable(range) ? Integer.parseInt(Files.readString(range).trim().split("\\s+")[0]) : 32768;
+        return ThreadLocalRandom.current().nextInt(10_000, Math.max(ephemeralStart, 11_000));
+    }
+
+    private static String read(Path file) throws IOException {
+        return Files.exists(file) ? new String(Files.readAllBytes(file), StandardCharsets.UTF_8) : "";
     }
 }

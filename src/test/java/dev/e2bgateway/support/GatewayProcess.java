@@ -6,16 +6,22 @@ import okhttp3.Response;
 
 import java.io.File;
 import java.io.IOException;
-import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** The gateway as its own process (java ... dev.e2bgateway.Main), for signals and exit codes. */
 public final class GatewayProcess implements AutoCloseable {
+
+    private static final Pattern LISTENING = Pattern.compile("e2b-gateway listening on http://\\S+:(\\d+)/v1");
 
     public final Process process;
     public final int port;
@@ -27,43 +33,71 @@ public final class GatewayProcess implements AutoCloseable {
         this.log = log;
     }
 
-    public static GatewayProcess start(Map<String, String> env) throws IOException, InterruptedException {
-        int port = freePort();
+    /**
+     * Starts the gateway on port 0 and reads the port it got from its "listening on" line, which
+     * Main logs once the server is up and the SIGTERM handler is installed.
+     */
+    public static GatewayProcess start(Map<String, String> env) throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"), "dev.e2bgateway.Main"));
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().keySet().removeIf(k -> k.startsWith("E2B_") || k.toUpperCase().endsWith("_PROXY"));
         pb.environment().put("E2B_API_KEY", Gateway.KEY);
         pb.environment().put("E2B_HOST", "127.0.0.1");
-        pb.environment().put("E2B_PORT", String.valueOf(port));
+        pb.environment().put("E2B_PORT", "0");
         pb.environment().putAll(env);
         Path log = Files.createTempFile("gateway", ".log");
         pb.redirectErrorStream(true).redirectOutput(log.toFile()).directory(new File(System.getProperty("java.io.tmpdir")));
-        GatewayProcess gp = new GatewayProcess(pb.start(), port, log);
-        gp.awaitHealthy();
-        return gp;
+        Process process = pb.start();
+        try {
+            GatewayProcess gateway = new GatewayProcess(process, awaitListening(process, log), log);
+            gateway.checkHealthy();
+            return gateway;
+        } catch (Exception | Error e) {
+            process.destroyForcibly();
+            throw e;
+        }
+    }
+
+    private static int awaitListening(Process process, Path log) throws Exception {
+        AtomicInteger port = new AtomicInteger();
+        Poll.until("the gateway logs where it listens", Duration.ofSeconds(30), () -> {
+            String out = read(log);
+            Matcher m = LISTENING.matcher(out);
+            if (m.find()) {
+                port.set(Integer.parseInt(m.group(1)));
+                return true;
+            }
+            if (!process.isAlive()) throw new AssertionError("the gateway exited with " + process.exitValue() + ": " + out);
+            return false;
+        });
+        return port.get();
+    }
+
+    /**
+     * One request before the test's own. It also warms the process up: a cold gateway spends long
+     * enough loading classes while it completes its first response that a shutdown started then
+     * (GracefulShutdownTest) often stops Jetty before that response's last chunk is written.
+     */
+    private void checkHealthy() throws IOException {
+        OkHttpClient client = new OkHttpClient();
+        try (Response r = client.newCall(new Request.Builder().url(baseUrl() + "/health").build()).execute()) {
+            if (r.code() != 200) throw new AssertionError("the gateway's /health answered " + r.code() + ": " + output());
+        }
     }
 
     public String baseUrl() {
         return "http://127.0.0.1:" + port;
     }
 
+    /** Everything the process printed so far. */
     public String output() throws IOException {
-        return Files.readString(log);
+        return read(log);
     }
 
-    private void awaitHealthy() throws InterruptedException, IOException {
-        OkHttpClient client = new OkHttpClient();
-        long deadline = System.currentTimeMillis() + 30_000;
-        while (System.currentTimeMillis() < deadline) {
-            if (!process.isAlive()) throw new AssertionError("the gateway exited: " + output());
-            try (Response r = client.newCall(new Request.Builder().url(baseUrl() + "/health").build()).execute()) {
-                if (r.code() == 200) return;
-            } catch (IOException e) {
-                Thread.sleep(100);
-            }
-        }
-        throw new AssertionError("the gateway did not become healthy: " + output());
+    /** The log as written so far; a line being written may end in half a UTF-8 character. */
+    private static String read(Path log) throws IOException {
+        return new String(Files.readAllBytes(log), StandardCharsets.UTF_8);
     }
 
     /** SIGTERM, as systemd stop sends. */
@@ -74,12 +108,6 @@ public final class GatewayProcess implements AutoCloseable {
     public int awaitExit(long seconds) throws InterruptedException {
         if (!process.waitFor(seconds, TimeUnit.SECONDS)) throw new AssertionError("the gateway did not exit in " + seconds + " s");
         return process.exitValue();
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 
     @Override
