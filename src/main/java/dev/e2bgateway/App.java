@@ -110,9 +110,9 @@ public final class App {
                 () -> ThreadLocalRandom.current().nextDouble(), System::currentTimeMillis);
         ChatService chat = new ChatService(
                 new FragmentsClient(http, config.upstream().baseUrl(), config.timeouts().idle()),
-                new FragmentsRequest(mapper), new UpstreamRequests(providerKeys(models, config)), tokens, metrics,
+                new FragmentsRequest(mapper), new UpstreamRequests(providerKeys(models, config), mapper), tokens, metrics,
                 new UpstreamErrors(config.timeouts().idle(), System::currentTimeMillis),
-                new RetryPolicy(config.retry().maxAttempts(), backoff, Sleeper.CANCELLABLE));
+                new RetryPolicy(config.retry().maxAttempts(), backoff, Sleeper.CANCELLABLE), mapper);
 
         ChatCompletionsDialect openai = new ChatCompletionsDialect(mapper, models);
         MessagesDialect anthropic = new MessagesDialect(mapper, models, tokens);

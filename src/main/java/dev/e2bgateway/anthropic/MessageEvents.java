@@ -2,13 +2,17 @@ package dev.e2bgateway.anthropic;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.e2bgateway.core.Finish;
+import dev.e2bgateway.core.ToolCall;
+import dev.e2bgateway.dialect.Ids;
 import dev.e2bgateway.dialect.StreamFormat;
 import dev.e2bgateway.error.ApiError;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.function.IntSupplier;
 
 /**
@@ -21,6 +25,9 @@ final class MessageEvents implements StreamFormat {
     private final String id;
     private final String model;
     private final IntSupplier inputTokens;
+    private int index = -1;
+    private boolean blockOpen;
+    private boolean textBlockOpen;
 
     /** @param inputTokens the prompt's tokens, counted only when a stream opens */
     MessageEvents(ObjectMapper json, String id, String model, IntSupplier inputTokens) {
@@ -30,15 +37,18 @@ final class MessageEvents implements StreamFormat {
         this.inputTokens = inputTokens;
     }
 
-    ObjectNode message(String text, Finish finish) {
+    /** The whole message: a text block (left out when the reply is only tool calls), then a tool_use block per call. */
+    ObjectNode message(String text, List<ToolCall> calls, Finish finish) {
         ObjectNode m = header();
-        m.putArray("content").addObject().put("type", "text").put("text", text);
+        ArrayNode content = m.putArray("content");
+        if (!text.isEmpty() || calls.isEmpty()) content.addObject().put("type", "text").put("text", text);
+        for (ToolCall call : calls) content.add(toolUse(call, Ids.next("toolu_")));
         stop(m, finish);
         usage(m.putObject("usage"), finish.usage().promptTokens(), finish.usage().completionTokens());
         return m;
     }
 
-    /** message_start, content_block_start and ping: the opening of a stream. */
+    /** message_start: the opening of a stream. Each content block opens with what comes first, then a ping. */
     @Override
     public byte[] opening() {
         ObjectNode m = header();
@@ -48,31 +58,72 @@ final class MessageEvents implements StreamFormat {
         usage(m.putObject("usage"), inputTokens.getAsInt(), 0);
         ObjectNode start = json.createObjectNode().put("type", "message_start");
         start.set("message", m);
-        ObjectNode block = json.createObjectNode().put("type", "content_block_start").put("index", 0);
-        block.putObject("content_block").put("type", "text").put("text", "");
-        return concat(event("message_start", start), event("content_block_start", block),
-                event("ping", json.createObjectNode().put("type", "ping")));
+        return event("message_start", start);
     }
 
     @Override
     public byte[] text(String text) {
-        ObjectNode e = json.createObjectNode().put("type", "content_block_delta").put("index", 0);
+        byte[] open = textBlockOpen ? new byte[0] : startBlock(textBlock());
+        textBlockOpen = true;
+        ObjectNode e = json.createObjectNode().put("type", "content_block_delta").put("index", index);
         e.putObject("delta").put("type", "text_delta").put("text", text);
-        return event("content_block_delta", e);
+        return concat(open, event("content_block_delta", e));
     }
 
-    // Tool calls (next): each call a content block of its own: content_block_start with a
-    // tool_use block, input_json_delta pieces, content_block_stop; stop_reason "tool_use".
+    /** A tool_use block of its own: its start (input {}), its input as an input_json_delta, its stop. */
+    @Override
+    public byte[] toolCall(ToolCall call) {
+        byte[] close = stopBlock();
+        ObjectNode block = toolUse(call, Ids.next("toolu_"));
+        block.putObject("input"); // the input arrives as deltas, as the SDKs expect
+        byte[] start = startBlock(block);
+        ObjectNode delta = json.createObjectNode().put("type", "content_block_delta").put("index", index);
+        delta.putObject("delta").put("type", "input_json_delta").put("partial_json", call.arguments());
+        byte[] end = stopBlock();
+        return concat(close, start, event("content_block_delta", delta), end);
+    }
 
-    /** content_block_stop, message_delta and message_stop: the end of a stream. */
+    /** content_block_stop of an open text block (an empty one when nothing came), message_delta, message_stop. */
     @Override
     public byte[] closing(Finish finish) {
+        byte[] open = index < 0 ? startBlock(textBlock()) : new byte[0];
         ObjectNode delta = json.createObjectNode().put("type", "message_delta");
         stop(delta.putObject("delta"), finish);
         delta.putObject("usage").put("output_tokens", finish.usage().completionTokens());
-        return concat(event("content_block_stop", json.createObjectNode().put("type", "content_block_stop").put("index", 0)),
-                event("message_delta", delta),
+        return concat(open, stopBlock(), event("message_delta", delta),
                 event("message_stop", json.createObjectNode().put("type", "message_stop")));
+    }
+
+    private ObjectNode textBlock() {
+        return json.createObjectNode().put("type", "text").put("text", "");
+    }
+
+    private ObjectNode toolUse(ToolCall call, String toolUseId) {
+        ObjectNode block = json.createObjectNode().put("type", "tool_use").put("id", toolUseId).put("name", call.name());
+        try {
+            block.set("input", json.readTree(call.arguments()));
+        } catch (IOException e) {
+            block.putObject("input");
+        }
+        return block;
+    }
+
+    /** The next content block's start; the first one is followed by a ping, as Anthropic's streams have it. */
+    private byte[] startBlock(ObjectNode contentBlock) {
+        index++;
+        blockOpen = true;
+        ObjectNode start = json.createObjectNode().put("type", "content_block_start").put("index", index);
+        start.set("content_block", contentBlock);
+        byte[] event = event("content_block_start", start);
+        if (index > 0) return event;
+        return concat(event, event("ping", json.createObjectNode().put("type", "ping")));
+    }
+
+    private byte[] stopBlock() {
+        if (!blockOpen) return new byte[0];
+        blockOpen = false;
+        textBlockOpen = false;
+        return event("content_block_stop", json.createObjectNode().put("type", "content_block_stop").put("index", index));
     }
 
     @Override
@@ -89,6 +140,7 @@ final class MessageEvents implements StreamFormat {
             case END -> "end_turn";
             case LENGTH -> "max_tokens";
             case STOP_SEQUENCE -> "stop_sequence";
+            case TOOL_CALLS -> "tool_use";
         });
         if (finish.stopSequence() == null) target.putNull("stop_sequence");
         else target.put("stop_sequence", finish.stopSequence());

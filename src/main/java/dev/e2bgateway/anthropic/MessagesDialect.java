@@ -3,7 +3,7 @@ package dev.e2bgateway.anthropic;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.e2bgateway.core.ChatRequest;
-import dev.e2bgateway.core.Finish;
+import dev.e2bgateway.core.BufferedReply;
 import dev.e2bgateway.core.TokenCounter;
 import dev.e2bgateway.dialect.Dialect;
 import dev.e2bgateway.dialect.ErrorFormat;
@@ -52,8 +52,8 @@ public final class MessagesDialect implements Dialect {
             }
 
             @Override
-            public byte[] reply(String text, Finish finish) {
-                return bytes(events.message(text, finish));
+            public byte[] reply(BufferedReply reply) {
+                return bytes(events.message(reply.text(), reply.calls(), reply.finish()));
             }
 
             @Override

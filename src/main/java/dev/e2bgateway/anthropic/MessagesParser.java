@@ -3,6 +3,11 @@ package dev.e2bgateway.anthropic;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.e2bgateway.core.ChatRequest;
+import dev.e2bgateway.core.OutputFormat;
+import dev.e2bgateway.core.ToolUse;
+import dev.e2bgateway.tools.Tool;
+import dev.e2bgateway.tools.ToolChoice;
+import dev.e2bgateway.tools.ToolTranscript;
 import dev.e2bgateway.core.ChatRequest.Message;
 import dev.e2bgateway.core.ChatRequest.Part;
 import dev.e2bgateway.core.ChatRequest.Role;
@@ -14,6 +19,9 @@ import dev.e2bgateway.models.ModelRegistry;
 import dev.e2bgateway.models.ModelSpec;
 
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
 import java.util.List;
 
 /**
@@ -26,10 +34,12 @@ final class MessagesParser {
 
     private final ObjectMapper json;
     private final ModelRegistry models;
+    private final ToolTranscript transcript;
 
     MessagesParser(ObjectMapper json, ModelRegistry models) {
         this.json = json;
         this.models = models;
+        this.transcript = new ToolTranscript(json);
     }
 
     /** A messages request; {@code max_tokens} is required. */
@@ -54,6 +64,7 @@ final class MessagesParser {
             throw ApiError.invalidRequest("messages", "messages: must be a non-empty array of messages");
         }
         List<Message> conversation = new ArrayList<>();
+        Map<String, String> callNames = new HashMap<>();
         for (int i = 0; i < messages.size(); i++) {
             JsonNode m = messages.get(i);
             String path = "messages." + i;
@@ -62,7 +73,7 @@ final class MessagesParser {
                 throw ApiError.invalidRequest(path + ".role", path + ".role: must be 'user' or 'assistant'");
             }
             conversation.add(new Message(role.equals("user") ? Role.USER : Role.ASSISTANT,
-                    blocks(m.get("content"), path + ".content", model, role.equals("user"))));
+                    blocks(m.get("content"), path + ".content", model, role.equals("user"), callNames)));
         }
         if (conversation.get(0).role() != Role.USER) {
             throw ApiError.invalidRequest("messages", "messages: the first message must use the 'user' role");
@@ -75,14 +86,62 @@ final class MessagesParser {
                 null, null);
         List<String> stops = Fields.stopSequences(root.get("stop_sequences"), "stop_sequences", Integer.MAX_VALUE);
         boolean stream = Fields.optionalBoolean(root, "stream");
-        return new Parsed(new ChatRequest(modelName, model, system, conversation, sampling, maxTokens, stops), stream);
+        ToolUse tools = tools(root.get("tools"), root.get("tool_choice"));
+        return new Parsed(new ChatRequest(modelName, model, system, conversation, sampling, maxTokens, stops, tools,
+                OutputFormat.TEXT), stream);
     }
 
-    private static List<Part> blocks(JsonNode content, String path, ModelSpec model, boolean imagesAllowed) {
+    /**
+     * {@code tools} and {@code tool_choice}. Client tools (no {@code type}, or {@code custom}) are
+     * offered; server and built-in tools ({@code web_search_*}, {@code bash_*}, {@code text_editor_*},
+     * {@code computer_*}, ...) run on Anthropic's side and cannot be emulated: not offered, never a 400.
+     */
+    private static ToolUse tools(JsonNode toolsNode, JsonNode choiceNode) {
+        if (toolsNode == null || toolsNode.isNull()) return ToolUse.NONE;
+        if (!toolsNode.isArray()) throw ApiError.invalidRequest("tools", "tools: must be an array of tools");
+        List<Tool> tools = new ArrayList<>();
+        for (int i = 0; i < toolsNode.size(); i++) {
+            JsonNode t = toolsNode.get(i);
+            String type = t.path("type").asText("custom");
+            if (!type.equals("custom")) continue;
+            JsonNode name = t.get("name");
+            if (name == null || !name.isTextual() || name.asText().isBlank()) {
+                throw ApiError.invalidRequest("tools." + i + ".name", "tools." + i + ".name: Field required");
+            }
+            tools.add(Tool.function(name.asText(), t.path("description").asText(""), t.get("input_schema")));
+        }
+        if (tools.isEmpty()) return ToolUse.NONE;
+        ToolChoice choice = ToolChoice.auto();
+        if (choiceNode != null && choiceNode.isObject()) {
+            choice = switch (choiceNode.path("type").asText("auto")) {
+                case "none" -> ToolChoice.none();
+                case "any" -> ToolChoice.required();
+                case "tool" -> ToolChoice.named(choiceNode.path("name").asText(""));
+                case "auto" -> ToolChoice.auto();
+                default -> throw ApiError.invalidRequest("tool_choice.type", "tool_choice.type: must be 'auto', 'any', 'tool' or 'none'");
+            };
+            if (choiceNode.path("disable_parallel_tool_use").asBoolean(false)) choice = choice.withParallel(false);
+        }
+        try {
+            choice.offered(tools);
+        } catch (IllegalArgumentException e) {
+            throw ApiError.invalidRequest("tool_choice.name", "tool_choice.name: " + e.getMessage());
+        }
+        return new ToolUse(tools, choice);
+    }
+
+    /** Block types that carry nothing the upstream can use (reasoning, server tools' traffic): skipped. */
+    private static final Set<String> SKIPPED = Set.of("thinking", "redacted_thinking", "server_tool_use",
+            "web_search_tool_result", "web_fetch_tool_result", "code_execution_tool_result", "mcp_tool_use", "mcp_tool_result",
+            "container_upload", "search_result");
+
+    private List<Part> blocks(JsonNode content, String path, ModelSpec model, boolean user, Map<String, String> callNames) {
         if (content == null || content.isNull()) throw ApiError.invalidRequest(path, path + ": Field required");
         if (content.isTextual()) return List.of(new Text(content.asText()));
         if (!content.isArray()) throw ApiError.invalidRequest(path, path + ": must be a string or an array of content blocks");
         List<Part> parts = new ArrayList<>();
+        List<ToolTranscript.Call> calls = new ArrayList<>();
+        List<ToolTranscript.Result> results = new ArrayList<>();
         for (int i = 0; i < content.size(); i++) {
             JsonNode block = content.get(i);
             String where = path + "." + i;
@@ -92,13 +151,51 @@ final class MessagesParser {
                     if (!block.path("text").isTextual()) throw ApiError.invalidRequest(where + ".text", where + ".text: Field required");
                     parts.add(new Text(block.get("text").asText()));
                 }
-                case "image" -> parts.add(Images.image(imageUrl(block.path("source"), where), model, imagesAllowed, where,
+                case "image" -> parts.add(Images.image(imageUrl(block.path("source"), where), model, user, where,
                         where + ".source"));
-                default -> throw ApiError.invalidRequest(where + ".type", where + ".type: unsupported content block '"
-                        + type + "' (this gateway takes 'text' and 'image')");
+                case "tool_use" -> {
+                    if (user) throw ApiError.invalidRequest(where, where + ": tool_use blocks belong to assistant messages");
+                    String name = block.path("name").asText("");
+                    if (name.isEmpty()) throw ApiError.invalidRequest(where + ".name", where + ".name: Field required");
+                    callNames.put(block.path("id").asText(""), name);
+                    JsonNode input = block.get("input");
+                    calls.add(new ToolTranscript.Call(name, input == null || input.isNull() ? "{}" : input.toString()));
+                }
+                case "tool_result" -> {
+                    if (!user) throw ApiError.invalidRequest(where, where + ": tool_result blocks belong to user messages");
+                    String id = block.path("tool_use_id").asText("");
+                    results.add(new ToolTranscript.Result(id, callNames.get(id), resultText(block.get("content"), where),
+                            block.path("is_error").asBoolean(false)));
+                }
+                default -> {
+                    if (!SKIPPED.contains(type)) {
+                        throw ApiError.invalidRequest(where + ".type", where + ".type: unsupported content block '"
+                                + type + "' (this gateway takes 'text', 'image', 'tool_use' and 'tool_result')");
+                    }
+                }
             }
         }
+        // Calls and results go into the text in the call format, so the model sees them (shared/docs/tool-calls.md).
+        if (!calls.isEmpty()) {
+            String text = parts.stream().filter(p -> p instanceof Text).map(p -> ((Text) p).text()).reduce("", String::concat);
+            return List.of(new Text(transcript.assistant(text, calls)));
+        }
+        if (!results.isEmpty()) parts.add(0, new Text(transcript.results(results)));
         return parts;
+    }
+
+    /** A tool result's content: a string, or blocks whose text is joined (an image in a result is named, not sent). */
+    private static String resultText(JsonNode content, String where) {
+        if (content == null || content.isNull()) return "";
+        if (content.isTextual()) return content.asText();
+        if (!content.isArray()) throw ApiError.invalidRequest(where + ".content", where + ".content: must be a string or an array of blocks");
+        StringBuilder text = new StringBuilder();
+        for (JsonNode block : content) {
+            if (!text.isEmpty()) text.append("\n");
+            if ("text".equals(block.path("type").asText())) text.append(block.path("text").asText(""));
+            else text.append("[").append(block.path("type").asText("block")).append(" omitted]");
+        }
+        return text.toString();
     }
 
     /** A base64 source as a data: URL, or a url source as it is. */

@@ -39,7 +39,7 @@ public final class ChatEndpoint {
             } else {
                 BufferedReply reply = new BufferedReply();
                 service.complete(request, trace, cancellation, reply);
-                JsonResponses.write(ctx, exchange.reply(reply.text(), reply.finish()));
+                JsonResponses.write(ctx, exchange.reply(reply));
             }
         });
     }

@@ -6,14 +6,23 @@ import java.util.List;
 
 /**
  * A chat request as the core understands it, whichever API it came in through: already
- * validated, the model resolved, system prompts gathered into {@code system}.
+ * validated, the model resolved, system prompts gathered into {@code system}, earlier tool
+ * calls and results written into the messages as text (shared/docs/tool-calls.md).
  *
- * @param requestedModel the model name the client used (echoed back in responses)
+ * @param requestedModel the model name the client used (for logs and metrics)
  * @param maxTokens      the reply's token limit, or null
  * @param stop           stop sequences (empty: none)
+ * @param tools          the tools offered and the tool choice ({@link ToolUse#NONE}: none)
+ * @param format         what the reply must be (text, a JSON object, JSON of a schema)
  */
 public record ChatRequest(String requestedModel, ModelSpec model, String system, List<Message> messages,
-                          Sampling sampling, Integer maxTokens, List<String> stop) {
+                          Sampling sampling, Integer maxTokens, List<String> stop, ToolUse tools, OutputFormat format) {
+
+    /** A plain chat: no tools, free text. */
+    public ChatRequest(String requestedModel, ModelSpec model, String system, List<Message> messages,
+                       Sampling sampling, Integer maxTokens, List<String> stop) {
+        this(requestedModel, model, system, messages, sampling, maxTokens, stop, ToolUse.NONE, OutputFormat.TEXT);
+    }
 
     public enum Role { USER, ASSISTANT }
 

@@ -1,5 +1,6 @@
 package dev.e2bgateway.core;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.e2bgateway.error.ApiError;
 import dev.e2bgateway.upstream.FragmentException;
 import dev.e2bgateway.upstream.FragmentReader;
@@ -27,9 +28,11 @@ public final class ChatService {
     private final UpstreamEvents events;
     private final UpstreamErrors errors;
     private final RetryPolicy retry;
+    private final ObjectMapper mapper;
 
     public ChatService(FragmentsClient upstream, FragmentsRequest encoder, UpstreamRequests requests, TokenCounter tokens,
-                       UpstreamEvents events, UpstreamErrors errors, RetryPolicy retry) {
+                       UpstreamEvents events, UpstreamErrors errors, RetryPolicy retry, ObjectMapper mapper) {
+        this.mapper = mapper;
         this.upstream = upstream;
         this.encoder = encoder;
         this.requests = requests;
@@ -56,26 +59,24 @@ public final class ChatService {
         byte[] buffer = new byte[8192];
         FragmentReader reader = new FragmentReader();
         ReplyLimiter limiter = new ReplyLimiter(request.stop(), request.maxTokens(), tokens.encodingFor(request.model()));
+        ReplyPipeline pipeline = new ReplyPipeline(request, sink, trace, limiter, events, mapper);
         Opened opened = open(body, buffer, trace, cancellation);
         FragmentsClient.Reply reply = opened.reply();
         try {
             for (int n = opened.firstRead(); n >= 0; n = reply.read(buffer)) {
-                deliver(limiter.accept(reader.feed(buffer, 0, n)), trace, sink);
-                if (limiter.finished() != null) {
+                pipeline.accept(reader.feed(buffer, 0, n));
+                if (pipeline.done()) {
                     reply.cancel(); // the client has what it asked for: stop the model
                     break;
                 }
             }
-            if (limiter.finished() == null) {
-                deliver(limiter.accept(reader.finish()), trace, sink);
-                deliver(limiter.flush(), trace, sink);
-            }
+            if (!pipeline.done()) pipeline.accept(reader.finish());
             trace.upstreamDone();
             events.completed(request.model().id(), trace.upstreamNanos(), trace.firstTokenNanos());
-            Finish.Reason reason = limiter.finished() != null ? limiter.finished() : Finish.Reason.END;
+            pipeline.end();
             Finish.Usage usage = sink.wantsUsage()
-                    ? new Finish.Usage(tokens.promptTokens(request), limiter.emittedTokens()) : null;
-            sink.finish(new Finish(reason, limiter.matchedStop(), usage));
+                    ? new Finish.Usage(tokens.promptTokens(request), limiter.emittedTokens() + callTokens(request, pipeline)) : null;
+            sink.finish(new Finish(pipeline.reason(), limiter.matchedStop(), usage));
         } catch (FragmentException e) {
             throw failed(new UpstreamFailure(kindOf(e), e.getMessage(), false), trace, cancellation);
         } catch (UpstreamFailure e) {
@@ -83,6 +84,11 @@ public final class ChatService {
         } finally {
             reply.close();
         }
+    }
+
+    private int callTokens(ChatRequest request, ReplyPipeline pipeline) {
+        String calls = pipeline.callText();
+        return calls.isEmpty() ? 0 : tokens.encodingFor(request.model()).countTokensOrdinary(calls);
     }
 
     private record Opened(FragmentsClient.Reply reply, int firstRead) {}
@@ -150,9 +156,4 @@ public final class ChatService {
         };
     }
 
-    private static void deliver(String text, ChatTrace trace, ReplySink sink) throws IOException {
-        if (text.isEmpty()) return;
-        trace.firstToken();
-        sink.text(text);
-    }
 }

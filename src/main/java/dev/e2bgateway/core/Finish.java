@@ -14,7 +14,9 @@ public record Finish(Reason reason, String stopSequence, Usage usage) {
         /** The client's token limit was reached. */
         LENGTH,
         /** One of the client's stop sequences appeared. */
-        STOP_SEQUENCE
+        STOP_SEQUENCE,
+        /** The model called one or more tools. */
+        TOOL_CALLS
     }
 
     public record Usage(int promptTokens, int completionTokens) {

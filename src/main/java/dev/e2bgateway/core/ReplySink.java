@@ -4,13 +4,15 @@ import java.io.IOException;
 
 /**
  * Where the core delivers a reply as it is known: a buffer for a client that did not ask to
- * stream, or a dialect's stream format. Tool calls will arrive here too, as their own events
- * after the text that precedes them.
+ * stream, or a dialect's stream format. Text comes first, then any tool calls, then the finish.
  */
 public interface ReplySink {
 
     /** Text to append to the reply, in order; never empty. */
     void text(String delta) throws IOException;
+
+    /** A complete tool call, after the text that precedes it. */
+    void toolCall(ToolCall call) throws IOException;
 
     /** The reply is complete. */
     void finish(Finish finish) throws IOException;

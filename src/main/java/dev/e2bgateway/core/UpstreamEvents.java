@@ -9,6 +9,15 @@ public interface UpstreamEvents {
 
     default void retry() { }
 
+    /** The model made a tool call. */
+    default void toolCall() { }
+
+    /** A would-be tool call could not become a valid call and was shown as text; {@code reason} in lower case. */
+    default void toolBlockAsText(String reason) { }
+
+    /** Text the model wrote after its tool calls was not shown (the call format drops it). */
+    default void textAfterCalls() { }
+
     /** One upstream call finished; times in nanoseconds, {@code firstTokenNanos} -1 if no text came. */
     default void completed(String model, long upstreamNanos, long firstTokenNanos) { }
 }

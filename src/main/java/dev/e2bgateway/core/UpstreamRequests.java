@@ -1,6 +1,8 @@
 package dev.e2bgateway.core;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.e2bgateway.config.ProviderKeys;
+import dev.e2bgateway.tools.ToolPrompt;
 import dev.e2bgateway.models.ModelSpec;
 import dev.e2bgateway.models.ParameterRules;
 import dev.e2bgateway.upstream.FragmentsRequest;
@@ -26,14 +28,18 @@ public final class UpstreamRequests {
     static final String CHAT_PROMPT = resource("/dev/e2bgateway/prompt/chat.md");
 
     private final ProviderKeys providerKeys;
+    private final ToolPrompt toolPrompt;
+    private final ObjectMapper json;
 
-    public UpstreamRequests(ProviderKeys providerKeys) {
+    public UpstreamRequests(ProviderKeys providerKeys, ObjectMapper json) {
         this.providerKeys = providerKeys;
+        this.toolPrompt = new ToolPrompt(json);
+        this.json = json;
     }
 
     public FragmentsRequest.Chat of(ChatRequest request) {
         ModelSpec model = request.model();
-        String system = systemPrompt(request.system());
+        String system = systemPrompt(request);
         return new FragmentsRequest.Chat(
                 new FragmentsRequest.Model(model.upstreamId(), model.provider(), model.providerId(), model.name(), model.multiModal()),
                 // The same text as the template's instructions too, for a deployment that ignores config.system.
@@ -44,11 +50,30 @@ public final class UpstreamRequests {
 
     /**
      * {@code config.system} replaces the upstream's fragment prompt (shared/docs/tool-calls.md):
-     * the gateway's chat prompt, then the client's system prompt, verbatim.
+     * the gateway's chat prompt, the tools and how to call them, the JSON the reply must be, then
+     * the client's system prompt, verbatim.
      */
-    static String systemPrompt(String clientSystem) {
-        if (clientSystem == null || clientSystem.isBlank()) return CHAT_PROMPT;
-        return CHAT_PROMPT + "\n\nThe conversation's own system prompt follows. Follow it.\n\n" + clientSystem;
+    String systemPrompt(ChatRequest request) {
+        StringBuilder prompt = new StringBuilder(CHAT_PROMPT);
+        if (!request.tools().tools().isEmpty()) prompt.append("\n\n").append(toolPrompt.render(request.tools().tools(), request.tools().choice()).strip());
+        if (request.format().json()) prompt.append("\n\n").append(formatInstruction(request.format()));
+        String clientSystem = request.system();
+        if (clientSystem != null && !clientSystem.isBlank()) {
+            prompt.append("\n\nThe conversation's own system prompt follows. Follow it.\n\n").append(clientSystem);
+        }
+        return prompt.toString();
+    }
+
+    /** What the model is told when the reply must be JSON: the gateway checks it afterwards. */
+    private String formatInstruction(OutputFormat format) {
+        String rule = "# Output format\n\nThis reply is read by a program: write into `code` one valid JSON ";
+        if (format.kind() == OutputFormat.Kind.JSON_OBJECT) return rule + "object and nothing else: no prose, no code fences.";
+        try {
+            return rule + "value that conforms to this JSON Schema, and nothing else (no prose, no code fences):\n"
+                    + json.writeValueAsString(format.schema());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("a JSON tree always serialises", e);
+        }
     }
 
     private static List<FragmentsRequest.Message> messages(List<ChatRequest.Message> messages) {

@@ -1,7 +1,7 @@
 package dev.e2bgateway.dialect;
 
 import dev.e2bgateway.core.ChatRequest;
-import dev.e2bgateway.core.Finish;
+import dev.e2bgateway.core.BufferedReply;
 
 /** One parsed chat request and how to render its answer in the dialect it came in. */
 public interface Exchange {
@@ -14,8 +14,8 @@ public interface Exchange {
     /** Whether the answer reports token usage (counting costs CPU, so only when it does). */
     boolean wantsUsage();
 
-    /** The JSON body of a finished, non-streamed reply. */
-    byte[] reply(String text, Finish finish);
+    /** The JSON body of a finished, non-streamed reply: its text, its tool calls, how it ended. */
+    byte[] reply(BufferedReply reply);
 
     /** The events of a streamed reply. */
     StreamFormat events();

@@ -1,6 +1,7 @@
 package dev.e2bgateway.dialect;
 
 import dev.e2bgateway.core.Finish;
+import dev.e2bgateway.core.ToolCall;
 import dev.e2bgateway.error.ApiError;
 
 /**
@@ -16,8 +17,8 @@ public interface StreamFormat {
     /** One piece of reply text. */
     byte[] text(String delta);
 
-    // Tool calls (next): a call's start, its argument pieces and its end get their own methods
-    // here, called after the text that precedes them and before closing().
+    /** One complete tool call, after the text that precedes it and before {@link #closing}. */
+    byte[] toolCall(ToolCall call);
 
     /** What ends the stream: the finish reason, usage when asked for, the end marker. */
     byte[] closing(Finish finish);

@@ -2,6 +2,7 @@ package dev.e2bgateway.http;
 
 import dev.e2bgateway.core.Finish;
 import dev.e2bgateway.core.ReplySink;
+import dev.e2bgateway.core.ToolCall;
 import dev.e2bgateway.dialect.StreamFormat;
 import dev.e2bgateway.error.ApiError;
 import io.javalin.http.Context;
@@ -34,6 +35,12 @@ public final class SseReply implements ReplySink {
     public void text(String delta) throws IOException {
         open();
         sse.send(format.text(delta));
+    }
+
+    @Override
+    public void toolCall(ToolCall call) throws IOException {
+        open();
+        sse.send(format.toolCall(call));
     }
 
     @Override

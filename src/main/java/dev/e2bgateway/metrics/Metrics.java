@@ -21,12 +21,18 @@ public final class Metrics implements UpstreamEvents {
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Counter retries;
+    private final Counter toolCalls;
+    private final Counter textAfterCalls;
 
     public Metrics(InFlight inFlight) {
         Gauge.builder("gateway.streams.active", inFlight, InFlight::count)
                 .description("Chat requests in flight (streaming or not)").register(registry);
         retries = Counter.builder("gateway.upstream.retries").description("Upstream attempts repeated after a failure")
                 .register(registry);
+        toolCalls = Counter.builder("gateway.tool.calls").description("Tool calls read from model replies and sent to clients")
+                .register(registry);
+        textAfterCalls = Counter.builder("gateway.tool.text.dropped")
+                .description("Replies whose text after the tool calls was not shown (the call format drops it)").register(registry);
     }
 
     /** One finished request to the gateway. */
@@ -42,6 +48,22 @@ public final class Metrics implements UpstreamEvents {
         Counter.builder("gateway.upstream.failures").description("Failed upstream calls by kind")
                 .tag("kind", kind.name().toLowerCase()).tag("class", kind.label)
                 .register(registry).increment();
+    }
+
+    @Override
+    public void toolCall() {
+        toolCalls.increment();
+    }
+
+    @Override
+    public void toolBlockAsText(String reason) {
+        Counter.builder("gateway.tool.blocks.as.text").description("Would-be tool calls that were not valid calls, returned as text")
+                .tag("reason", reason).register(registry).increment();
+    }
+
+    @Override
+    public void textAfterCalls() {
+        textAfterCalls.increment();
     }
 
     @Override

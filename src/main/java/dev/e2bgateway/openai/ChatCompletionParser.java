@@ -3,6 +3,10 @@ package dev.e2bgateway.openai;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.e2bgateway.core.ChatRequest;
+import dev.e2bgateway.core.JsonOutput;
+import dev.e2bgateway.core.OutputFormat;
+import dev.e2bgateway.tools.Tool;
+import dev.e2bgateway.tools.ToolTranscript;
 import dev.e2bgateway.core.ChatRequest.Message;
 import dev.e2bgateway.core.ChatRequest.Part;
 import dev.e2bgateway.core.ChatRequest.Role;
@@ -15,6 +19,8 @@ import dev.e2bgateway.models.ModelSpec;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 
 /**
@@ -25,14 +31,17 @@ import java.util.List;
  */
 final class ChatCompletionParser {
 
-    record Parsed(ChatRequest request, boolean stream, boolean includeUsage) {}
+    /** @param legacyFunctions the client used the deprecated {@code functions}: replies say {@code function_call} */
+    record Parsed(ChatRequest request, boolean stream, boolean includeUsage, boolean legacyFunctions) {}
 
     private final ObjectMapper json;
     private final ModelRegistry models;
+    private final ToolTranscript transcript;
 
     ChatCompletionParser(ObjectMapper json, ModelRegistry models) {
         this.json = json;
         this.models = models;
+        this.transcript = new ToolTranscript(json);
     }
 
     Parsed parse(byte[] body) {
@@ -47,10 +56,12 @@ final class ChatCompletionParser {
 
         List<String> system = new ArrayList<>();
         List<Message> conversation = new ArrayList<>();
+        Map<String, String> callNames = new HashMap<>();
         for (int i = 0; i < messages.size(); i++) {
-            message(messages.get(i), "messages[" + i + "]", model, system, conversation);
+            message(messages.get(i), "messages[" + i + "]", model, system, conversation, callNames);
         }
-        responseFormat(root.get("response_format")).ifPresent(system::add);
+        OutputFormat format = responseFormat(root.get("response_format"));
+        ToolRequest.Parsed tools = ToolRequest.parse(root);
         if (conversation.stream().noneMatch(m -> m.role() == Role.USER)) {
             throw ApiError.invalidRequest("messages", "'messages' must contain at least one user message.");
         }
@@ -77,32 +88,78 @@ final class ChatCompletionParser {
             includeUsage = Fields.optionalBoolean(streamOptions, "include_usage");
         }
         String systemPrompt = system.isEmpty() ? null : String.join("\n\n", system);
-        return new Parsed(new ChatRequest(modelName, model, systemPrompt, conversation, sampling, maxTokens, stop),
-                stream, includeUsage);
+        return new Parsed(new ChatRequest(modelName, model, systemPrompt, conversation, sampling, maxTokens, stop,
+                tools.use(), format), stream, includeUsage, tools.legacy());
     }
 
-    private void message(JsonNode node, String path, ModelSpec model, List<String> system, List<Message> conversation) {
+    private void message(JsonNode node, String path, ModelSpec model, List<String> system, List<Message> conversation,
+                         Map<String, String> callNames) {
         if (!node.isObject()) throw ApiError.invalidRequest(path, "Each message must be an object with 'role' and 'content'.");
         JsonNode roleNode = node.get("role");
         String role = roleNode != null && roleNode.isTextual() ? roleNode.asText() : null;
-        if (role == null || !List.of("system", "developer", "user", "assistant", "tool").contains(role)) {
+        if (role == null || !ROLES.contains(role)) {
             throw ApiError.invalidRequest(path + ".role",
-                    "Invalid role at " + path + ": expected one of 'system', 'developer', 'user', 'assistant', 'tool'.");
+                    "Invalid role at " + path + ": expected one of 'system', 'developer', 'user', 'assistant', 'tool', 'function'.");
         }
         JsonNode content = node.get("content");
         String contentPath = path + ".content";
         boolean nullable = role.equals("assistant"); // assistant messages carrying tool calls have content null
         if (content == null || content.isNull()) {
             if (!nullable) throw ApiError.invalidRequest(contentPath, "Missing content at " + contentPath + ".");
-            return;
         }
-        List<Part> parts = parts(content, contentPath, model, role.equals("user"));
+        List<Part> parts = content == null || content.isNull() ? List.of() : parts(content, contentPath, model, role.equals("user"));
         switch (role) {
             case "system", "developer" -> system.add(textOf(parts));
-            case "tool" -> conversation.add(new Message(Role.USER, List.of(new Text("Tool result:\n" + textOf(parts)))));
-            case "assistant" -> conversation.add(new Message(Role.ASSISTANT, parts));
+            case "tool" -> {
+                String id = node.path("tool_call_id").asText("");
+                conversation.add(new Message(Role.USER, List.of(new Text(transcript.results(
+                        List.of(new ToolTranscript.Result(id, callNames.get(id), textOf(parts), false)))))));
+            }
+            case "function" -> conversation.add(new Message(Role.USER, List.of(new Text(transcript.results(
+                    List.of(new ToolTranscript.Result("", node.path("name").asText(null), textOf(parts), false)))))));
+            case "assistant" -> {
+                List<ToolTranscript.Call> calls = calls(node, path, callNames);
+                if (calls.isEmpty()) {
+                    if (!parts.isEmpty()) conversation.add(new Message(Role.ASSISTANT, parts));
+                } else {
+                    // Earlier calls go back in the call format, so the model sees what it did.
+                    conversation.add(new Message(Role.ASSISTANT, List.of(new Text(transcript.assistant(textOf(parts), calls)))));
+                }
+            }
             default -> conversation.add(new Message(Role.USER, parts));
         }
+    }
+
+    private static final List<String> ROLES = List.of("system", "developer", "user", "assistant", "tool", "function");
+
+    /** An assistant message's {@code tool_calls} (or deprecated {@code function_call}); remembers each id's tool name. */
+    private List<ToolTranscript.Call> calls(JsonNode node, String path, Map<String, String> callNames) {
+        List<ToolTranscript.Call> calls = new ArrayList<>();
+        JsonNode toolCalls = node.get("tool_calls");
+        if (toolCalls != null && !toolCalls.isNull()) {
+            if (!toolCalls.isArray()) throw ApiError.invalidRequest(path + ".tool_calls", "'tool_calls' must be an array.");
+            for (int i = 0; i < toolCalls.size(); i++) {
+                JsonNode call = toolCalls.get(i);
+                boolean custom = "custom".equals(call.path("type").asText());
+                JsonNode body = custom ? call.path("custom") : call.path("function");
+                String name = body.path("name").asText("");
+                if (name.isEmpty()) {
+                    throw ApiError.invalidRequest(path + ".tool_calls[" + i + "]", "A tool call needs its function's 'name'.");
+                }
+                String arguments = custom ? customArguments(body.path("input").asText("")) : body.path("arguments").asText("{}");
+                callNames.put(call.path("id").asText(""), name);
+                calls.add(new ToolTranscript.Call(name, arguments));
+            }
+        }
+        JsonNode functionCall = node.get("function_call");
+        if (calls.isEmpty() && functionCall != null && functionCall.isObject()) {
+            calls.add(new ToolTranscript.Call(functionCall.path("name").asText(""), functionCall.path("arguments").asText("{}")));
+        }
+        return calls;
+    }
+
+    private String customArguments(String input) {
+        return json.createObjectNode().put(Tool.CUSTOM_INPUT, input).toString();
     }
 
     private static List<Part> parts(JsonNode content, String path, ModelSpec model, boolean imagesAllowed) {
@@ -145,22 +202,20 @@ final class ChatCompletionParser {
         return text.toString();
     }
 
-    /** JSON modes become an instruction: the upstream has no such switch. */
-    private java.util.Optional<String> responseFormat(JsonNode format) {
-        if (format == null || format.isNull()) return java.util.Optional.empty();
+    /** {@code response_format}: the reply must be JSON; the core tells the model and checks what it wrote. */
+    private OutputFormat responseFormat(JsonNode format) {
+        if (format == null || format.isNull()) return OutputFormat.TEXT;
         String type = format.isObject() && format.path("type").isTextual() ? format.get("type").asText() : null;
-        if ("text".equals(type)) return java.util.Optional.empty();
-        if ("json_object".equals(type)) {
-            return java.util.Optional.of("Reply with one valid JSON object and nothing else: no prose, no code fences.");
-        }
+        if ("text".equals(type)) return OutputFormat.TEXT;
+        if ("json_object".equals(type)) return OutputFormat.JSON_OBJECT;
         if ("json_schema".equals(type)) {
-            JsonNode schema = format.path("json_schema").path("schema");
-            try {
-                return java.util.Optional.of("Reply with one valid JSON value that conforms to this JSON Schema, and nothing else"
-                        + " (no prose, no code fences):\n" + json.writeValueAsString(schema));
-            } catch (IOException e) {
-                throw ApiError.invalidRequest("response_format", "'response_format.json_schema.schema' is not valid JSON.");
+            JsonNode spec = format.path("json_schema");
+            JsonNode schema = spec.get("schema");
+            if (schema == null || !schema.isObject()) {
+                throw ApiError.invalidRequest("response_format.json_schema.schema", "'response_format.json_schema.schema' must be a JSON Schema object.");
             }
+            JsonOutput.compiles(json, schema);
+            return OutputFormat.schema(spec.path("name").asText(null), schema, spec.path("strict").asBoolean(false));
         }
         throw ApiError.invalidRequest("response_format.type", "'response_format.type' must be 'text', 'json_object' or 'json_schema'.");
     }

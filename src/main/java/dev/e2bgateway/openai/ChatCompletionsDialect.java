@@ -3,7 +3,8 @@ package dev.e2bgateway.openai;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.e2bgateway.core.ChatRequest;
-import dev.e2bgateway.core.Finish;
+import dev.e2bgateway.core.BufferedReply;
+import dev.e2bgateway.core.ToolCall;
 import dev.e2bgateway.dialect.Dialect;
 import dev.e2bgateway.dialect.ErrorFormat;
 import dev.e2bgateway.dialect.Exchange;
@@ -12,6 +13,7 @@ import dev.e2bgateway.dialect.StreamFormat;
 import dev.e2bgateway.models.ModelRegistry;
 
 import java.time.Instant;
+import java.util.List;
 
 /** OpenAI chat completions ({@code POST /v1/chat/completions}), both modes (shared/docs/openai-wire.md). */
 public final class ChatCompletionsDialect implements Dialect {
@@ -32,6 +34,7 @@ public final class ChatCompletionsDialect implements Dialect {
         String id = Ids.next("chatcmpl-");
         long created = Instant.now().getEpochSecond();
         String model = parsed.request().model().answeredBy(); // a retired id names its successor
+        OfferedTools tools = new OfferedTools(parsed.request().tools().tools(), parsed.legacyFunctions(), json);
         return new Exchange() {
             @Override
             public ChatRequest request() {
@@ -49,10 +52,19 @@ public final class ChatCompletionsDialect implements Dialect {
             }
 
             @Override
-            public byte[] reply(String text, Finish finish) {
+            public byte[] reply(BufferedReply reply) {
+                List<ToolCall> calls = reply.calls();
+                String text = reply.text();
+                // With calls, content is the text before them, or null when there was none.
+                String content = calls.isEmpty() || !text.isEmpty() ? text : null;
+                ChatCompletion.Message message = tools.legacyFunctions() && !calls.isEmpty()
+                        ? new ChatCompletion.Message("assistant", content, null, null,
+                                new ChatCompletion.FunctionBody(calls.get(0).name(), calls.get(0).arguments()))
+                        : new ChatCompletion.Message("assistant", content, null,
+                                calls.stream().map(c -> tools.body(c, OfferedTools.newId())).toList(), null);
                 try {
-                    return json.writeValueAsBytes(ChatCompletion.of(id, created, model, text,
-                            finishReason(finish.reason()), UsageBody.of(finish.usage())));
+                    return json.writeValueAsBytes(ChatCompletion.of(id, created, model, message,
+                            tools.finishReason(reply.finish().reason()), UsageBody.of(reply.finish().usage())));
                 } catch (JsonProcessingException e) {
                     throw new IllegalStateException(e);
                 }
@@ -60,7 +72,7 @@ public final class ChatCompletionsDialect implements Dialect {
 
             @Override
             public StreamFormat events() {
-                return new ChunkFrames(json, id, created, model, parsed.includeUsage());
+                return new ChunkFrames(json, id, created, model, parsed.includeUsage(), tools);
             }
         };
     }
@@ -70,7 +82,4 @@ public final class ChatCompletionsDialect implements Dialect {
         return errors;
     }
 
-    static String finishReason(Finish.Reason reason) {
-        return reason == Finish.Reason.LENGTH ? "length" : "stop";
-    }
 }

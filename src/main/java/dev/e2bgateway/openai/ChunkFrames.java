@@ -3,6 +3,7 @@ package dev.e2bgateway.openai;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.e2bgateway.core.Finish;
+import dev.e2bgateway.core.ToolCall;
 import dev.e2bgateway.dialect.StreamFormat;
 import dev.e2bgateway.error.ApiError;
 
@@ -25,8 +26,11 @@ public final class ChunkFrames implements StreamFormat {
     private final long created;
     private final String model;
     private final boolean includeUsage;
+    private final OfferedTools tools;
+    private boolean opened;
 
-    public ChunkFrames(ObjectMapper json, String id, long created, String model, boolean includeUsage) {
+    ChunkFrames(ObjectMapper json, String id, long created, String model, boolean includeUsage, OfferedTools tools) {
+        this.tools = tools;
         this.json = json;
         this.id = id;
         this.created = created;
@@ -34,27 +38,87 @@ public final class ChunkFrames implements StreamFormat {
         this.includeUsage = includeUsage;
     }
 
-    /** The first chunk: {@code delta {role: "assistant", content: ""}}. */
+    /**
+     * Nothing yet: the first chunk says {@code role: "assistant"} with {@code content: ""} when
+     * text comes first, or {@code content: null} when the reply starts with a tool call, so it
+     * goes out with whichever comes first.
+     */
     @Override
     public byte[] opening() {
+        return new byte[0];
+    }
+
+    private byte[] role(boolean text) {
+        if (opened) return new byte[0];
+        opened = true;
         return chunk(g -> {
             g.writeStringField("role", "assistant");
-            g.writeStringField("content", "");
+            if (text) g.writeStringField("content", "");
+            else g.writeNullField("content");
         }, null);
     }
 
     @Override
     public byte[] text(String text) {
-        return chunk(g -> g.writeStringField("content", text), null);
+        return concat(role(true), chunk(g -> g.writeStringField("content", text), null));
     }
 
-    // Tool calls (next): delta.tool_calls entries with their index, id, type and function name in
-    // a call's first chunk, then its arguments in pieces; the closing chunk says "tool_calls".
+    /**
+     * A call as the SDKs' accumulators rebuild it: a first {@code delta.tool_calls} entry with the
+     * call's index, id, type and name (arguments empty), then its arguments. A client of the
+     * deprecated {@code functions} gets {@code delta.function_call} instead.
+     */
+    @Override
+    public byte[] toolCall(ToolCall call) {
+        byte[] role = role(false);
+        if (tools.legacyFunctions()) {
+            if (call.index() > 0) return role; // the deprecated API has one call per reply
+            return concat(role, chunk(g -> {
+                g.writeObjectFieldStart("function_call");
+                g.writeStringField("name", call.name());
+                g.writeStringField("arguments", "");
+                g.writeEndObject();
+            }, null), chunk(g -> {
+                g.writeObjectFieldStart("function_call");
+                g.writeStringField("arguments", call.arguments());
+                g.writeEndObject();
+            }, null));
+        }
+        boolean custom = tools.custom(call);
+        String field = custom ? "custom" : "function";
+        String value = custom ? tools.input(call) : call.arguments();
+        String valueField = custom ? "input" : "arguments";
+        String callId = OfferedTools.newId();
+        byte[] head = chunk(g -> {
+            g.writeArrayFieldStart("tool_calls");
+            g.writeStartObject();
+            g.writeNumberField("index", call.index());
+            g.writeStringField("id", callId);
+            g.writeStringField("type", field);
+            g.writeObjectFieldStart(field);
+            g.writeStringField("name", call.name());
+            g.writeStringField(valueField, "");
+            g.writeEndObject();
+            g.writeEndObject();
+            g.writeEndArray();
+        }, null);
+        byte[] body = chunk(g -> {
+            g.writeArrayFieldStart("tool_calls");
+            g.writeStartObject();
+            g.writeNumberField("index", call.index());
+            g.writeObjectFieldStart(field);
+            g.writeStringField(valueField, value);
+            g.writeEndObject();
+            g.writeEndObject();
+            g.writeEndArray();
+        }, null);
+        return concat(role, head, body);
+    }
 
     /** The final chunk (an empty delta and the finish reason), the usage chunk if asked for, and [DONE]. */
     @Override
     public byte[] closing(Finish finish) {
-        byte[] last = chunk(g -> { }, ChatCompletionsDialect.finishReason(finish.reason()));
+        byte[] last = concat(role(true), chunk(g -> { }, tools.finishReason(finish.reason())));
         if (!includeUsage) return concat(last, DONE);
         return concat(last, usage(UsageBody.of(finish.usage())), DONE);
     }

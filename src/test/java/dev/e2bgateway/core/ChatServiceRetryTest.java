@@ -63,9 +63,9 @@ class ChatServiceRetryTest {
             return true;
         };
         return new ChatService(new FragmentsClient(http, URI.create(upstream.baseUrl()), Duration.ofSeconds(5)),
-                new FragmentsRequest(new ObjectMapper()), new UpstreamRequests(ProviderKeys.NONE), new TokenCounter(), events,
+                new FragmentsRequest(new ObjectMapper()), new UpstreamRequests(ProviderKeys.NONE, new ObjectMapper()), new TokenCounter(), events,
                 new UpstreamErrors(Duration.ofSeconds(5), () -> NOW),
-                new RetryPolicy(attempts, new Backoff(100, 30_000, () -> 0.5, clock), sleeper));
+                new RetryPolicy(attempts, new Backoff(100, 30_000, () -> 0.5, clock), sleeper), new ObjectMapper());
     }
 
     private static ChatRequest request() {
@@ -123,9 +123,9 @@ class ChatServiceRetryTest {
             return false;
         };
         ChatService service = new ChatService(new FragmentsClient(http, URI.create(upstream.baseUrl()), Duration.ofSeconds(5)),
-                new FragmentsRequest(new ObjectMapper()), new UpstreamRequests(ProviderKeys.NONE), new TokenCounter(), new UpstreamEvents() { },
+                new FragmentsRequest(new ObjectMapper()), new UpstreamRequests(ProviderKeys.NONE, new ObjectMapper()), new TokenCounter(), new UpstreamEvents() { },
                 new UpstreamErrors(Duration.ofSeconds(5), () -> NOW),
-                new RetryPolicy(2, new Backoff(100, 30_000, () -> 0.5, () -> NOW), cancelledWhileWaiting));
+                new RetryPolicy(2, new Backoff(100, 30_000, () -> 0.5, () -> NOW), cancelledWhileWaiting), new ObjectMapper());
         assertThatThrownBy(() -> service.complete(request(), new ChatTrace("req_test"), new Cancellation(), new BufferedReply()))
                 .isInstanceOf(ClientGoneException.class);
     }
