@@ -95,9 +95,14 @@ public final class JsonOutput {
             List<Error> errors = schema().validate(text, InputFormat.JSON);
             if (!errors.isEmpty()) {
                 throw invalid("The model's reply does not match the schema" + (format.name() == null ? "" : " '" + format.name() + "'")
-                        + ": " + errors.get(0).getMessage() + (errors.size() > 1 ? " (and " + (errors.size() - 1) + " more)" : "") + ".");
+                        + ": " + where(errors.get(0)) + errors.get(0).getMessage() + (errors.size() > 1 ? " (and " + (errors.size() - 1) + " more)" : "") + ".");
             }
         }
+    }
+
+    private static String where(Error error) {
+        String at = String.valueOf(error.getInstanceLocation());
+        return at.isEmpty() || at.equals("$") || at.equals("null") ? "" : "at " + at + ", ";
     }
 
     private Schema schema() {
