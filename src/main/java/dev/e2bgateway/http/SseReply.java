@@ -63,6 +63,7 @@ public final class SseReply implements ReplySink {
             errors.write(ctx, e); // logs it; the response is committed, so no body is written
             sse.send(format.error(e));
         }
+        sse.close();
     }
 
     private void open() throws IOException {

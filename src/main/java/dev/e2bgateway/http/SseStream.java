@@ -34,6 +34,15 @@ public final class SseStream {
         out = response.getOutputStream();
     }
 
+    /**
+     * Ends the response now (the chunked body's last chunk goes out), so a chat leaves the
+     * in-flight set only once its client has the whole stream: a shutdown that stops the
+     * server right after the last chat cannot cut a stream before its end.
+     */
+    public void close() throws IOException {
+        if (out != null) out.close();
+    }
+
     /** Writes one complete event (its bytes end with a blank line) and flushes it. */
     public void send(byte[] event) throws IOException {
         start();

@@ -54,7 +54,7 @@ public final class Benchmark {
         String jar = arg(args, "--jar", "target/e2b-gateway.jar");
         Path work = Path.of(arg(args, "--work", "target/bench"));
         Files.createDirectories(work);
-        String phases = arg(args, "--phases", "seq,conc,tput");
+        String phases = arg(args, "--phases", "seq,tools,conc,tput");
         int concPieces = Integer.parseInt(arg(args, "--conc-pieces", "50"));
         long concPause = Long.parseLong(arg(args, "--conc-pause", "100"));
         Settings s = quick
@@ -77,6 +77,7 @@ public final class Benchmark {
                         .connectionPool(new ConnectionPool(settings.concurrent() + 64, 1, TimeUnit.MINUTES))
                         .readTimeout(Duration.ofSeconds(120)).retryOnConnectionFailure(false).build();
                 if (settings.phases().contains("seq")) sequentialStreams(client, base, upstream);
+                if (settings.phases().contains("tools")) toolCallStreams(client, base, upstream);
                 if (settings.phases().contains("conc")) concurrentStreams(client, base, upstream, gateway);
                 if (settings.phases().contains("tput")) throughput(base, upstream.port(), gateway);
                 printTable();
@@ -109,6 +110,88 @@ public final class Benchmark {
                 String.format(Locale.ROOT, "%.3f / %.3f", pct(ratio, 50), pct(ratio, 100)), "<= 1.05"});
         rows.add(new String[]{"sequential streams with exactly the upstream's text",
                 exact + " / " + settings.sequential() + String.format(Locale.ROOT, " (%d pieces, %d ms apart)", settings.pieces(), settings.pauseMillis()), "all"});
+    }
+
+    /** The tool-call scenario: the same paced replies, with three tools offered and a call after the text. */
+    private void toolCallStreams(OkHttpClient client, String base, PacedUpstream upstream) throws Exception {
+        for (int i = 0; i < 30; i++) toolStream(client, base, 3_000_000 + i, 10, 1, true); // warm-up
+        List<Double> firstContent = new ArrayList<>();
+        List<Double> callAdded = new ArrayList<>();
+        List<Double> ratio = new ArrayList<>();
+        List<Double> plainFirst = new ArrayList<>();
+        List<Double> plainRatio = new ArrayList<>();
+        int exact = 0;
+        for (int i = 0; i < settings.sequential(); i++) {
+            int id = 3_100_000 + 2 * i;
+            ToolResult r = toolStream(client, base, id, settings.pieces(), settings.pauseMillis(), true);
+            PacedUpstream.Timing t = upstream.timing(id);
+            if (r.exact()) exact++;
+            firstContent.add((r.firstContentNanos() - t.codeStartNanos()) / 1e6);
+            callAdded.add((r.callNanos() - t.callEndNanos()) / 1e6);
+            ratio.add((double) (r.doneNanos() - r.sentNanos()) / (t.endNanos() - t.receivedNanos()));
+            // A plain reply with the same tools offered: the parser's cost on text that holds no call.
+            ToolResult p = toolStream(client, base, id + 1, settings.pieces(), settings.pauseMillis(), false);
+            PacedUpstream.Timing pt = upstream.timing(id + 1);
+            plainFirst.add((p.firstContentNanos() - pt.codeStartNanos()) / 1e6);
+            plainRatio.add((double) (p.doneNanos() - p.sentNanos()) / (pt.endNanos() - pt.receivedNanos()));
+        }
+        rows.add(new String[]{"tools offered, plain reply: first content after code starts (median / p90) | stream time ratio (median)",
+                String.format(Locale.ROOT, "%.2f / %.2f ms | %.3f", pct(plainFirst, 50), pct(plainFirst, 90), pct(plainRatio, 50)),
+                "as without tools (+1 ms / +1 %)"});
+        rows.add(new String[]{"tools offered, text + call: first content (median / p90) | call after its </invoke> (median / p90)",
+                String.format(Locale.ROOT, "%.2f / %.2f ms | %.2f / %.2f ms", pct(firstContent, 50), pct(firstContent, 90),
+                        pct(callAdded, 50), pct(callAdded, 90)), "-"});
+        rows.add(new String[]{"tools offered, text + call: stream time ratio (median / max) | exact text and call",
+                String.format(Locale.ROOT, "%.3f / %.3f | %d / %d", pct(ratio, 50), pct(ratio, 100), exact, settings.sequential()), "all exact"});
+    }
+
+    record ToolResult(long sentNanos, long firstContentNanos, long callNanos, long doneNanos, boolean exact) {}
+
+    private static final String BENCH_TOOLS = "[{\"type\":\"function\",\"function\":{\"name\":\"save_note\",\"parameters\":{\"type\":\"object\","
+            + "\"properties\":{\"text\":{\"type\":\"string\"},\"n\":{\"type\":\"integer\"}},\"required\":[\"text\"]}}},"
+            + "{\"type\":\"function\",\"function\":{\"name\":\"read_file\",\"parameters\":{\"type\":\"object\",\"properties\":{\"path\":{\"type\":\"string\"}}}}},"
+            + "{\"type\":\"function\",\"function\":{\"name\":\"run\",\"parameters\":{\"type\":\"object\",\"properties\":{\"command\":{\"type\":\"string\"}}}}}]";
+
+    private static ToolResult toolStream(OkHttpClient client, String base, int id, int pieces, long pause, boolean call) throws IOException {
+        String body = "{\"model\":\"gpt-4o\",\"stream\":true,\"tools\":" + BENCH_TOOLS + ",\"messages\":[{\"role\":\"user\",\"content\":\""
+                + (call ? "benchtools:" : "bench:") + id + ":" + pieces + ":" + pause + "\"}]}";
+        Request request = new Request.Builder().url(base + "/v1/chat/completions").header("Authorization", "Bearer " + KEY)
+                .post(RequestBody.create(body, JSON)).build();
+        long sent = System.nanoTime();
+        long first = -1;
+        long callAt = -1;
+        StringBuilder text = new StringBuilder();
+        StringBuilder arguments = new StringBuilder();
+        boolean doneSeen = false;
+        Pattern content = Pattern.compile("\"content\":(\"(?:[^\"\\\\]|\\\\.)*\")");
+        Pattern args = Pattern.compile("\"arguments\":(\"(?:[^\"\\\\]|\\\\.)*\")");
+        try (Response r = client.newCall(request).execute()) {
+            BufferedSource source = r.body().source();
+            for (String line = source.readUtf8Line(); line != null; line = source.readUtf8Line()) {
+                if (!line.startsWith("data: ")) continue;
+                if (line.equals("data: [DONE]")) {
+                    doneSeen = true;
+                    continue;
+                }
+                Matcher m = content.matcher(line);
+                if (m.find() && m.group(1).length() > 2) {
+                    if (first < 0) first = System.nanoTime();
+                    text.append(unquote(m.group(1)));
+                }
+                Matcher a = args.matcher(line);
+                if (a.find() && a.group(1).length() > 2) {
+                    if (callAt < 0) callAt = System.nanoTime();
+                    arguments.append(unquote(a.group(1)));
+                }
+            }
+        }
+        long doneAt = System.nanoTime();
+        String expected = PacedUpstream.reply(id);
+        boolean exact = doneSeen && (call
+                ? text.toString().equals(expected + "\n") && arguments.toString().contains("\"n\":" + id)
+                    && arguments.toString().contains(expected.substring(0, 20).replace("\"", "\\\""))
+                : text.toString().equals(expected));
+        return new ToolResult(sent, first, callAt, doneAt, exact);
     }
 
     private void concurrentStreams(OkHttpClient client, String base, PacedUpstream upstream, Process gateway) throws Exception {

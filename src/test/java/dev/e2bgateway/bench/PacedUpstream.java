@@ -18,13 +18,16 @@ import java.util.regex.Pattern;
  * The benchmark's fake Fragments upstream: streams a fragment object in pieces at a set pace,
  * and records, per request, when it received it, when the piece holding the first character of
  * {@code code} was flushed, and when it finished. The user message carries the instructions:
- * {@code bench:<id>:<pieces>:<pauseMillis>}, or {@code bench:fast} for one immediate piece.
+ * {@code bench:<id>:<pieces>:<pauseMillis>}, or {@code bench:fast} for one immediate piece;
+ * {@code benchtools:...} the same with a tool call after the text (shared/docs/tool-calls.md),
+ * for which it also records when the piece that closes the call was flushed.
  */
 final class PacedUpstream extends LoopbackServer {
 
-    private static final Pattern DIRECTIVE = Pattern.compile("bench:(\\d+):(\\d+):(\\d+)");
+    private static final Pattern DIRECTIVE = Pattern.compile("bench(tools)?:(\\d+):(\\d+):(\\d+)");
 
-    record Timing(long receivedNanos, long codeStartNanos, long endNanos) {}
+    /** @param callEndNanos when the piece holding the call's {@code </invoke>} was flushed, or -1 */
+    record Timing(long receivedNanos, long codeStartNanos, long endNanos, long callEndNanos) {}
 
     private final Map<Integer, Timing> timings = new ConcurrentHashMap<>();
     private final byte[] fastResponse;
@@ -48,10 +51,20 @@ final class PacedUpstream extends LoopbackServer {
         return s.toString();
     }
 
+    /** The tool call a {@code benchtools} reply makes after its text: the text again as a string value, the id as a number. */
+    static String call(int id) {
+        return "\n<tool_calls>\n<invoke name=\"save_note\">\n<parameter name=\"text\">" + reply(id)
+                + "</parameter>\n<parameter name=\"n\">" + id + "</parameter>\n</invoke>\n</tool_calls>";
+    }
+
     static String fragment(int id) {
+        return fragment(reply(id));
+    }
+
+    static String fragment(String code) {
         return "{\"commentary\": \"Benchmark reply.\", \"template\": \"chat\", \"title\": \"Bench\", \"description\": \"d\", "
                 + "\"additional_dependencies\": [], \"has_additional_dependencies\": false, \"install_dependencies_command\": \"\", "
-                + "\"port\": null, \"file_path\": \"reply.md\", \"code\": " + jsonString(reply(id)) + "}";
+                + "\"port\": null, \"file_path\": \"reply.md\", \"code\": " + jsonString(code) + "}";
     }
 
     @Override
@@ -75,17 +88,21 @@ final class PacedUpstream extends LoopbackServer {
                     out.flush();
                     continue;
                 }
-                stream(out, Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), Long.parseLong(m.group(3)), received);
+                stream(out, Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3)), Long.parseLong(m.group(4)), received,
+                        m.group(1) != null);
             }
         } catch (IOException | InterruptedException e) {
             // the client went away
         }
     }
 
-    private void stream(OutputStream out, int id, int pieces, long pauseMillis, long received) throws IOException, InterruptedException {
-        String fragment = fragment(id);
+    private void stream(OutputStream out, int id, int pieces, long pauseMillis, long received, boolean toolCall)
+            throws IOException, InterruptedException {
+        String fragment = toolCall ? fragment(reply(id) + call(id)) : fragment(id);
         byte[] bytes = fragment.getBytes(StandardCharsets.UTF_8);
         int codeStart = fragment.substring(0, fragment.indexOf("\"code\": \"") + 9).getBytes(StandardCharsets.UTF_8).length;
+        int callEnd = toolCall ? fragment.substring(0, fragment.indexOf("</invoke>") + 9).getBytes(StandardCharsets.UTF_8).length : -1;
+        long callEndNanos = -1;
         out.write("HTTP/1.1 200 OK\r\nContent-Type: text/plain; charset=utf-8\r\nTransfer-Encoding: chunked\r\n\r\n"
                 .getBytes(StandardCharsets.ISO_8859_1));
         out.flush();
@@ -99,10 +116,11 @@ final class PacedUpstream extends LoopbackServer {
             out.write("\r\n".getBytes(StandardCharsets.ISO_8859_1));
             out.flush();
             if (codeStartNanos < 0 && at + n > codeStart) codeStartNanos = System.nanoTime();
+            if (callEnd > 0 && callEndNanos < 0 && at + n >= callEnd) callEndNanos = System.nanoTime();
         }
         out.write("0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
         out.flush();
-        timings.put(id, new Timing(received, codeStartNanos, System.nanoTime()));
+        timings.put(id, new Timing(received, codeStartNanos, System.nanoTime(), callEndNanos));
     }
 
 
