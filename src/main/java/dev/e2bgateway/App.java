@@ -120,7 +120,7 @@ public final class App {
         ErrorWriter errors = new ErrorWriter(openai.errors());
         Auth auth = new Auth(server.apiKeys());
         RequestBodies bodies = new RequestBodies(server.maxBodyBytes());
-        ClientDisconnect.Watcher disconnects = new ClientDisconnect.Watcher();
+        ClientDisconnect.Watcher disconnects = new ClientDisconnect.Watcher(server.disconnectWatchDelay().toMillis());
         ChatLifecycle lifecycle = new ChatLifecycle(inFlight, disconnects);
         ModelsEndpoint modelsEndpoint = new ModelsEndpoint(models, json);
         PlaygroundPage playground = new PlaygroundPage(version(), config.upstream().baseUrl());

@@ -23,7 +23,8 @@ public record Config(Server server, Upstream upstream, Timeouts timeouts, Retry 
      * @param hostDefaultedToLoopback the host is loopback only because the key is the well-known one
      */
     public record Server(List<String> apiKeys, String host, boolean hostDefaultedToLoopback, int port,
-                         long maxBodyBytes, boolean virtualThreads, Duration shutdownGrace, boolean metricsPublic) {}
+                         long maxBodyBytes, boolean virtualThreads, Duration shutdownGrace, boolean metricsPublic,
+                         Duration disconnectWatchDelay) {}
 
     /**
      * Where the upstream is and how to get there.
@@ -64,7 +65,8 @@ public record Config(Server server, Upstream upstream, Timeouts timeouts, Retry 
                         r.integer("E2B_MAX_BODY_BYTES", 8 * 1024 * 1024, 1024, Integer.MAX_VALUE),
                         r.bool("E2B_VIRTUAL_THREADS", true),
                         r.millis("E2B_SHUTDOWN_GRACE_MS", 30_000),
-                        r.bool("E2B_METRICS_PUBLIC", false)),
+                        r.bool("E2B_METRICS_PUBLIC", false),
+                        r.millis("E2B_DISCONNECT_WATCH_DELAY_MS", 100)),
                 new Upstream(r.httpUrl("E2B_BASE_URL", "https://fragments.e2b.dev"), ProxySettings.from(env),
                         ProviderKeys.parse("E2B_PROVIDER_KEYS", r.raw("E2B_PROVIDER_KEYS"))),
                 new Timeouts(r.millis("E2B_CONNECT_TIMEOUT_MS", 10_000),

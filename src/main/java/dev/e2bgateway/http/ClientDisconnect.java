@@ -3,6 +3,7 @@ package dev.e2bgateway.http;
 import io.javalin.http.Context;
 import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 import org.eclipse.jetty.io.AbstractEndPoint;
+import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.util.BufferUtil;
 import org.eclipse.jetty.util.Callback;
@@ -23,18 +24,18 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Jetty does not read from a connection while a request is being handled, so it learns of
  * a close only at the next write. This watcher asks the connection's endpoint to report when
- * it becomes readable; once the request body has been read, the only thing a well-behaved
- * HTTP/1.1 client can send before our response is the end of the stream. The interest is
+ * it becomes readable; once the request body has been read, what a client can send before our
+ * response is the end of the stream, or the next request of a pipeline, whose first byte is
+ * handed back to the connection untouched. The interest is
  * withdrawn before the handler returns, so Jetty's own reading after the response is untouched.
  *
  * <p>Registering read interest costs a selector wake-up, so the watch starts only once a request
- * has run for {@link #ARM_AFTER_MILLIS}: quick requests never pay, slow ones are still noticed
+ * has run for a short while (100 ms by default): quick requests never pay, slow ones are still noticed
  * well within a second.
  */
 public final class ClientDisconnect implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ClientDisconnect.class);
-    static final long ARM_AFTER_MILLIS = 100;
 
     private final AbstractEndPoint endPoint;
     private final Runnable onDisconnect;
@@ -48,15 +49,21 @@ public final class ClientDisconnect implements AutoCloseable {
 
     /** Starts watches; one per gateway, with one timer thread for the delayed starts. */
     public static final class Watcher implements AutoCloseable {
+        private final long armAfterMillis;
         private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "client-disconnect-watch");
             t.setDaemon(true);
             return t;
         });
 
+        /** @param armAfterMillis how long a request runs before its connection is watched (0: at once) */
+        public Watcher(long armAfterMillis) {
+            this.armAfterMillis = armAfterMillis;
+        }
+
         /** Starts watching {@code ctx}'s connection; call after the request body has been read. */
         public ClientDisconnect watch(Context ctx, Runnable onDisconnect) {
-            return ClientDisconnect.watch(ctx, onDisconnect, timer);
+            return ClientDisconnect.watch(ctx, onDisconnect, timer, armAfterMillis);
         }
 
         @Override
@@ -65,7 +72,7 @@ public final class ClientDisconnect implements AutoCloseable {
         }
     }
 
-    private static ClientDisconnect watch(Context ctx, Runnable onDisconnect, ScheduledExecutorService timer) {
+    private static ClientDisconnect watch(Context ctx, Runnable onDisconnect, ScheduledExecutorService timer, long armAfterMillis) {
         AbstractEndPoint endPoint = null;
         try {
             EndPoint ep = ServletContextRequest.getServletContextRequest(ctx.req())
@@ -75,7 +82,8 @@ public final class ClientDisconnect implements AutoCloseable {
             log.debug("cannot watch this connection for a disconnect", e);
         }
         ClientDisconnect watcher = new ClientDisconnect(endPoint, onDisconnect);
-        if (endPoint != null) watcher.pending = timer.schedule(watcher::arm, ARM_AFTER_MILLIS, TimeUnit.MILLISECONDS);
+        if (endPoint != null && armAfterMillis == 0) watcher.arm();
+        else if (endPoint != null) watcher.pending = timer.schedule(watcher::arm, armAfterMillis, TimeUnit.MILLISECONDS);
         return watcher;
     }
 
@@ -99,8 +107,15 @@ public final class ClientDisconnect implements AutoCloseable {
             } else if (n == 0) {
                 arm();
             } else {
-                // A pipelined request: rare, and not something the OpenAI clients do.
-                log.debug("client sent data while its request was in flight; no longer watching");
+                // The start of a pipelined request (HTTP/1.1 allows it): the byte goes back to the
+                // connection's own request buffer, where Jetty parses it once this response is done.
+                // The watch ends here; this request is no longer cancelled on a disconnect.
+                if (endPoint.getConnection() instanceof Connection.UpgradeTo connection) {
+                    connection.onUpgradeTo(probe);
+                } else {
+                    log.warn("a pipelined request's first byte could not be handed back to {}", endPoint.getConnection());
+                }
+                log.debug("client sent its next request while this one was in flight; no longer watching");
             }
         } catch (IOException e) {
             onDisconnect.run();
