@@ -26,6 +26,7 @@ import dev.e2bgateway.http.ChatLifecycle;
 import dev.e2bgateway.http.ClientDisconnect;
 import dev.e2bgateway.http.Cors;
 import dev.e2bgateway.http.ErrorWriter;
+import dev.e2bgateway.http.HostCheck;
 import dev.e2bgateway.http.JsonResponses;
 import dev.e2bgateway.http.RequestBodies;
 import dev.e2bgateway.http.RequestIds;
@@ -119,6 +120,7 @@ public final class App {
         JsonResponses json = new JsonResponses(mapper);
         ErrorWriter errors = new ErrorWriter(openai.errors());
         Auth auth = new Auth(server.apiKeys());
+        HostCheck hosts = new HostCheck(server.host(), server.allowedHosts());
         RequestBodies bodies = new RequestBodies(server.maxBodyBytes());
         ClientDisconnect.Watcher disconnects = new ClientDisconnect.Watcher(server.disconnectWatchDelay().toMillis());
         ChatLifecycle lifecycle = new ChatLifecycle(inFlight, disconnects);
@@ -155,6 +157,8 @@ public final class App {
             chatRoute(cfg, "/v1/messages", anthropic, new ChatEndpoint(anthropic, chat, lifecycle, bodies, errors));
             cfg.routes.before("/v1/messages/count_tokens", ctx -> RouteDialect.attach(ctx, anthropic.errors()));
             cfg.routes.post("/v1/messages/count_tokens", ctx -> JsonResponses.write(ctx, anthropic.countTokens(bodies.read(ctx))));
+            // Against DNS rebinding, before anything else is looked at (auth included).
+            cfg.routes.before(hosts::check);
             cfg.routes.before("/v1/*", auth::check);
             if (!server.metricsPublic()) cfg.routes.before("/metrics", auth::check);
 

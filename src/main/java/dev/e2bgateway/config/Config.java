@@ -21,10 +21,11 @@ public record Config(Server server, Upstream upstream, Timeouts timeouts, Retry 
      * How clients reach the gateway.
      *
      * @param hostDefaultedToLoopback the host is loopback only because the key is the well-known one
+     * @param allowedHosts            Host names the gateway answers to besides loopback's (E2B_ALLOWED_HOSTS), or null
      */
     public record Server(List<String> apiKeys, String host, boolean hostDefaultedToLoopback, int port,
                          long maxBodyBytes, boolean virtualThreads, Duration shutdownGrace, boolean metricsPublic,
-                         Duration disconnectWatchDelay) {}
+                         Duration disconnectWatchDelay, List<String> allowedHosts) {}
 
     /**
      * Where the upstream is and how to get there.
@@ -66,7 +67,9 @@ public record Config(Server server, Upstream upstream, Timeouts timeouts, Retry 
                         r.bool("E2B_VIRTUAL_THREADS", true),
                         r.millis("E2B_SHUTDOWN_GRACE_MS", 30_000),
                         r.bool("E2B_METRICS_PUBLIC", false),
-                        r.millis("E2B_DISCONNECT_WATCH_DELAY_MS", 100)),
+                        r.millis("E2B_DISCONNECT_WATCH_DELAY_MS", 100),
+                        r.raw("E2B_ALLOWED_HOSTS") == null ? null : Arrays.stream(r.raw("E2B_ALLOWED_HOSTS").split(","))
+                                .map(String::trim).filter(h -> !h.isEmpty()).toList()),
                 new Upstream(r.httpUrl("E2B_BASE_URL", "https://fragments.e2b.dev"), ProxySettings.from(env),
                         ProviderKeys.parse("E2B_PROVIDER_KEYS", r.raw("E2B_PROVIDER_KEYS"))),
                 new Timeouts(r.millis("E2B_CONNECT_TIMEOUT_MS", 10_000),
