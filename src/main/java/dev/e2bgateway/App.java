@@ -23,6 +23,9 @@ import dev.e2bgateway.dialect.Dialect;
 import dev.e2bgateway.error.ApiError;
 import dev.e2bgateway.http.Auth;
 import dev.e2bgateway.http.ChatLifecycle;
+import dev.e2bgateway.http.ClientKeys;
+import dev.e2bgateway.http.KeyLimiter;
+import dev.e2bgateway.http.MemoryCounters;
 import dev.e2bgateway.http.ClientDisconnect;
 import dev.e2bgateway.http.Cors;
 import dev.e2bgateway.http.ErrorWriter;
@@ -119,11 +122,13 @@ public final class App {
         MessagesDialect anthropic = new MessagesDialect(mapper, models, tokens);
         JsonResponses json = new JsonResponses(mapper);
         ErrorWriter errors = new ErrorWriter(openai.errors());
-        Auth auth = new Auth(server.apiKeys());
+        KeyLimiter limiter = new KeyLimiter(new MemoryCounters(System::currentTimeMillis), System::currentTimeMillis,
+                metrics::keyLimited);
+        Auth auth = new Auth(ClientKeys.load(server, mapper), limiter);
         HostCheck hosts = new HostCheck(server.host(), server.allowedHosts());
         RequestBodies bodies = new RequestBodies(server.maxBodyBytes());
         ClientDisconnect.Watcher disconnects = new ClientDisconnect.Watcher(server.disconnectWatchDelay().toMillis());
-        ChatLifecycle lifecycle = new ChatLifecycle(inFlight, disconnects);
+        ChatLifecycle lifecycle = new ChatLifecycle(inFlight, disconnects, limiter);
         ModelsEndpoint modelsEndpoint = new ModelsEndpoint(models, json);
         PlaygroundPage playground = new PlaygroundPage(version(), config.upstream().baseUrl());
 

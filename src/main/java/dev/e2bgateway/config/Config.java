@@ -25,7 +25,10 @@ public record Config(Server server, Upstream upstream, Timeouts timeouts, Retry 
      */
     public record Server(List<String> apiKeys, String host, boolean hostDefaultedToLoopback, int port,
                          long maxBodyBytes, boolean virtualThreads, Duration shutdownGrace, boolean metricsPublic,
-                         Duration disconnectWatchDelay, List<String> allowedHosts) {}
+                         Duration disconnectWatchDelay, List<String> allowedHosts, KeyLimits keyLimits, Path keysFile) {}
+
+    /** Each key's default limits (E2B_KEY_RPM, E2B_KEY_RPD, E2B_KEY_CONCURRENCY); 0: none. */
+    public record KeyLimits(int rpm, int rpd, int concurrency) {}
 
     /**
      * Where the upstream is and how to get there.
@@ -54,9 +57,11 @@ public record Config(Server server, Upstream upstream, Timeouts timeouts, Retry 
     /** Builds the configuration from variables (environment merged over .env); throws on a bad value. */
     public static Config from(Map<String, String> env) {
         Reader r = new Reader(env);
-        List<String> keys = Arrays.stream(r.string("E2B_API_KEY", WELL_KNOWN_KEY).split(","))
+        // With a keys file and no E2B_API_KEY, the well-known default key is not accepted.
+        boolean keysFile = r.raw("E2B_KEYS_FILE") != null;
+        List<String> keys = Arrays.stream(r.string("E2B_API_KEY", keysFile ? "" : WELL_KNOWN_KEY).split(","))
                 .map(String::trim).filter(k -> !k.isEmpty()).toList();
-        if (keys.isEmpty()) throw new ConfigException("E2B_API_KEY", "must name at least one key");
+        if (keys.isEmpty() && !keysFile) throw new ConfigException("E2B_API_KEY", "must name at least one key");
         String explicitHost = r.raw("E2B_HOST");
         boolean openKey = keys.contains(WELL_KNOWN_KEY);
         String host = explicitHost != null ? explicitHost : openKey ? "127.0.0.1" : "0.0.0.0";
@@ -69,7 +74,10 @@ public record Config(Server server, Upstream upstream, Timeouts timeouts, Retry 
                         r.bool("E2B_METRICS_PUBLIC", false),
                         r.millis("E2B_DISCONNECT_WATCH_DELAY_MS", 100),
                         r.raw("E2B_ALLOWED_HOSTS") == null ? null : Arrays.stream(r.raw("E2B_ALLOWED_HOSTS").split(","))
-                                .map(String::trim).filter(h -> !h.isEmpty()).toList()),
+                                .map(String::trim).filter(h -> !h.isEmpty()).toList(),
+                        new KeyLimits(r.integer("E2B_KEY_RPM", 0, 0, Integer.MAX_VALUE), r.integer("E2B_KEY_RPD", 0, 0, Integer.MAX_VALUE),
+                                r.integer("E2B_KEY_CONCURRENCY", 0, 0, Integer.MAX_VALUE)),
+                        r.file("E2B_KEYS_FILE")),
                 new Upstream(r.httpUrl("E2B_BASE_URL", "https://fragments.e2b.dev"), ProxySettings.from(env),
                         ProviderKeys.parse("E2B_PROVIDER_KEYS", r.raw("E2B_PROVIDER_KEYS"))),
                 new Timeouts(r.millis("E2B_CONNECT_TIMEOUT_MS", 10_000),

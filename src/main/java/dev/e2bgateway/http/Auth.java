@@ -7,43 +7,53 @@ import io.javalin.http.HandlerType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.List;
 
 /**
  * Checks the client key: {@code Authorization: Bearer <key>} (or Anthropic's {@code x-api-key}).
- * Keys are compared as SHA-256 digests with {@link MessageDigest#isEqual}, so the time taken
- * says nothing about how much of a key was right, nor about its length.
+ * Keys are compared as SHA-256 digests with {@link MessageDigest#isEqual}, every one of them, so
+ * the time taken says nothing about how much of a key was right, nor about its length. The key's
+ * name goes into the access log; its limits are the {@link KeyLimiter}'s.
  */
 public final class Auth {
 
     private static final Logger log = LoggerFactory.getLogger(Auth.class);
     public static final String KEY_ATTRIBUTE = "e2b.key";
+    private static final String CLIENT_KEY = "e2b.clientKey";
 
-    private final List<byte[]> keyDigests;
-    private final List<String> keys;
+    private final List<ClientKey> keys;
+    private final KeyLimiter limiter;
 
-    public Auth(List<String> keys) {
+    public Auth(List<ClientKey> keys, KeyLimiter limiter) {
         this.keys = List.copyOf(keys);
-        this.keyDigests = keys.stream().map(Auth::sha256).toList();
+        this.limiter = limiter;
     }
 
     public void check(Context ctx) {
         if (ctx.method() == HandlerType.OPTIONS) return;
         String presented = presentedKey(ctx);
-        if (presented == null || !matches(presented)) {
+        ClientKey key = presented == null ? null : match(presented);
+        if (key == null) {
             log.warn("{} rejected key {} for {} {}", RequestIds.of(ctx), Config.mask(presented), ctx.method(), ctx.path());
             throw ApiError.invalidApiKey();
         }
-        ctx.attribute(KEY_ATTRIBUTE, Config.mask(presented));
+        ctx.attribute(KEY_ATTRIBUTE, key.name());
+        ctx.attribute(CLIENT_KEY, key);
+        limiter.headers(ctx, key);
     }
 
-    private boolean matches(String presented) {
-        byte[] digest = sha256(presented);
-        boolean found = false;
-        for (byte[] k : keyDigests) found |= MessageDigest.isEqual(k, digest); // no early exit
+    /** The key this request was authenticated with, or null (no auth on its route). */
+    public static ClientKey of(Context ctx) {
+        return ctx.attribute(CLIENT_KEY);
+    }
+
+    private ClientKey match(String presented) {
+        byte[] digest = ClientKeys.sha256(presented);
+        ClientKey found = null;
+        for (ClientKey k : keys) {
+            if (MessageDigest.isEqual(k.digest(), digest) && found == null) found = k; // no early exit
+        }
         return found;
     }
 
@@ -54,16 +64,8 @@ public final class Auth {
         return apiKey == null ? null : apiKey.trim();
     }
 
-    private static byte[] sha256(String s) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     @Override
     public String toString() {
-        return keys.stream().map(Config::mask).toList().toString();
+        return keys.stream().map(ClientKey::name).toList().toString();
     }
 }

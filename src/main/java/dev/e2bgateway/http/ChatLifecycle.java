@@ -12,8 +12,9 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 
 /**
- * What happens around every chat, whatever its dialect: refuse it while draining, track it for
- * a graceful shutdown, cancel it when the client hangs up, and mark it for the access log.
+ * What happens around every chat, whatever its dialect: refuse it while draining, count it
+ * against its key's limits, track it for a graceful shutdown, cancel it when the client hangs up,
+ * and mark it for the access log.
  */
 public final class ChatLifecycle {
 
@@ -26,10 +27,12 @@ public final class ChatLifecycle {
 
     private final InFlight inFlight;
     private final ClientDisconnect.Watcher disconnects;
+    private final KeyLimiter limiter;
 
-    public ChatLifecycle(InFlight inFlight, ClientDisconnect.Watcher disconnects) {
+    public ChatLifecycle(InFlight inFlight, ClientDisconnect.Watcher disconnects, KeyLimiter limiter) {
         this.inFlight = inFlight;
         this.disconnects = disconnects;
+        this.limiter = limiter;
     }
 
     public void run(Context ctx, String model, boolean stream, Work work) {
@@ -38,7 +41,8 @@ public final class ChatLifecycle {
         RequestLog.chat(ctx, model, stream, trace);
         Cancellation cancellation = new Cancellation();
         inFlight.add(cancellation);
-        try (ClientDisconnect ignored = disconnects.watch(ctx, cancellation::cancel)) {
+        try (KeyLimiter.Permit permit = limiter.admit(ctx, Auth.of(ctx));
+             ClientDisconnect ignored = disconnects.watch(ctx, cancellation::cancel)) {
             work.run(trace, cancellation);
         } catch (ClientGoneException | IOException e) {
             cancellation.cancel();

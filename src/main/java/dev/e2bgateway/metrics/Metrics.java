@@ -50,6 +50,12 @@ public final class Metrics implements UpstreamEvents {
                 .register(registry).increment();
     }
 
+    /** A chat refused for its key's limit ({@code rpm}, {@code rpd}, {@code concurrency}); the key by name. */
+    public void keyLimited(String key, String limit) {
+        Counter.builder("gateway.key.limited").description("Chats refused for their key's limits")
+                .tag("key", key).tag("limit", limit).register(registry).increment();
+    }
+
     @Override
     public void toolCall() {
         toolCalls.increment();

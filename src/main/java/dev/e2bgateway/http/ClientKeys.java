@@ -1,0 +1,95 @@
+package dev.e2bgateway.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.e2bgateway.config.Config;
+import dev.e2bgateway.config.ConfigException;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The keys the gateway accepts: those of {@code E2B_API_KEY} (named {@code default}, or
+ * {@code key-1}, {@code key-2} ... when there are several), with the default limits, and those of
+ * {@code E2B_KEYS_FILE}, each with a name, the key or its SHA-256, and its own limits. A broken
+ * file stops startup naming the file, the entry and the field.
+ */
+public final class ClientKeys {
+
+    private ClientKeys() {
+    }
+
+    public static List<ClientKey> load(Config.Server server, ObjectMapper json) {
+        Config.KeyLimits defaults = server.keyLimits();
+        List<ClientKey> keys = new ArrayList<>();
+        List<String> fromEnv = server.apiKeys();
+        for (int i = 0; i < fromEnv.size(); i++) {
+            String name = fromEnv.size() == 1 ? "default" : "key-" + (i + 1);
+            keys.add(new ClientKey(name, sha256(fromEnv.get(i)), defaults.rpm(), defaults.rpd(), defaults.concurrency()));
+        }
+        if (server.keysFile() != null) keys.addAll(file(server.keysFile(), json, defaults));
+        Set<String> names = new HashSet<>();
+        for (ClientKey k : keys) {
+            if (!names.add(k.name())) throw new ConfigException("E2B_KEYS_FILE " + server.keysFile() + ": the name '" + k.name() + "' is used twice");
+        }
+        return List.copyOf(keys);
+    }
+
+    private static List<ClientKey> file(Path path, ObjectMapper json, Config.KeyLimits defaults) {
+        String source = "E2B_KEYS_FILE " + path;
+        JsonNode root;
+        try {
+            root = json.readTree(Files.readAllBytes(path));
+        } catch (IOException e) {
+            throw new ConfigException(source + ": cannot be read as JSON: " + String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
+        }
+        JsonNode entries = root == null ? null : root.get("keys");
+        if (entries == null || !entries.isArray()) throw new ConfigException(source + ": the top level must be {\"keys\": [...]}");
+        List<ClientKey> keys = new ArrayList<>();
+        for (int i = 0; i < entries.size(); i++) {
+            JsonNode e = entries.get(i);
+            String where = source + ": keys[" + i + "]";
+            if (!e.isObject()) throw new ConfigException(where + " must be an object");
+            String name = e.path("name").asText("");
+            if (name.isBlank() || !e.get("name").isTextual()) throw new ConfigException(where + " field 'name' is missing or not a string");
+            where += " (" + name + ")";
+            byte[] digest;
+            if (e.hasNonNull("key") && e.get("key").isTextual() && !e.get("key").asText().isBlank()) {
+                digest = sha256(e.get("key").asText().trim());
+            } else if (e.hasNonNull("sha256") && e.get("sha256").asText("").matches("(?i)[0-9a-f]{64}")) {
+                digest = HexFormat.of().parseHex(e.get("sha256").asText().toLowerCase());
+            } else {
+                throw new ConfigException(where + " needs 'key' (the key) or 'sha256' (64 hex digits of its SHA-256)");
+            }
+            keys.add(new ClientKey(name, digest, limit(e, "rpm", defaults.rpm(), where), limit(e, "rpd", defaults.rpd(), where),
+                    limit(e, "concurrency", defaults.concurrency(), where)));
+        }
+        return keys;
+    }
+
+    private static int limit(JsonNode e, String field, int fallback, String where) {
+        JsonNode v = e.get(field);
+        if (v == null || v.isNull()) return fallback;
+        if (!v.canConvertToInt() || !v.isIntegralNumber() || v.asInt() < 0) {
+            throw new ConfigException(where + " field '" + field + "' must be a whole number, 0 for no limit");
+        }
+        return v.asInt();
+    }
+
+    static byte[] sha256(String s) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,118 @@
+package dev.e2bgateway.http;
+
+import dev.e2bgateway.error.ApiError;
+import io.javalin.http.Context;
+
+import java.util.function.BiConsumer;
+import java.util.function.LongSupplier;
+
+/**
+ * Each key's limits: chats per minute and per day (fixed windows, UTC-aligned) and chats at once.
+ * A chat over a limit gets 429 with {@code Retry-After}, in the caller's dialect; every response
+ * to a key with limits carries OpenAI-style {@code x-ratelimit-*-requests} headers for the window
+ * closest to its limit. The counts live in {@link Counters}: this process's memory, or Redis so
+ * that several gateways share them.
+ */
+public final class KeyLimiter {
+
+    /** Counters that expire: in memory, or shared. */
+    public interface Counters {
+        /** Adds {@code delta} to {@code counter}, which expires at {@code expiresAtMillis}; returns the new value. */
+        long add(String counter, long delta, long expiresAtMillis);
+
+        /** The counter's value, 0 when it does not exist or has expired. */
+        long get(String counter);
+    }
+
+    /** One chat admitted; close it when the chat is over. */
+    public interface Permit extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    private static final Permit NONE = () -> { };
+    private static final long MINUTE = 60_000;
+    private static final long DAY = 86_400_000;
+    /** Concurrency counters expire too, so a crashed gateway's chats do not hold a key's slots forever. */
+    private static final long CONCURRENCY_EXPIRY = 6 * 60 * 60_000L;
+
+    private final Counters counters;
+    private final LongSupplier clock;
+    private final BiConsumer<String, String> onLimited;
+
+    /** @param onLimited told the key's name and the limit ({@code rpm}, {@code rpd}, {@code concurrency}) on every refusal */
+    public KeyLimiter(Counters counters, LongSupplier clock, BiConsumer<String, String> onLimited) {
+        this.counters = counters;
+        this.clock = clock;
+        this.onLimited = onLimited;
+    }
+
+    /** Counts one chat for {@code key}, or refuses it with a 429; sets the rate-limit headers. */
+    public Permit admit(Context ctx, ClientKey key) {
+        if (key == null || !key.limited()) return NONE;
+        long now = clock.getAsLong();
+        String concurrency = "conc:" + key.name();
+        if (key.concurrency() > 0) {
+            long running = counters.add(concurrency, 1, now + CONCURRENCY_EXPIRY);
+            if (running > key.concurrency()) {
+                counters.add(concurrency, -1, now + CONCURRENCY_EXPIRY);
+                throw refused(key, "concurrency", "more than " + key.concurrency() + " chats at once", 1);
+            }
+        }
+        try {
+            count(key, "rpm", key.rpm(), MINUTE, now);
+            count(key, "rpd", key.rpd(), DAY, now);
+        } catch (ApiError e) {
+            if (key.concurrency() > 0) counters.add(concurrency, -1, now + CONCURRENCY_EXPIRY);
+            throw e;
+        }
+        headers(ctx, key);
+        if (key.concurrency() <= 0) return NONE;
+        return () -> counters.add(concurrency, -1, clock.getAsLong() + CONCURRENCY_EXPIRY);
+    }
+
+    private void count(ClientKey key, String name, int limit, long window, long now) {
+        if (limit <= 0) return;
+        long end = (now / window + 1) * window;
+        String counter = name + ":" + key.name() + ":" + now / window;
+        if (counters.add(counter, 1, end) > limit) {
+            counters.add(counter, -1, end); // a refused chat does not count
+            throw refused(key, name, "its " + limit + " chats per " + (window == MINUTE ? "minute" : "day (UTC)"),
+                    Math.max(1, (end - now + 999) / 1000));
+        }
+    }
+
+    private ApiError refused(ClientKey key, String limit, String what, long retryAfterSeconds) {
+        onLimited.accept(key.name(), limit);
+        return new ApiError(ApiError.Kind.RATE_LIMITED, null, "rate_limit_exceeded",
+                "The key '" + key.name() + "' has used " + what + "; retry in " + retryAfterSeconds + " s.", true, retryAfterSeconds);
+    }
+
+    /** The {@code x-ratelimit-*-requests} headers for the window closest to its limit. */
+    public void headers(Context ctx, ClientKey key) {
+        if (key == null || (key.rpm() <= 0 && key.rpd() <= 0)) return;
+        long now = clock.getAsLong();
+        long[] minute = window(key, "rpm", key.rpm(), MINUTE, now);
+        long[] day = window(key, "rpd", key.rpd(), DAY, now);
+        long[] tight = minute == null ? day : day == null ? minute : minute[1] <= day[1] ? minute : day;
+        ctx.header("x-ratelimit-limit-requests", String.valueOf(tight[0]));
+        ctx.header("x-ratelimit-remaining-requests", String.valueOf(tight[1]));
+        ctx.header("x-ratelimit-reset-requests", duration(tight[2]));
+    }
+
+    /** {limit, remaining, millis to reset}, or null without a limit. */
+    private long[] window(ClientKey key, String name, int limit, long window, long now) {
+        if (limit <= 0) return null;
+        long used = counters.get(name + ":" + key.name() + ":" + now / window);
+        return new long[]{limit, Math.max(0, limit - used), (now / window + 1) * window - now};
+    }
+
+    /** As OpenAI writes it: {@code 20ms}, {@code 17s}, {@code 6m0s}, {@code 13h4m12s}. */
+    static String duration(long millis) {
+        if (millis < 1000) return millis + "ms";
+        long s = (millis + 999) / 1000;
+        if (s < 60) return s + "s";
+        if (s < 3600) return s / 60 + "m" + s % 60 + "s";
+        return s / 3600 + "h" + s % 3600 / 60 + "m" + s % 60 + "s";
+    }
+}

@@ -1,0 +1,151 @@
+package dev.e2bgateway.guard;
+
+import dev.e2bgateway.App;
+import dev.e2bgateway.config.Config;
+import dev.e2bgateway.config.ConfigException;
+import dev.e2bgateway.core.InFlight;
+import dev.e2bgateway.support.FakeFragments;
+import dev.e2bgateway.support.Gateway;
+import dev.e2bgateway.support.GatewayProcess;
+import dev.e2bgateway.support.Poll;
+import dev.e2bgateway.support.Script;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Per-key limits: chats per minute and per day and at once, 429 with Retry-After in the caller's dialect. */
+class KeyLimitsTest {
+
+    static Response chat(Gateway gateway, String key, String path, String body) throws IOException {
+        return gateway.http.newCall(new Request.Builder().url(gateway.baseUrl() + path).header("Authorization", "Bearer " + key)
+                .post(RequestBody.create(body, MediaType.get("application/json"))).build()).execute();
+    }
+
+    static String openai() {
+        return Gateway.chat("gpt-4o", "Hi", null);
+    }
+
+    /** Windows are fixed minutes: start where the current one has time left, so a test never straddles two. */
+    static void awaitRoomyMinute(Gateway gateway) throws Exception {
+        Poll.until("a minute window with 10 s left", Duration.ofSeconds(25), () -> {
+            try (Response r = gateway.get("/v1/models")) {
+                String reset = r.header("x-ratelimit-reset-requests");
+                return reset != null && reset.matches("\\d+s") && Integer.parseInt(reset.replace("s", "")) >= 10;
+            }
+        });
+    }
+
+    @Test
+    void chats_over_the_per_minute_limit_get_429_with_retry_after_and_headers_say_what_is_left() throws Exception {
+        try (FakeFragments upstream = new FakeFragments(); Gateway gateway = Gateway.start(upstream, Map.of("E2B_KEY_RPM", "2"))) {
+            awaitRoomyMinute(gateway);
+            try (Response r = chat(gateway, Gateway.KEY, "/v1/chat/completions", "{\"model\":\"gpt-4o\"}")) {
+                assertThat(r.code()).as("a bad request does not count").isEqualTo(400);
+            }
+            for (int i = 1; i <= 2; i++) {
+                try (Response r = chat(gateway, Gateway.KEY, "/v1/chat/completions", openai())) {
+                    assertThat(r.code()).isEqualTo(200);
+                    assertThat(r.header("x-ratelimit-limit-requests")).isEqualTo("2");
+                    assertThat(r.header("x-ratelimit-remaining-requests")).isEqualTo(String.valueOf(2 - i));
+                    assertThat(r.header("x-ratelimit-reset-requests")).matches("\\d+s|\\d+m\\d+s");
+                }
+            }
+            try (Response r = chat(gateway, Gateway.KEY, "/v1/chat/completions", openai())) {
+                assertThat(r.code()).isEqualTo(429);
+                assertThat(Long.parseLong(r.header("Retry-After"))).isBetween(1L, 60L);
+                assertThat(r.header("x-ratelimit-remaining-requests")).isEqualTo("0");
+                assertThat(Gateway.json(r).at("/error/code").asText()).isEqualTo("rate_limit_exceeded");
+            }
+            String anthropic = "{\"model\":\"claude-sonnet-4-5-20250929\",\"max_tokens\":10,\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}";
+            try (Response r = chat(gateway, Gateway.KEY, "/v1/messages", anthropic)) {
+                assertThat(r.code()).isEqualTo(429);
+                assertThat(Gateway.json(r).at("/error/type").asText()).isEqualTo("rate_limit_error");
+                assertThat(r.header("Retry-After")).isNotNull();
+            }
+            try (Response r = gateway.get("/v1/models")) {
+                assertThat(r.code()).as("listing models is no chat").isEqualTo(200);
+                assertThat(r.header("x-ratelimit-remaining-requests")).isEqualTo("0");
+            }
+            upstream.takeRequest();
+            upstream.takeRequest();
+            upstream.assertNoRequest();
+            try (Response r = gateway.get("/metrics")) {
+                assertThat(r.body().string()).containsPattern("gateway_key_limited_total\\{key=\"default\",limit=\"rpm\"} 2");
+            }
+        }
+    }
+
+    @Test
+    void each_key_of_a_keys_file_has_its_own_limits_and_is_named_never_shown(@TempDir Path dir) throws Exception {
+        String hashed = "sk-hashed-key-for-the-ci-0123456789";
+        String digest = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(hashed.getBytes(StandardCharsets.UTF_8)));
+        Path file = dir.resolve("keys.json");
+        Files.writeString(file, "{\"keys\": [{\"name\": \"ide\", \"key\": \"sk-ide-key-0123456789\", \"rpd\": 1},"
+                + "{\"name\": \"ci\", \"sha256\": \"" + digest + "\", \"concurrency\": 1}]}");
+        try (FakeFragments upstream = new FakeFragments();
+             GatewayProcess gateway = GatewayProcess.start(Map.of("E2B_BASE_URL", upstream.baseUrl(), "E2B_KEYS_FILE", file.toString()))) {
+            OkHttpClient client = new OkHttpClient();
+            java.util.function.BiFunction<String, String, Integer> post = (key, body) -> {
+                try (Response r = client.newCall(new Request.Builder().url(gateway.baseUrl() + "/v1/chat/completions")
+                        .header("Authorization", "Bearer " + key).post(RequestBody.create(body, MediaType.get("application/json")))
+                        .build()).execute()) {
+                    r.body().string();
+                    return r.code();
+                } catch (IOException e) {
+                    throw new AssertionError(e);
+                }
+            };
+            assertThat(post.apply("sk-ide-key-0123456789", openai())).isEqualTo(200);
+            assertThat(post.apply("sk-ide-key-0123456789", openai())).as("one chat a day").isEqualTo(429);
+            assertThat(post.apply(Config.WELL_KNOWN_KEY, openai())).as("no default key beside a keys file").isEqualTo(401);
+
+            // ci: one chat at once. A slow chat holds its slot; a second is refused meanwhile, a third after it is not.
+            upstream.enqueue(Script.reply("slow").headerDelay(1500));
+            CompletableFuture<Integer> slow = CompletableFuture.supplyAsync(() -> post.apply(hashed, openai()));
+            upstream.takeRequest(); // the ide chat
+            upstream.takeRequest(); // the slow one is in flight
+            assertThat(post.apply(hashed, openai())).as("a second chat at once").isEqualTo(429);
+            assertThat(slow.join()).isEqualTo(200);
+            assertThat(post.apply(hashed, openai())).as("the slot is free again").isEqualTo(200);
+
+            Poll.until("the access lines are written", Duration.ofSeconds(10), () -> gateway.output().contains("key=ci"));
+            String log = gateway.output();
+            assertThat(log).contains("key=ide", "key=ci").doesNotContain("sk-ide-key-0123456789", hashed);
+        }
+    }
+
+    @Test
+    void a_broken_keys_file_stops_startup_naming_the_entry_and_field(@TempDir Path dir) throws IOException {
+        Map<String, String> broken = Map.of(
+                "{\"keys\": [{\"key\": \"sk-x\"}]}", "keys[0] field 'name'",
+                "{\"keys\": [{\"name\": \"a\"}]}", "keys[0] (a) needs 'key'",
+                "{\"keys\": [{\"name\": \"a\", \"key\": \"sk-x\", \"rpm\": -1}]}", "keys[0] (a) field 'rpm'",
+                "{\"keys\": [{\"name\": \"a\", \"sha256\": \"abc\"}]}", "keys[0] (a) needs 'key'",
+                "{\"keys\": [{\"name\": \"a\", \"key\": \"sk-1\"}, {\"name\": \"a\", \"key\": \"sk-2\"}]}", "'a' is used twice",
+                "[]", "{\"keys\": [...]}");
+        int i = 0;
+        for (Map.Entry<String, String> e : broken.entrySet()) {
+            Path file = dir.resolve("keys" + i++ + ".json");
+            Files.writeString(file, e.getKey());
+            assertThatThrownBy(() -> App.create(Config.from(Map.of("E2B_KEYS_FILE", file.toString())), new InFlight()))
+                    .isInstanceOf(ConfigException.class).hasMessageContaining("E2B_KEYS_FILE " + file).hasMessageContaining(e.getValue());
+        }
+    }
+}
