@@ -13,6 +13,10 @@ import dev.e2bgateway.core.Backoff;
 import dev.e2bgateway.core.ChatService;
 import dev.e2bgateway.core.InFlight;
 import dev.e2bgateway.core.RetryPolicy;
+import dev.e2bgateway.core.Route;
+import dev.e2bgateway.core.RouteTable;
+import dev.e2bgateway.config.ProxySettings;
+import dev.e2bgateway.config.UpstreamsFile;
 import dev.e2bgateway.core.Sleeper;
 import dev.e2bgateway.core.TokenCounter;
 import dev.e2bgateway.core.UpstreamErrors;
@@ -51,6 +55,11 @@ import okhttp3.OkHttpClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -77,7 +86,10 @@ public final class App {
 
     /** The one upstream HTTP client, timeouts explicit. Its read timeout is the wait for response headers. */
     public static OkHttpClient httpClient(Config config) {
-        Config.Timeouts timeouts = config.timeouts();
+        return httpClient(config.timeouts(), config.upstream().proxy());
+    }
+
+    private static OkHttpClient httpClient(Config.Timeouts timeouts, ProxySettings proxy) {
         OkHttpClient.Builder builder = new OkHttpClient.Builder()
                 .connectTimeout(timeouts.connect())
                 .readTimeout(timeouts.firstByte())
@@ -91,7 +103,7 @@ public final class App {
                 // Connect on the calling (virtual) thread: fast fallback hands every new
                 // connection to a platform thread, which costs dearly when a thousand streams open at once.
                 .fastFallback(false);
-        OutboundProxy.configure(builder, config.upstream().proxy());
+        OutboundProxy.configure(builder, proxy);
         return builder.build();
     }
 
@@ -112,9 +124,10 @@ public final class App {
         Metrics metrics = new Metrics(inFlight);
         Backoff backoff = new Backoff(config.retry().delay().toMillis(), Backoff.DEFAULT_CAP_MILLIS,
                 () -> ThreadLocalRandom.current().nextDouble(), System::currentTimeMillis);
-        ChatService chat = new ChatService(
-                new FragmentsClient(http, config.upstream().baseUrl(), config.timeouts().idle()),
-                new FragmentsRequest(mapper), new UpstreamRequests(providerKeys(models, config), mapper), tokens, metrics,
+        RouteTable routes = new RouteTable(routes(config, http, providerKeys(models, config), mapper), System::currentTimeMillis);
+        metrics.routes(routes);
+        ChatService chat = new ChatService(routes,
+                new FragmentsRequest(mapper), new UpstreamRequests(mapper), tokens, metrics,
                 new UpstreamErrors(config.timeouts().idle(), System::currentTimeMillis),
                 new RetryPolicy(config.retry().maxAttempts(), backoff, Sleeper.CANCELLABLE), mapper);
 
@@ -170,10 +183,15 @@ public final class App {
             cfg.routes.get("/", playground::serve);
             cfg.routes.get("/playground", playground::serve);
             cfg.routes.get("/health", ctx -> {
-                // A load balancer stops sending traffic once this says draining.
+                // A load balancer stops sending traffic once this says draining. Routes are counted, never named.
                 if (inFlight.draining()) ctx.status(503);
-                json.write(ctx, Map.of("status", inFlight.draining() ? "draining" : "ok"));
+                long available = routes.status().stream().filter(RouteTable.Status::available).count();
+                Map<String, Object> health = new LinkedHashMap<>();
+                health.put("status", inFlight.draining() ? "draining" : "ok");
+                health.put("upstreams", Map.of("available", available, "sitting_out", routes.size() - available));
+                json.write(ctx, health);
             });
+            cfg.routes.get("/v1/gateway/upstreams", ctx -> json.write(ctx, Map.of("object", "list", "data", routes.status())));
             cfg.routes.get("/v1/models", modelsEndpoint::list);
             cfg.routes.get("/v1/models/<id>", modelsEndpoint::get);
             cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
@@ -201,6 +219,39 @@ public final class App {
                 if (!ErrorWriter.written(ctx)) errors.write(ctx, ApiError.methodNotAllowed(ctx.method().name(), ctx.path()));
             });
         });
+    }
+
+    /**
+     * The upstream routes: those of E2B_UPSTREAMS_FILE (each with its own proxy and provider keys
+     * over the global ones), else one per URL of E2B_BASE_URL with the global settings.
+     */
+    private static List<Route> routes(Config config, OkHttpClient http, ProviderKeys globalKeys, ObjectMapper mapper) {
+        Duration idle = config.timeouts().idle();
+        if (config.upstream().upstreamsFile() == null) {
+            List<URI> urls = config.upstream().baseUrls();
+            List<Route> routes = new ArrayList<>();
+            for (int i = 0; i < urls.size(); i++) {
+                routes.add(new Route(urls.size() == 1 ? "default" : "route-" + (i + 1), new FragmentsClient(http, urls.get(i), idle),
+                        globalKeys, 1));
+            }
+            return routes;
+        }
+        List<Route> routes = new ArrayList<>();
+        for (UpstreamsFile.RouteSettings r : UpstreamsFile.load(config.upstream().upstreamsFile(), mapper)) {
+            for (String provider : r.providerKeys().providers()) {
+                if (!ModelCatalog.PROVIDER_IDS.contains(provider)) {
+                    throw new ConfigException("E2B_UPSTREAMS_FILE " + config.upstream().upstreamsFile() + ": route " + r.name()
+                            + " field 'providerKeys' names '" + provider + "', not a provider the upstream knows");
+                }
+            }
+            OkHttpClient client = r.proxy() == null ? http : httpClient(config.timeouts(), r.proxy());
+            routes.add(new Route(r.name(), new FragmentsClient(client, r.baseUrl(), idle), globalKeys.overriddenBy(r.providerKeys()), r.weight()));
+            log.info("upstream route {}: {} via {}{}", r.name(), r.baseUrl().getScheme() + "://" + r.baseUrl().getHost()
+                            + (r.baseUrl().getPort() > 0 ? ":" + r.baseUrl().getPort() : ""),
+                    r.proxy() == null ? "the global proxy settings" : ProxySettings.describe(r.proxy().proxy()),
+                    r.providerKeys().isEmpty() ? "" : ", provider keys " + r.providerKeys());
+        }
+        return routes;
     }
 
     /** The models file's provider keys, with E2B_PROVIDER_KEYS over them; each must name a provider the upstream knows. */

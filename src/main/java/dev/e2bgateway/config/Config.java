@@ -35,7 +35,7 @@ public record Config(Server server, Upstream upstream, Timeouts timeouts, Retry 
      *
      * @param providerKeys model-provider keys sent upstream as {@code config.apiKey} (E2B_PROVIDER_KEYS)
      */
-    public record Upstream(URI baseUrl, ProxySettings proxy, ProviderKeys providerKeys) {}
+    public record Upstream(URI baseUrl, ProxySettings proxy, ProviderKeys providerKeys, List<URI> baseUrls, Path upstreamsFile) {}
 
     /**
      * @param connect   to open a connection to the upstream
@@ -78,13 +78,22 @@ public record Config(Server server, Upstream upstream, Timeouts timeouts, Retry 
                         new KeyLimits(r.integer("E2B_KEY_RPM", 0, 0, Integer.MAX_VALUE), r.integer("E2B_KEY_RPD", 0, 0, Integer.MAX_VALUE),
                                 r.integer("E2B_KEY_CONCURRENCY", 0, 0, Integer.MAX_VALUE)),
                         r.file("E2B_KEYS_FILE")),
-                new Upstream(r.httpUrl("E2B_BASE_URL", "https://fragments.e2b.dev"), ProxySettings.from(env),
-                        ProviderKeys.parse("E2B_PROVIDER_KEYS", r.raw("E2B_PROVIDER_KEYS"))),
+                upstream(r, env),
                 new Timeouts(r.millis("E2B_CONNECT_TIMEOUT_MS", 10_000),
                         r.millis("E2B_FIRST_BYTE_TIMEOUT_MS", 120_000),
                         r.millis("E2B_IDLE_TIMEOUT_MS", 300_000)),
                 new Retry(r.integer("E2B_RETRY_MAX_ATTEMPTS", 2, 1, 10), r.millis("E2B_RETRY_DELAY_MS", 500)),
                 r.file("E2B_MODELS_FILE"));
+    }
+
+    /** E2B_BASE_URL may list several base URLs, comma-separated: each is a route (the first is shown as "the" upstream). */
+    private static Upstream upstream(Reader r, Map<String, String> env) {
+        String raw = r.string("E2B_BASE_URL", "https://fragments.e2b.dev");
+        List<URI> urls = Arrays.stream(raw.split(",")).map(String::trim).filter(u -> !u.isEmpty())
+                .map(u -> new Reader(Map.of("E2B_BASE_URL", u)).httpUrl("E2B_BASE_URL", u)).toList();
+        if (urls.isEmpty()) throw new ConfigException("E2B_BASE_URL", "must name at least one URL");
+        return new Upstream(urls.get(0), ProxySettings.from(env), ProviderKeys.parse("E2B_PROVIDER_KEYS", r.raw("E2B_PROVIDER_KEYS")),
+                urls, r.file("E2B_UPSTREAMS_FILE"));
     }
 
     /** A key shortened for logs: its first 8 characters, then "...". */

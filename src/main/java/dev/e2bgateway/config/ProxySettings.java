@@ -36,6 +36,12 @@ public record ProxySettings(URI proxy, URI httpProxy, List<String> noProxy, Stri
                 http == null ? null : parse("HTTP_PROXY", http), bypass, https != null ? "HTTPS_PROXY" : "HTTP_PROXY");
     }
 
+    /** One proxy for every call ({@code http://} or {@code socks5://}, credentials in the URL), named after where it was set. */
+    public static ProxySettings of(String source, String url) {
+        URI uri = parse(source, url);
+        return new ProxySettings(uri, uri, List.of(), source);
+    }
+
     /** The proxy for this upstream host and scheme, or null to go direct. */
     public URI proxyFor(String scheme, String host) {
         URI chosen = "https".equals(scheme) ? proxy : httpProxy;

@@ -11,6 +11,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 
 /**
  * The one pipeline behind every front door: builds the upstream request, calls the upstream
@@ -21,7 +24,7 @@ public final class ChatService {
 
     private static final Logger log = LoggerFactory.getLogger(ChatService.class);
 
-    private final FragmentsClient upstream;
+    private final RouteTable routes;
     private final FragmentsRequest encoder;
     private final UpstreamRequests requests;
     private final TokenCounter tokens;
@@ -30,10 +33,10 @@ public final class ChatService {
     private final RetryPolicy retry;
     private final ObjectMapper mapper;
 
-    public ChatService(FragmentsClient upstream, FragmentsRequest encoder, UpstreamRequests requests, TokenCounter tokens,
+    public ChatService(RouteTable routes, FragmentsRequest encoder, UpstreamRequests requests, TokenCounter tokens,
                        UpstreamEvents events, UpstreamErrors errors, RetryPolicy retry, ObjectMapper mapper) {
         this.mapper = mapper;
-        this.upstream = upstream;
+        this.routes = routes;
         this.encoder = encoder;
         this.requests = requests;
         this.tokens = tokens;
@@ -55,12 +58,11 @@ public final class ChatService {
      * @throws IOException         when the sink could not write to the client
      */
     public void complete(ChatRequest request, ChatTrace trace, Cancellation cancellation, ReplySink sink) throws IOException {
-        byte[] body = encoder.encode(requests.of(request));
         byte[] buffer = new byte[8192];
         FragmentReader reader = new FragmentReader();
         ReplyLimiter limiter = new ReplyLimiter(request.stop(), request.maxTokens(), tokens.encodingFor(request.model()));
         ReplyPipeline pipeline = new ReplyPipeline(request, sink, trace, limiter, events, mapper);
-        Opened opened = open(body, buffer, trace, cancellation);
+        Opened opened = open(request, buffer, trace, cancellation);
         FragmentsClient.Reply reply = opened.reply();
         try {
             for (int n = opened.firstRead(); n >= 0; n = reply.read(buffer)) {
@@ -95,36 +97,77 @@ public final class ChatService {
 
     /**
      * Calls the upstream until it answers 200 and its body starts, retrying connection
-     * failures, overload answers and silence before the first byte. Nothing has reached the
-     * client at this point, so a retry is invisible to it.
+     * failures, overload answers and silence before the first byte, on another route when there
+     * is one. A route that met the host's daily limit is left at once for the next (it costs no
+     * attempt and no wait); a provider's own limit moves on only to a route with another key for
+     * that provider. Nothing has reached the client at this point, so all this is invisible to it.
      */
-    private Opened open(byte[] body, byte[] buffer, ChatTrace trace, Cancellation cancellation) {
+    private Opened open(ChatRequest request, byte[] buffer, ChatTrace trace, Cancellation cancellation) {
         boolean emptyBefore = false;
-        for (int attempt = 1; ; attempt++) {
-            trace.attempt(attempt);
+        Set<Route> excluded = new HashSet<>();
+        String provider = request.model().providerId();
+        int attempt = 0;
+        while (true) {
+            Route route = routes.pick(excluded);
+            attempt++;
+            trace.attempt(trace.attempts() + 1);
+            trace.route(route.name());
+            events.routeChosen(route.name());
             try {
-                FragmentsClient.Reply reply = upstream.chat(body, cancellation);
+                FragmentsClient.Reply reply = route.client().chat(encoder.encode(requests.of(request, route.providerKeys())), cancellation);
                 try {
-                    return new Opened(reply, firstRead(reply, buffer));
+                    Opened opened = new Opened(reply, firstRead(reply, buffer));
+                    routes.succeeded(route);
+                    return opened;
                 } catch (UpstreamFailure e) {
                     reply.close();
                     throw e;
                 }
             } catch (UpstreamFailure e) {
                 if (e.kind() == UpstreamFailure.Kind.CANCELLED || cancellation.cancelled()) throw cancellation.outcome();
+                routes.failed(route, e);
+                boolean several = routes.size() > 1;
+                if (several && e.kind() == UpstreamFailure.Kind.RATE_LIMIT_DAILY) {
+                    events.failure(e.kind());
+                    log.info("{} route {} reached the host's daily limit; moving on", trace.requestId(), route.name());
+                    excluded.add(route);
+                    attempt--; // a route that turned us away costs no attempt
+                    continue;
+                }
+                if (several && e.kind() == UpstreamFailure.Kind.RATE_LIMIT_PROVIDER && otherKey(route, provider, excluded)) {
+                    events.failure(e.kind());
+                    log.info("{} the provider's limit on route {}'s key; moving to a route with another key", trace.requestId(), route.name());
+                    for (int i = 0; i < routes.size(); i++) excluded.addAll(sameKey(route, provider));
+                    continue;
+                }
                 // Every attempt spends one of the host's daily requests: an empty 200 gets one more try, not more.
                 boolean again = e.retryable() && attempt < retry.maxAttempts()
                         && !(emptyBefore && e.kind() == UpstreamFailure.Kind.EMPTY);
                 emptyBefore |= e.kind() == UpstreamFailure.Kind.EMPTY;
                 if (!again) throw failed(e, trace, cancellation);
                 events.failure(e.kind());
+                events.retry();
+                if (several && excluded.size() + 1 < routes.size()) {
+                    excluded.add(route); // fail over at once to another route
+                    log.info("{} upstream attempt {}/{} on route {} failed ({}), failing over",
+                            trace.requestId(), attempt, retry.maxAttempts(), route.name(), e.kind().label);
+                    continue;
+                }
                 long delay = retry.backoff().delayMillis(attempt, e.retryAtMillis());
                 log.info("{} upstream attempt {}/{} failed ({}), retrying in {} ms",
                         trace.requestId(), attempt, retry.maxAttempts(), e.kind().label, delay);
-                events.retry();
                 if (!retry.sleeper().sleep(delay, cancellation)) throw cancellation.outcome();
             }
         }
+    }
+
+    /** Whether a route not yet excluded sends another key for {@code provider} than {@code route} does. */
+    private boolean otherKey(Route route, String provider, Set<Route> excluded) {
+        return routes.all().stream().anyMatch(r -> !excluded.contains(r) && !r.keyFor(provider).equals(route.keyFor(provider)));
+    }
+
+    private List<Route> sameKey(Route route, String provider) {
+        return routes.all().stream().filter(r -> r.keyFor(provider).equals(route.keyFor(provider))).toList();
     }
 
     /** The first read of the body: silence or an empty body here is still worth a retry. */

@@ -11,6 +11,7 @@ public final class ChatTrace {
     private volatile long upstreamNanos = -1;
     private volatile long firstTokenNanos = -1;
     private volatile int attempts;
+    private volatile String route;
 
     public ChatTrace(String requestId) {
         this.requestId = requestId;
@@ -49,5 +50,14 @@ public final class ChatTrace {
 
     public int attempts() {
         return attempts;
+    }
+
+    void route(String name) {
+        route = name;
+    }
+
+    /** The upstream route of the last attempt, or null before the first. */
+    public String route() {
+        return route;
     }
 }

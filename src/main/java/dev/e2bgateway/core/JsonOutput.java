@@ -71,7 +71,7 @@ public final class JsonOutput {
 
     /** The reply ended: what is still to be passed on (a held tail that was no fence). */
     String flush() {
-        String rest = lead.toString() + (tail.indexOf("```") >= 0 ? tail.substring(0, tail.indexOf("`")) : tail.toString());
+        String rest = lead.toString() + (tail.indexOf("```") >= 0 ? "" : tail.toString()); // a closing fence goes with its blank space
         lead.setLength(0);
         tail.setLength(0);
         all.append(rest);

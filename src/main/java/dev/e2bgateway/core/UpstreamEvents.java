@@ -9,6 +9,9 @@ public interface UpstreamEvents {
 
     default void retry() { }
 
+    /** An attempt goes to this route. */
+    default void routeChosen(String route) { }
+
     /** The model made a tool call. */
     default void toolCall() { }
 

@@ -27,17 +27,16 @@ public final class UpstreamRequests {
     /** The gateway's chat prompt, a resource so it can be read and tuned (README says what it tells the model). */
     static final String CHAT_PROMPT = resource("/dev/e2bgateway/prompt/chat.md");
 
-    private final ProviderKeys providerKeys;
     private final ToolPrompt toolPrompt;
     private final ObjectMapper json;
 
-    public UpstreamRequests(ProviderKeys providerKeys, ObjectMapper json) {
-        this.providerKeys = providerKeys;
+    public UpstreamRequests(ObjectMapper json) {
         this.toolPrompt = new ToolPrompt(json);
         this.json = json;
     }
 
-    public FragmentsRequest.Chat of(ChatRequest request) {
+    /** The request as sent through a route that carries {@code providerKeys}. */
+    public FragmentsRequest.Chat of(ChatRequest request, ProviderKeys providerKeys) {
         ModelSpec model = request.model();
         String system = systemPrompt(request);
         return new FragmentsRequest.Chat(

@@ -38,9 +38,10 @@ public final class RequestLog {
         String model = ctx.attribute(MODEL);
         Boolean stream = ctx.attribute(STREAM);
         String key = ctx.attribute(Auth.KEY_ATTRIBUTE);
-        log.info("{} {} {} {} model={} stream={} upstream_ms={} attempts={} total_ms={} key={}",
+        log.info("{} {} {} {} model={} stream={} route={} upstream_ms={} attempts={} total_ms={} key={}",
                 RequestIds.of(ctx), ctx.method(), ctx.path(), ctx.statusCode(),
                 model == null ? "-" : model, stream == null ? "-" : stream,
+                trace == null || trace.route() == null ? "-" : trace.route(),
                 trace == null ? "-" : trace.upstreamMillis(), trace == null ? "-" : trace.attempts(),
                 Math.round(totalMillis), key == null ? "-" : key);
     }

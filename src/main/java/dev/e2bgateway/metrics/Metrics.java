@@ -1,6 +1,7 @@
 package dev.e2bgateway.metrics;
 
 import dev.e2bgateway.core.InFlight;
+import dev.e2bgateway.core.RouteTable;
 import dev.e2bgateway.core.UpstreamEvents;
 import dev.e2bgateway.upstream.UpstreamFailure;
 import io.micrometer.core.instrument.Counter;
@@ -48,6 +49,26 @@ public final class Metrics implements UpstreamEvents {
         Counter.builder("gateway.upstream.failures").description("Failed upstream calls by kind")
                 .tag("kind", kind.name().toLowerCase()).tag("class", kind.label)
                 .register(registry).increment();
+    }
+
+    /** Gauges of each upstream route: available (1) or sitting out (0), and its consecutive failures. */
+    public void routes(RouteTable routes) {
+        for (RouteTable.Status s : routes.status()) {
+            String name = s.name();
+            Gauge.builder("gateway.upstream.route.available", routes, t -> t.status().stream()
+                            .filter(r -> r.name().equals(name)).findFirst().map(r -> r.available() ? 1.0 : 0.0).orElse(0.0))
+                    .description("Whether an upstream route takes requests (0: sitting out its daily limit or a failure)")
+                    .tag("route", name).register(registry);
+            Gauge.builder("gateway.upstream.route.failures", routes, t -> t.status().stream()
+                            .filter(r -> r.name().equals(name)).findFirst().map(r -> (double) r.failures()).orElse(0.0))
+                    .description("Consecutive failures of an upstream route").tag("route", name).register(registry);
+        }
+    }
+
+    @Override
+    public void routeChosen(String route) {
+        Counter.builder("gateway.upstream.route.attempts").description("Upstream attempts by route")
+                .tag("route", route).register(registry).increment();
     }
 
     /** A chat refused for its key's limit ({@code rpm}, {@code rpd}, {@code concurrency}); the key by name. */

@@ -62,10 +62,15 @@ class ChatServiceRetryTest {
             sleeps.add(millis);
             return true;
         };
-        return new ChatService(new FragmentsClient(http, URI.create(upstream.baseUrl()), Duration.ofSeconds(5)),
-                new FragmentsRequest(new ObjectMapper()), new UpstreamRequests(ProviderKeys.NONE, new ObjectMapper()), new TokenCounter(), events,
+        return new ChatService(route(),
+                new FragmentsRequest(new ObjectMapper()), new UpstreamRequests(new ObjectMapper()), new TokenCounter(), events,
                 new UpstreamErrors(Duration.ofSeconds(5), () -> NOW),
                 new RetryPolicy(attempts, new Backoff(100, 30_000, () -> 0.5, clock), sleeper), new ObjectMapper());
+    }
+
+    private static RouteTable route() {
+        return new RouteTable(List.of(new Route("default", new FragmentsClient(http, URI.create(upstream.baseUrl()), Duration.ofSeconds(5)),
+                ProviderKeys.NONE, 1)), () -> NOW);
     }
 
     private static ChatRequest request() {
@@ -122,8 +127,8 @@ class ChatServiceRetryTest {
             cancellation.cancel();
             return false;
         };
-        ChatService service = new ChatService(new FragmentsClient(http, URI.create(upstream.baseUrl()), Duration.ofSeconds(5)),
-                new FragmentsRequest(new ObjectMapper()), new UpstreamRequests(ProviderKeys.NONE, new ObjectMapper()), new TokenCounter(), new UpstreamEvents() { },
+        ChatService service = new ChatService(route(),
+                new FragmentsRequest(new ObjectMapper()), new UpstreamRequests(new ObjectMapper()), new TokenCounter(), new UpstreamEvents() { },
                 new UpstreamErrors(Duration.ofSeconds(5), () -> NOW),
                 new RetryPolicy(2, new Backoff(100, 30_000, () -> 0.5, () -> NOW), cancelledWhileWaiting), new ObjectMapper());
         assertThatThrownBy(() -> service.complete(request(), new ChatTrace("req_test"), new Cancellation(), new BufferedReply()))
