@@ -37,6 +37,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import static dev.e2bgateway.sdk.ModelReplies.TWO_CALLS;
+import static dev.e2bgateway.sdk.ModelReplies.WEATHER_CALL;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -48,14 +50,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class OpenAiJavaToolsTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-
-    static final String WEATHER_CALL = "Let me check.\n<tool_calls>\n<invoke name=\"get_weather\">\n"
-            + "<parameter name=\"city\">Paris</parameter>\n<parameter name=\"days\">3</parameter>\n</invoke>\n</tool_calls>";
-
-    static final String TWO_CALLS = "<tool_calls>\n"
-            + "<invoke name=\"get_weather\">\n<parameter name=\"city\">Paris</parameter>\n</invoke>\n"
-            + "<invoke name=\"get_time\">\n<parameter name=\"zone\">Europe/Paris</parameter>\n</invoke>\n"
-            + "</tool_calls>";
 
     @RegisterExtension
     static final RunningGateway server = new RunningGateway();
@@ -117,17 +111,6 @@ class OpenAiJavaToolsTest {
         return accumulator.chatCompletion();
     }
 
-    /** The upstream request's messages: role, then the text of its parts joined. */
-    private static List<String> upstreamMessages(JsonNode body) {
-        List<String> out = new ArrayList<>();
-        for (JsonNode m : body.get("messages")) {
-            StringBuilder text = new StringBuilder();
-            for (JsonNode part : m.get("content")) text.append(part.path("text").asText());
-            out.add(m.get("role").asText() + ": " + text);
-        }
-        return out;
-    }
-
     @Test
     void a_call_comes_back_as_a_typed_function_tool_call_and_its_result_goes_upstream() throws Exception {
         server.upstream.enqueue(Script.reply(WEATHER_CALL));
@@ -154,7 +137,7 @@ class OpenAiJavaToolsTest {
         assertThat(answer.choices().get(0).finishReason()).isEqualTo(ChatCompletion.Choice.FinishReason.STOP);
         assertThat(answer.choices().get(0).message().toolCalls().orElse(List.of())).isEmpty();
 
-        List<String> sent = upstreamMessages(server.upstream.takeRequest().body());
+        List<String> sent = ModelReplies.messages(server.upstream.takeRequest().body());
         assertThat(sent).hasSize(3);
         assertThat(sent.get(0)).isEqualTo("user: What is the weather in Paris?");
         assertThat(sent.get(1)).startsWith("assistant: Let me check.").contains("""
@@ -214,7 +197,7 @@ class OpenAiJavaToolsTest {
                 .addMessage(ChatCompletionToolMessageParam.builder().toolCallId(calls.get(1).id()).content("12:00").build())
                 .addMessage(ChatCompletionToolMessageParam.builder().toolCallId(calls.get(0).id()).content("sunny").build())
                 .build());
-        String sent = String.join("\n", upstreamMessages(server.upstream.takeRequest().body()));
+        String sent = String.join("\n", ModelReplies.messages(server.upstream.takeRequest().body()));
         assertThat(sent).contains("<invoke name=\"get_weather\">\n<parameter name=\"city\">Paris</parameter>\n</invoke>\n"
                 + "<invoke name=\"get_time\">\n<parameter name=\"zone\">Europe/Paris</parameter>\n</invoke>");
         assertThat(sent).containsSubsequence(
@@ -296,7 +279,7 @@ class OpenAiJavaToolsTest {
         client.chat().completions().create(params.toBuilder().addMessage(message)
                 .addMessage(ChatCompletionToolMessageParam.builder().toolCallId(message.toolCalls().get().get(0).asFunction().id())
                         .content("wrote 1 file: \"ünïcödé\" <ok>").build()).build());
-        String sent = String.join("\n", upstreamMessages(server.upstream.takeRequest().body()));
+        String sent = String.join("\n", ModelReplies.messages(server.upstream.takeRequest().body()));
         assertThat(sent).contains("<parameter name=\"path\">notes/ünïcödé \"quoted\".txt</parameter>")
                 .contains("<parameter name=\"content\">\n" + content + "\n</parameter>")
                 .contains("name=\"write_file\">\nwrote 1 file: \"ünïcödé\" <ok>\n</result>");
