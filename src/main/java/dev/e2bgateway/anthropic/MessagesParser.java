@@ -26,11 +26,14 @@ import java.util.List;
 
 /**
  * Validates an Anthropic Messages request ({@code POST /v1/messages}) and turns it into the
- * core's {@link ChatRequest}. {@code metadata} and unknown fields are ignored.
+ * core's {@link ChatRequest}. {@code metadata} and unknown fields are ignored; {@code thread} is refused.
  */
 final class MessagesParser {
 
     record Parsed(ChatRequest request, boolean stream) {}
+
+    /** Anthropic's error code for a request that cannot be threaded: clients resend it without {@code thread}. */
+    static final String THREAD_UNSUPPORTED = "thread_unsupported_request";
 
     private final ObjectMapper json;
     private final ModelRegistry models;
@@ -54,6 +57,15 @@ final class MessagesParser {
 
     private Parsed parse(byte[] body, boolean needsMaxTokens) {
         JsonNode root = Fields.readObject(json, body);
+        JsonNode thread = root.get("thread");
+        if (thread != null && !thread.isNull()) {
+            // A message thread (the server keeps the conversation; later turns send only new messages)
+            // needs state this gateway does not hold. Ignoring the field would answer the next turn
+            // without its history, so refuse it with the code on which the SDKs resend the turn
+            // in full without a thread (their tool runners start threads on their own).
+            throw ApiError.invalidRequest("thread", THREAD_UNSUPPORTED,
+                    "thread: this gateway holds no message threads; send the full conversation without 'thread'");
+        }
         String modelName = Fields.requiredString(root, "model");
         ModelSpec model = models.find(modelName).orElseThrow(() -> ApiError.modelNotFound(modelName));
         Integer maxTokens = Fields.optionalInt(root, "max_tokens", 1, Integer.MAX_VALUE);
