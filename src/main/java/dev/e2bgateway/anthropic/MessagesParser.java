@@ -3,6 +3,7 @@ package dev.e2bgateway.anthropic;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.e2bgateway.core.ChatRequest;
+import dev.e2bgateway.core.JsonOutput;
 import dev.e2bgateway.core.OutputFormat;
 import dev.e2bgateway.core.ToolUse;
 import dev.e2bgateway.tools.Tool;
@@ -100,7 +101,28 @@ final class MessagesParser {
         boolean stream = Fields.optionalBoolean(root, "stream");
         ToolUse tools = tools(root.get("tools"), root.get("tool_choice"));
         return new Parsed(new ChatRequest(modelName, model, system, conversation, sampling, maxTokens, stops, tools,
-                OutputFormat.TEXT), stream);
+                outputFormat(root)), stream);
+    }
+
+    /**
+     * Structured output: {@code output_config.format} (or the beta's {@code output_format}), a JSON
+     * schema the reply must match. The core tells the model and checks the reply, as for OpenAI's
+     * {@code response_format}; the SDKs' {@code messages.parse()} send it.
+     */
+    private OutputFormat outputFormat(JsonNode root) {
+        String path = "output_config.format";
+        JsonNode format = root.path("output_config").get("format");
+        if (format == null || format.isNull()) {
+            path = "output_format";
+            format = root.get("output_format");
+        }
+        if (format == null || format.isNull()) return OutputFormat.TEXT;
+        JsonNode schema = format.get("schema");
+        if (!"json_schema".equals(format.path("type").asText()) || schema == null || !schema.isObject()) {
+            throw ApiError.invalidRequest(path, path + ": must be {\"type\": \"json_schema\", \"schema\": {...}}");
+        }
+        JsonOutput.compiles(json, schema);
+        return OutputFormat.schema(null, schema, true);
     }
 
     /**
