@@ -1,10 +1,12 @@
 // Tool use through the official `@anthropic-ai/sdk` npm package: tool_use blocks in both modes,
 // text + tool_use, two parallel calls, tool_result follow-ups (string content, content blocks,
-// is_error), and the SDK's own agent loop (beta.messages.toolRunner with a zod tool).
+// is_error), the SDK's own agent loop (beta.messages.toolRunner with a zod tool), and
+// structured output with messages.parse() and zodOutputFormat.
 // The JUnit wrapper (AnthropicNodeToolsTest) scripts the upstream's replies in this order.
 // Usage: node anthropic-tools.mjs <baseURL> <apiKey> <model>
 import Anthropic from '@anthropic-ai/sdk';
 import { betaZodTool } from '@anthropic-ai/sdk/helpers/beta/zod';
+import { zodOutputFormat } from '@anthropic-ai/sdk/helpers/zod';
 import { z } from 'zod';
 import { args, equal, ok, run } from './check.mjs';
 
@@ -108,5 +110,19 @@ await run(async () => {
   equal(runnerCalls, [{ city: 'Paris', days: 3 }], 'toolRunner: the tool ran with');
   equal(outline(final), [{ type: 'text', text: FINAL }], 'toolRunner: the final message');
 
-  return { streamedId, parallelIds };
+  // messages.parse() with zodOutputFormat: a reply that fits is parsed; one that does not is the gateway's error.
+  const Forecast = z.object({ city: z.string(), temperature: z.number(), conditions: z.array(z.string()) });
+  const parseRequest = { model, max_tokens: 1024, messages: [question], output_config: { format: zodOutputFormat(Forecast) } };
+  const parsed = await client.messages.parse(parseRequest);
+  equal(parsed.parsed_output, { city: 'Paris', temperature: 18.5, conditions: ['sunny'] }, 'parse: parsed_output');
+  let invalid = null;
+  try {
+    await client.messages.parse(parseRequest);
+  } catch (e) {
+    invalid = { status: e.status, type: e.error?.error?.type ?? null, message: e.message };
+  }
+  ok(invalid, 'parse: a reply off the schema should have been an error');
+  equal([invalid.status, invalid.type], [502, 'api_error'], 'parse: the error for a reply off the schema');
+
+  return { streamedId, parallelIds, invalid };
 });

@@ -20,8 +20,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The official `@anthropic-ai/sdk` npm package's tool use against the gateway
  * (src/test/node/anthropic-tools.mjs): tool_use blocks in both modes (the stream's
  * input_json_delta rebuilt by finalMessage()), text before a call, two parallel calls,
- * tool_result follow-ups, and beta.messages.toolRunner's agent loop; here, what the upstream
- * was sent for the follow-ups.
+ * tool_result follow-ups, beta.messages.toolRunner's agent loop, and messages.parse() with
+ * zodOutputFormat; here, what the upstream was sent for the follow-ups and the schema.
  */
 class AnthropicNodeToolsTest {
 
@@ -37,7 +37,9 @@ class AnthropicNodeToolsTest {
                 .enqueue(Script.reply(FINAL))                             // follow-up, string result
                 .enqueue(Script.reply(FINAL))                             // follow-up, block results and an error
                 .enqueue(Script.reply(WEATHER_CALL).splitEvery(9))        // toolRunner
-                .enqueue(Script.reply(FINAL));
+                .enqueue(Script.reply(FINAL))
+                .enqueue(Script.reply("{\"city\": \"Paris\", \"temperature\": 18.5, \"conditions\": [\"sunny\"]}"))   // parse
+                .enqueue(Script.reply("Sunny, 18 °C."));
 
         JsonNode out = ModelReplies.runNode("anthropic-tools.mjs", server.gateway.baseUrl(), "claude-sonnet-4-5-20250929");
 
@@ -65,6 +67,10 @@ class AnthropicNodeToolsTest {
         assertThat(runnerSecond.get(1)).isEqualTo("assistant: Let me check.\n" + WEATHER_CALL_BLOCK);
         assertThat(runnerSecond.get(2)).startsWith("user: <tool_results>\n<result call_id=\"toolu_").endsWith(
                 " name=\"get_weather\">\n18 °C, sunny\n</result>\n</tool_results>");
+        assertThat(server.upstream.takeRequest().body().at("/config/system").asText()).as("the schema reaches the model")
+                .contains("# Output format").contains("\"conditions\"");
+        server.upstream.takeRequest();
+        assertThat(out.at("/invalid/message").asText()).contains("not valid JSON");
         server.upstream.assertNoRequest();
     }
 }
