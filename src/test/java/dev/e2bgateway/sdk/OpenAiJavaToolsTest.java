@@ -17,7 +17,9 @@ import com.openai.models.FunctionParameters;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import com.openai.models.chat.completions.ChatCompletionCustomTool;
 import com.openai.models.chat.completions.ChatCompletionMessage;
+import com.openai.models.chat.completions.ChatCompletionMessageCustomToolCall;
 import com.openai.models.chat.completions.ChatCompletionMessageFunctionToolCall;
 import com.openai.models.chat.completions.ChatCompletionMessageToolCall;
 import com.openai.models.chat.completions.ChatCompletionToolMessageParam;
@@ -283,6 +285,48 @@ class OpenAiJavaToolsTest {
         assertThat(sent).contains("<parameter name=\"path\">notes/ünïcödé \"quoted\".txt</parameter>")
                 .contains("<parameter name=\"content\">\n" + content + "\n</parameter>")
                 .contains("name=\"write_file\">\nwrote 1 file: \"ünïcödé\" <ok>\n</result>");
+    }
+
+    /**
+     * A custom tool (free-form text input) comes back as a typed custom call. Streamed, the call is
+     * a {@code tool_calls} delta of type {@code custom} with {@code custom.name} / {@code custom.input},
+     * the shape api.openai.com streams (openai/openai-openapi#576); openai-java 4.101.0 models only
+     * function deltas, so it keeps {@code custom} as an additional property, and its
+     * ChatCompletionAccumulator cannot rebuild such a call ("Tool call chunk missing function.").
+     */
+    @Test
+    void a_custom_tool_call_comes_back_with_its_raw_input() {
+        String input = "*** Begin Patch\n*** Update File: a.py\n-print(\"old\")\n+print(\"new\") # <ok> & done\n*** End Patch";
+        String reply = "<tool_calls>\n<invoke name=\"apply_patch\">\n<parameter name=\"input\">\n" + input
+                + "\n</parameter>\n</invoke>\n</tool_calls>";
+        ChatCompletionCreateParams params = ChatCompletionCreateParams.builder().model("gpt-4o").addUserMessage("Patch it.")
+                .addCustomTool(ChatCompletionCustomTool.Custom.builder().name("apply_patch").description("Applies a V4A patch.").build())
+                .build();
+        server.upstream.enqueue(Script.reply(reply));
+        ChatCompletion created = client.chat().completions().create(params);
+        assertThat(created.choices().get(0).finishReason()).isEqualTo(ChatCompletion.Choice.FinishReason.TOOL_CALLS);
+        ChatCompletionMessageCustomToolCall call = created.choices().get(0).message().toolCalls().orElseThrow().get(0).asCustom();
+        assertThat(call.id()).startsWith("call_");
+        assertThat(call.custom().name()).isEqualTo("apply_patch");
+        assertThat(call.custom().input()).isEqualTo(input);
+
+        server.upstream.enqueue(Script.reply(reply).splitEvery(6));
+        StringBuilder streamedInput = new StringBuilder();
+        List<String> names = new ArrayList<>();
+        List<String> types = new ArrayList<>();
+        try (StreamResponse<ChatCompletionChunk> stream = client.chat().completions().createStreaming(params)) {
+            stream.stream().flatMap(c -> c.choices().stream()).flatMap(c -> c.delta().toolCalls().stream()).flatMap(List::stream)
+                    .forEach(delta -> {
+                        delta.type().ifPresent(t -> types.add(t.asString()));
+                        Map<String, String> custom = delta._additionalProperties().get("custom")
+                                .convert(new TypeReference<Map<String, String>>() { });
+                        if (custom.containsKey("name")) names.add(custom.get("name"));
+                        streamedInput.append(custom.get("input"));
+                    });
+        }
+        assertThat(types).containsExactly("custom");
+        assertThat(names).containsExactly("apply_patch");
+        assertThat(streamedInput.toString()).isEqualTo(input);
     }
 
     /** A structured-output class: the SDK derives a strict JSON schema from it and binds the reply to it. */
