@@ -32,7 +32,9 @@ public final class AnthropicErrors implements ErrorFormat {
 
     static ObjectNode body(ObjectMapper json, ApiError error) {
         ObjectNode body = json.createObjectNode().put("type", "error");
-        body.putObject("error").put("type", type(error)).put("message", error.getMessage());
+        ObjectNode inner = body.putObject("error").put("type", type(error)).put("message", error.getMessage());
+        // The SDKs tell some failures apart by error.details.error_code and recover from them.
+        if (MessagesParser.THREAD_UNSUPPORTED.equals(error.code())) inner.putObject("details").put("error_code", error.code());
         return body;
     }
 

@@ -3,6 +3,7 @@ package dev.e2bgateway.anthropic;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.e2bgateway.core.ChatRequest;
+import dev.e2bgateway.core.JsonOutput;
 import dev.e2bgateway.core.OutputFormat;
 import dev.e2bgateway.core.ToolUse;
 import dev.e2bgateway.tools.Tool;
@@ -26,11 +27,14 @@ import java.util.List;
 
 /**
  * Validates an Anthropic Messages request ({@code POST /v1/messages}) and turns it into the
- * core's {@link ChatRequest}. {@code metadata} and unknown fields are ignored.
+ * core's {@link ChatRequest}. {@code metadata} and unknown fields are ignored; {@code thread} is refused.
  */
 final class MessagesParser {
 
     record Parsed(ChatRequest request, boolean stream) {}
+
+    /** Anthropic's error code for a request that cannot be threaded: clients resend it without {@code thread}. */
+    static final String THREAD_UNSUPPORTED = "thread_unsupported_request";
 
     private final ObjectMapper json;
     private final ModelRegistry models;
@@ -54,6 +58,15 @@ final class MessagesParser {
 
     private Parsed parse(byte[] body, boolean needsMaxTokens) {
         JsonNode root = Fields.readObject(json, body);
+        JsonNode thread = root.get("thread");
+        if (thread != null && !thread.isNull()) {
+            // A message thread (the server keeps the conversation; later turns send only new messages)
+            // needs state this gateway does not hold. Ignoring the field would answer the next turn
+            // without its history, so refuse it with the code on which the SDKs resend the turn
+            // in full without a thread (their tool runners start threads on their own).
+            throw ApiError.invalidRequest("thread", THREAD_UNSUPPORTED,
+                    "thread: this gateway holds no message threads; send the full conversation without 'thread'");
+        }
         String modelName = Fields.requiredString(root, "model");
         ModelSpec model = models.find(modelName).orElseThrow(() -> ApiError.modelNotFound(modelName));
         Integer maxTokens = Fields.optionalInt(root, "max_tokens", 1, Integer.MAX_VALUE);
@@ -88,7 +101,28 @@ final class MessagesParser {
         boolean stream = Fields.optionalBoolean(root, "stream");
         ToolUse tools = tools(root.get("tools"), root.get("tool_choice"));
         return new Parsed(new ChatRequest(modelName, model, system, conversation, sampling, maxTokens, stops, tools,
-                OutputFormat.TEXT), stream);
+                outputFormat(root)), stream);
+    }
+
+    /**
+     * Structured output: {@code output_config.format} (or the beta's {@code output_format}), a JSON
+     * schema the reply must match. The core tells the model and checks the reply, as for OpenAI's
+     * {@code response_format}; the SDKs' {@code messages.parse()} send it.
+     */
+    private OutputFormat outputFormat(JsonNode root) {
+        String path = "output_config.format";
+        JsonNode format = root.path("output_config").get("format");
+        if (format == null || format.isNull()) {
+            path = "output_format";
+            format = root.get("output_format");
+        }
+        if (format == null || format.isNull()) return OutputFormat.TEXT;
+        JsonNode schema = format.get("schema");
+        if (!"json_schema".equals(format.path("type").asText()) || schema == null || !schema.isObject()) {
+            throw ApiError.invalidRequest(path, path + ": must be {\"type\": \"json_schema\", \"schema\": {...}}");
+        }
+        JsonOutput.compiles(json, schema);
+        return OutputFormat.schema(null, schema, true);
     }
 
     /**
