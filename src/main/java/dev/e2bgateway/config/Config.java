@@ -90,7 +90,7 @@ public record Config(Server server, Upstream upstream, Timeouts timeouts, Retry 
     private static Upstream upstream(Reader r, Map<String, String> env) {
         String raw = r.string("E2B_BASE_URL", "https://fragments.e2b.dev");
         List<URI> urls = Arrays.stream(raw.split(",")).map(String::trim).filter(u -> !u.isEmpty())
-                .map(u -> new Reader(Map.of("E2B_BASE_URL", u)).httpUrl("E2B_BASE_URL", u)).toList();
+                .map(u -> new Reader(Map.of("E2B_BASE_URL", u)).httpUrl("E2B_BASE_URL", "https://fragments.e2b.dev")).toList();
         if (urls.isEmpty()) throw new ConfigException("E2B_BASE_URL", "must name at least one URL");
         return new Upstream(urls.get(0), ProxySettings.from(env), ProviderKeys.parse("E2B_PROVIDER_KEYS", r.raw("E2B_PROVIDER_KEYS")),
                 urls, r.file("E2B_UPSTREAMS_FILE"));
