@@ -6,6 +6,7 @@ import dev.e2bgateway.config.Config;
 import dev.e2bgateway.core.InFlight;
 import dev.e2bgateway.config.ConfigException;
 import dev.e2bgateway.support.FakeFragments;
+import dev.e2bgateway.support.BrokenFiles;
 import dev.e2bgateway.support.Gateway;
 import dev.e2bgateway.support.GatewayProcess;
 import okhttp3.Response;
@@ -111,15 +112,7 @@ class ModelsFileTest {
                 "{\"aliases\": {\"a\": \"no-such\"}}", "aliases.a points to no known model",
                 "{\"modles\": []}", "'modles' is not a known section",
                 "{not json", "cannot be read as JSON");
-        int i = 0;
-        for (Map.Entry<String, String> e : broken.entrySet()) {
-            Path file = dir.resolve("broken" + i++ + ".json");
-            Files.writeString(file, e.getKey());
-            assertThatThrownBy(() -> App.create(Config.from(Map.of("E2B_MODELS_FILE", file.toString())), new InFlight()))
-                    .isInstanceOf(ConfigException.class)
-                    .hasMessageStartingWith("E2B_MODELS_FILE " + file)
-                    .hasMessageContaining(e.getValue());
-        }
+        BrokenFiles.assertEachStopsStartup(dir, "E2B_MODELS_FILE", broken, "\u0000");
         assertThatThrownBy(() -> Config.from(Map.of("E2B_MODELS_FILE", dir.resolve("missing.json").toString())))
                 .hasMessageStartingWith("E2B_MODELS_FILE");
     }

@@ -5,6 +5,7 @@ import dev.e2bgateway.config.Config;
 import dev.e2bgateway.config.ConfigException;
 import dev.e2bgateway.core.InFlight;
 import dev.e2bgateway.support.FakeFragments;
+import dev.e2bgateway.support.BrokenFiles;
 import dev.e2bgateway.support.Gateway;
 import dev.e2bgateway.support.GatewayProcess;
 import dev.e2bgateway.support.Poll;
@@ -140,12 +141,6 @@ class KeyLimitsTest {
                 "{\"keys\": [{\"name\": \"a\", \"sha256\": \"abc\"}]}", "keys[0] (a) needs 'key'",
                 "{\"keys\": [{\"name\": \"a\", \"key\": \"sk-1\"}, {\"name\": \"a\", \"key\": \"sk-2\"}]}", "'a' is used twice",
                 "[]", "{\"keys\": [...]}");
-        int i = 0;
-        for (Map.Entry<String, String> e : broken.entrySet()) {
-            Path file = dir.resolve("keys" + i++ + ".json");
-            Files.writeString(file, e.getKey());
-            assertThatThrownBy(() -> App.create(Config.from(Map.of("E2B_KEYS_FILE", file.toString())), new InFlight()))
-                    .isInstanceOf(ConfigException.class).hasMessageContaining("E2B_KEYS_FILE " + file).hasMessageContaining(e.getValue());
-        }
+        BrokenFiles.assertEachStopsStartup(dir, "E2B_KEYS_FILE", broken, "sk-x");
     }
 }

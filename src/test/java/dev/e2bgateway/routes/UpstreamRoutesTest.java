@@ -8,6 +8,7 @@ import dev.e2bgateway.core.InFlight;
 import dev.e2bgateway.support.FakeFragments;
 import dev.e2bgateway.support.ForwardProxy;
 import dev.e2bgateway.support.Fragments;
+import dev.e2bgateway.support.BrokenFiles;
 import dev.e2bgateway.support.Gateway;
 import dev.e2bgateway.support.Poll;
 import dev.e2bgateway.support.Script;
@@ -212,13 +213,6 @@ class UpstreamRoutesTest {
                 "{\"upstreams\": [{\"name\": \"a\", \"baseUrl\": \"http://x\", \"providerKeys\": {\"opneai\": \"sk-secret-1\"}}]}", "opneai",
                 "{\"upstreams\": [{\"name\": \"a\", \"baseUrl\": \"http://x\", \"enabled\": false}]}", "every route is disabled",
                 "{\"routes\": []}", "{\"upstreams\": [");
-        int i = 0;
-        for (Map.Entry<String, String> e : broken.entrySet()) {
-            Path file = dir.resolve("up" + i++ + ".json");
-            Files.writeString(file, e.getKey());
-            assertThatThrownBy(() -> App.create(Config.from(Map.of("E2B_UPSTREAMS_FILE", file.toString())), new InFlight()))
-                    .isInstanceOf(ConfigException.class).hasMessageContaining("E2B_UPSTREAMS_FILE " + file)
-                    .hasMessageContaining(e.getValue()).hasMessageNotContaining("sk-secret-1");
-        }
+        BrokenFiles.assertEachStopsStartup(dir, "E2B_UPSTREAMS_FILE", broken, "sk-secret-1");
     }
 }
