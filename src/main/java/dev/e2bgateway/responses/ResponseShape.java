@@ -78,6 +78,7 @@ final class ResponseShape {
         r.putNull("max_tool_calls");
         r.put("model", model);
         r.putArray("output").addAll(output);
+        r.put("output_text", outputText(output));
         r.put("parallel_tool_calls", echo.tools().parallel());
         if (echo.previousResponseId() == null) r.putNull("previous_response_id");
         else r.put("previous_response_id", echo.previousResponseId());
@@ -98,6 +99,24 @@ final class ResponseShape {
         r.set("metadata", echo.metadata() == null ? json.createObjectNode() : echo.metadata().deepCopy());
         if (error == null && !status.equals("in_progress")) r.put("completed_at", Instant.now().getEpochSecond());
         return r;
+    }
+
+    /**
+     * The SDKs' convenience, computed as they compute it (openai npm {@code addOutputText}): the
+     * text of every output_text part of every message, joined. The API itself leaves it out, but
+     * the openai npm package adds it only to non-streamed responses until its ResponseAccumulator
+     * (6.30 and 6.40 do not have it, 6.49 does), so without it {@code stream.finalResponse().output_text}
+     * would be undefined there. The other SDKs ignore it.
+     */
+    private static String outputText(List<ObjectNode> output) {
+        StringBuilder text = new StringBuilder();
+        for (ObjectNode item : output) {
+            if (!"message".equals(item.path("type").asText())) continue;
+            for (JsonNode part : item.path("content")) {
+                if ("output_text".equals(part.path("type").asText())) text.append(part.path("text").asText());
+            }
+        }
+        return text.toString();
     }
 
     /** Usage with every detail the SDKs require (openai-java validates {@code cache_write_tokens}); no cache, no hidden reasoning here. */

@@ -28,7 +28,7 @@ class ResponsesApiTest {
 
     /** The keys of a Response, in the order the SDKs' types list them (openai npm 6.49). */
     static final List<String> RESPONSE_KEYS = List.of("id", "object", "created_at", "status", "background", "error",
-            "incomplete_details", "instructions", "max_output_tokens", "max_tool_calls", "model", "output", "parallel_tool_calls",
+            "incomplete_details", "instructions", "max_output_tokens", "max_tool_calls", "model", "output", "output_text", "parallel_tool_calls",
             "previous_response_id", "reasoning", "service_tier", "store", "temperature", "text", "tool_choice", "tools", "top_p",
             "truncation", "usage", "metadata");
 
@@ -112,7 +112,7 @@ class ResponsesApiTest {
             assertThat(usage.get("total_tokens").asInt()).isEqualTo(usage.get("input_tokens").asInt() + usage.get("output_tokens").asInt());
             assertThat(usage.get("input_tokens_details").toString()).isEqualTo("{\"cached_tokens\":0,\"cache_write_tokens\":0}");
             assertThat(usage.get("output_tokens_details").toString()).isEqualTo("{\"reasoning_tokens\":0}");
-            assertThat(resp.has("output_text")).as("the SDKs compute it; the API does not send it").isFalse();
+            assertThat(resp.get("output_text").asText()).as("as the SDKs compute it").isEqualTo(REPLY);
         }
         JsonNode sent = server.upstream.takeRequest().body();
         assertThat(sent.at("/messages/0/content/0/text").asText()).isEqualTo("Hello");
