@@ -43,6 +43,11 @@ import dev.e2bgateway.metrics.Metrics;
 import dev.e2bgateway.models.ModelCatalog;
 import dev.e2bgateway.models.ModelRegistry;
 import dev.e2bgateway.openai.ChatCompletionsDialect;
+import dev.e2bgateway.responses.ResponsesDialect;
+import dev.e2bgateway.store.MemoryResponseStore;
+import dev.e2bgateway.store.RedisResponseStore;
+import dev.e2bgateway.store.ResponseStore;
+import dev.e2bgateway.store.StoreUnavailableException;
 import dev.e2bgateway.upstream.FragmentsClient;
 import dev.e2bgateway.upstream.FragmentsRequest;
 import dev.e2bgateway.upstream.OutboundProxy;
@@ -133,6 +138,8 @@ public final class App {
 
         ChatCompletionsDialect openai = new ChatCompletionsDialect(mapper, models);
         MessagesDialect anthropic = new MessagesDialect(mapper, models, tokens);
+        ResponseStore store = responseStore(config.responses());
+        ResponsesDialect responses = new ResponsesDialect(mapper, models, tokens, store);
         JsonResponses json = new JsonResponses(mapper);
         ErrorWriter errors = new ErrorWriter(openai.errors());
         KeyLimiter limiter = new KeyLimiter(new MemoryCounters(System::currentTimeMillis), System::currentTimeMillis,
@@ -163,6 +170,7 @@ public final class App {
             cfg.events.serverStarting(tokens::warmUpInBackground);
             cfg.events.serverStopped(() -> {
                 disconnects.close();
+                store.close();
                 http.connectionPool().evictAll();
             });
 
@@ -175,6 +183,13 @@ public final class App {
             chatRoute(cfg, "/v1/messages", anthropic, new ChatEndpoint(anthropic, chat, lifecycle, bodies, errors));
             cfg.routes.before("/v1/messages/count_tokens", ctx -> RouteDialect.attach(ctx, anthropic.errors()));
             cfg.routes.post("/v1/messages/count_tokens", ctx -> JsonResponses.write(ctx, anthropic.countTokens(bodies.read(ctx))));
+            chatRoute(cfg, "/v1/responses", responses, new ChatEndpoint(responses, chat, lifecycle, bodies, errors));
+            cfg.routes.before("/v1/responses/*", ctx -> RouteDialect.attach(ctx, responses.errors()));
+            cfg.routes.post("/v1/responses/input_tokens", ctx -> JsonResponses.write(ctx, responses.inputTokens(bodies.read(ctx))));
+            cfg.routes.get("/v1/responses/{id}", ctx -> JsonResponses.write(ctx, responses.retrieve(ctx.pathParam("id"))));
+            cfg.routes.delete("/v1/responses/{id}", ctx -> JsonResponses.write(ctx, responses.delete(ctx.pathParam("id"))));
+            cfg.routes.get("/v1/responses/{id}/input_items", ctx -> JsonResponses.write(ctx, responses.inputItems(ctx.pathParam("id"),
+                    ctx.queryParam("limit"), ctx.queryParam("order"), ctx.queryParam("after"))));
             // Against DNS rebinding, before anything else is looked at (auth included).
             cfg.routes.before(hosts::check);
             cfg.routes.before("/v1/*", auth::check);
@@ -197,7 +212,8 @@ public final class App {
             cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
             // Preflights on the known paths only, so an unknown path stays a 404.
             for (String path : new String[]{"/health", "/metrics", "/v1/models", "/v1/models/<id>", "/v1/chat/completions",
-                    "/v1/messages", "/v1/messages/count_tokens"}) {
+                    "/v1/messages", "/v1/messages/count_tokens", "/v1/responses", "/v1/responses/input_tokens",
+                    "/v1/responses/{id}", "/v1/responses/{id}/input_items"}) {
                 cfg.routes.options(path, Cors::preflight);
             }
 
@@ -265,6 +281,28 @@ public final class App {
         }
         if (!keys.isEmpty()) log.info("provider keys (sent upstream as config.apiKey): {}", keys);
         return keys;
+    }
+
+    /**
+     * Where the Responses API keeps stored responses: Redis when E2B_REDIS_URL is set (shared by
+     * every gateway behind a load balancer), else this process's memory. A Redis that does not
+     * answer at startup does not stop the gateway: requests that need it get a 503 until it does.
+     */
+    static ResponseStore responseStore(Config.Responses settings) {
+        if (settings.redisUrl() == null) {
+            ResponseStore memory = new MemoryResponseStore(settings.maxStored(), settings.maxStoredBytes(), settings.ttl(),
+                    System::currentTimeMillis);
+            log.info("stored responses: {}", memory.description());
+            return memory;
+        }
+        ResponseStore redis = new RedisResponseStore(settings.redisUrl(), settings.ttl());
+        log.info("stored responses: {} ({})", redis.description(), settings.describeRedis());
+        try {
+            redis.check();
+        } catch (StoreUnavailableException e) {
+            log.warn("{} Until it answers, requests that store responses or continue them get 503.", e.getMessage());
+        }
+        return redis;
     }
 
     /** A chat route: its dialect attached for errors, then its handler. */

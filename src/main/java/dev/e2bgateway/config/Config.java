@@ -14,8 +14,9 @@ import java.util.function.Function;
  * configuration.
  *
  * @param modelsFile a models file to apply over the built-in catalog, or null
+ * @param responses  where the Responses API keeps stored responses
  */
-public record Config(Server server, Upstream upstream, Timeouts timeouts, Retry retry, Path modelsFile) {
+public record Config(Server server, Upstream upstream, Timeouts timeouts, Retry retry, Path modelsFile, Responses responses) {
 
     /**
      * How clients reach the gateway.
@@ -46,6 +47,26 @@ public record Config(Server server, Upstream upstream, Timeouts timeouts, Retry 
 
     /** Upstream attempts in all, and the base of the exponential backoff between them. */
     public record Retry(int maxAttempts, Duration delay) {}
+
+    /**
+     * Stored responses of the Responses API ({@code store: true}): in memory, at most
+     * {@code maxStored} of them and {@code maxStoredBytes} in all, or in Redis when
+     * {@code redisUrl} is set; either way each one expires {@code ttl} after its last use.
+     *
+     * @param redisUrl {@code redis://[user:pass@]host:port/db} (or {@code rediss://}), or null
+     */
+    public record Responses(int maxStored, long maxStoredBytes, Duration ttl, URI redisUrl) {
+
+        /** The Redis URL with its password masked, for logs. */
+        public String describeRedis() {
+            if (redisUrl == null) return "(none)";
+            String userInfo = redisUrl.getRawUserInfo();
+            if (userInfo == null) return redisUrl.toString();
+            int colon = userInfo.indexOf(':');
+            String masked = colon < 0 ? "***" : userInfo.substring(0, colon) + ":***";
+            return redisUrl.toString().replace(userInfo + "@", masked + "@");
+        }
+    }
 
     /** The key the original service shipped with; anyone can guess it. */
     public static final String WELL_KNOWN_KEY = "sk-123456";
@@ -83,7 +104,11 @@ public record Config(Server server, Upstream upstream, Timeouts timeouts, Retry 
                         r.millis("E2B_FIRST_BYTE_TIMEOUT_MS", 120_000),
                         r.millis("E2B_IDLE_TIMEOUT_MS", 300_000)),
                 new Retry(r.integer("E2B_RETRY_MAX_ATTEMPTS", 2, 1, 10), r.millis("E2B_RETRY_DELAY_MS", 500)),
-                r.file("E2B_MODELS_FILE"));
+                r.file("E2B_MODELS_FILE"),
+                new Responses(r.integer("E2B_RESPONSES_MAX_STORED", 1000, 1, Integer.MAX_VALUE),
+                        r.integer("E2B_RESPONSES_MAX_STORED_MB", 64, 1, 1 << 20) * 1024L * 1024L,
+                        r.duration("E2B_RESPONSES_TTL", Duration.ofDays(30)),
+                        r.redisUrl("E2B_REDIS_URL")));
     }
 
     /** E2B_BASE_URL may list several base URLs, comma-separated: each is a route (the first is shown as "the" upstream). */
@@ -127,6 +152,49 @@ public record Config(Server server, Upstream upstream, Timeouts timeouts, Retry 
                 long n = Long.parseLong(v);
                 if (n < 0) throw new ConfigException(name, "must not be negative, got " + v);
                 return Duration.ofMillis(n);
+            });
+        }
+
+        /** A duration: whole seconds, or a number with a unit {@code s}, {@code m}, {@code h} or {@code d} ("30d"). */
+        Duration duration(String name, Duration fallback) {
+            return parse(name, fallback, v -> {
+                char unit = Character.toLowerCase(v.charAt(v.length() - 1));
+                String digits = Character.isDigit(unit) ? v : v.substring(0, v.length() - 1).trim();
+                long n = Long.parseLong(digits);
+                if (n < 1) throw new ConfigException(name, "must be at least 1 second, got " + v);
+                return switch (unit) {
+                    case 's' -> Duration.ofSeconds(n);
+                    case 'm' -> Duration.ofMinutes(n);
+                    case 'h' -> Duration.ofHours(n);
+                    case 'd' -> Duration.ofDays(n);
+                    default -> {
+                        if (!Character.isDigit(unit)) {
+                            throw new ConfigException(name, "must be seconds or a number with s, m, h or d (e.g. 30d), got " + v);
+                        }
+                        yield Duration.ofSeconds(n);
+                    }
+                };
+            });
+        }
+
+        /** {@code redis://[user:pass@]host[:port][/db]} or {@code rediss://...}; null when unset. */
+        URI redisUrl(String name) {
+            return parse(name, null, v -> {
+                String masked = v.replaceAll("//[^@/]*@", "//***@"); // never log the password
+                URI uri;
+                try {
+                    uri = URI.create(v);
+                } catch (IllegalArgumentException e) {
+                    throw new ConfigException(name, "is not a URL: " + masked);
+                }
+                if (!"redis".equals(uri.getScheme()) && !"rediss".equals(uri.getScheme()) || uri.getHost() == null) {
+                    throw new ConfigException(name, "must be redis://[user:pass@]host:port/db or rediss://..., got " + masked);
+                }
+                String path = uri.getPath() == null ? "" : uri.getPath();
+                if (!path.isEmpty() && !path.equals("/") && !path.substring(1).matches("\\d{1,5}")) {
+                    throw new ConfigException(name, "names database '" + path.substring(1) + "', not a number, in " + masked);
+                }
+                return uri;
             });
         }
 

@@ -9,6 +9,7 @@ import dev.e2bgateway.dialect.Dialect;
 import dev.e2bgateway.dialect.ErrorFormat;
 import dev.e2bgateway.dialect.Exchange;
 import dev.e2bgateway.dialect.Ids;
+import dev.e2bgateway.dialect.OpenAiErrors;
 import dev.e2bgateway.dialect.StreamFormat;
 import dev.e2bgateway.models.ModelRegistry;
 

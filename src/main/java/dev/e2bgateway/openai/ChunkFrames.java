@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.e2bgateway.core.Finish;
 import dev.e2bgateway.core.ToolCall;
+import dev.e2bgateway.dialect.OpenAiErrorBody;
 import dev.e2bgateway.dialect.StreamFormat;
 import dev.e2bgateway.error.ApiError;
 
@@ -139,7 +140,7 @@ public final class ChunkFrames implements StreamFormat {
     public byte[] error(ApiError error) {
         return frame(g -> {
             g.writeFieldName("error");
-            json.writeValue(g, ErrorBody.of(error).error());
+            json.writeValue(g, OpenAiErrorBody.of(error).error());
         });
     }
 

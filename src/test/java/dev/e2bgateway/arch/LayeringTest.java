@@ -5,6 +5,8 @@ import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 
+import static com.tngtech.archunit.base.DescribedPredicate.not;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
@@ -21,7 +23,7 @@ class LayeringTest {
     static final ArchRule packages_depend_only_downwards = layeredArchitecture().consideringOnlyDependenciesInLayers()
             .layer("wiring").definedBy("dev.e2bgateway")
             .layer("api").definedBy("dev.e2bgateway.api..")
-            .layer("dialects").definedBy("dev.e2bgateway.openai..", "dev.e2bgateway.anthropic..")
+            .layer("dialects").definedBy("dev.e2bgateway.openai..", "dev.e2bgateway.anthropic..", "dev.e2bgateway.responses..")
             .layer("http").definedBy("dev.e2bgateway.http..")
             .layer("metrics").definedBy("dev.e2bgateway.metrics..")
             .layer("dialect").definedBy("dev.e2bgateway.dialect..")
@@ -29,6 +31,7 @@ class LayeringTest {
             .layer("models").definedBy("dev.e2bgateway.models..")
             .layer("upstream").definedBy("dev.e2bgateway.upstream..")
             .layer("json").definedBy("dev.e2bgateway.json..")
+            .layer("store").definedBy("dev.e2bgateway.store..")
             .layer("error").definedBy("dev.e2bgateway.error..")
             .layer("config").definedBy("dev.e2bgateway.config..")
             .whereLayer("wiring").mayNotBeAccessedByAnyLayer()
@@ -41,6 +44,7 @@ class LayeringTest {
             .whereLayer("models").mayOnlyBeAccessedByLayers("wiring", "api", "dialects", "dialect", "core")
             .whereLayer("upstream").mayOnlyBeAccessedByLayers("wiring", "core", "metrics")
             .whereLayer("json").mayOnlyBeAccessedByLayers("dialects")
+            .whereLayer("store").mayOnlyBeAccessedByLayers("wiring", "dialects")
             .whereLayer("error").mayOnlyBeAccessedByLayers("wiring", "api", "dialects", "dialect", "http", "core", "json")
             .whereLayer("config").mayOnlyBeAccessedByLayers("wiring", "core", "models", "upstream", "http");
 
@@ -56,8 +60,22 @@ class LayeringTest {
             .should().dependOnClassesThat().resideInAPackage("dev.e2bgateway.openai..");
 
     @ArchTest
+    static final ArchRule responses_knows_no_other_dialect = noClasses().that().resideInAPackage("dev.e2bgateway.responses..")
+            .should().dependOnClassesThat().resideInAnyPackage("dev.e2bgateway.openai..", "dev.e2bgateway.anthropic..");
+
+    @ArchTest
+    static final ArchRule no_other_dialect_knows_responses = noClasses()
+            .that().resideInAnyPackage("dev.e2bgateway.openai..", "dev.e2bgateway.anthropic..")
+            .should().dependOnClassesThat().resideInAPackage("dev.e2bgateway.responses..");
+
+    /** Stored responses are opaque documents to the store: it knows no dialect, no core, no HTTP. */
+    @ArchTest
+    static final ArchRule the_store_knows_nothing_of_the_gateway = noClasses().that().resideInAPackage("dev.e2bgateway.store..")
+            .should().dependOnClassesThat(resideInAPackage("dev.e2bgateway..").and(not(resideInAPackage("dev.e2bgateway.store.."))));
+
+    @ArchTest
     static final ArchRule core_and_upstream_know_no_web_framework = noClasses()
             .that().resideInAnyPackage("dev.e2bgateway.core..", "dev.e2bgateway.upstream..", "dev.e2bgateway.dialect..",
-                    "dev.e2bgateway.openai..", "dev.e2bgateway.anthropic..")
+                    "dev.e2bgateway.openai..", "dev.e2bgateway.anthropic..", "dev.e2bgateway.responses..", "dev.e2bgateway.store..")
             .should().dependOnClassesThat().resideInAnyPackage("io.javalin..", "jakarta.servlet..", "org.eclipse.jetty..");
 }

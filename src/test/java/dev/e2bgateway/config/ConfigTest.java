@@ -45,6 +45,38 @@ class ConfigTest {
     }
 
     @Test
+    void stored_responses_default_to_memory_and_read_their_bounds_ttl_and_redis_url() {
+        Config.Responses defaults = Config.defaults().responses();
+        assertThat(defaults.maxStored()).isEqualTo(1000);
+        assertThat(defaults.maxStoredBytes()).isEqualTo(64L * 1024 * 1024);
+        assertThat(defaults.ttl()).isEqualTo(java.time.Duration.ofDays(30));
+        assertThat(defaults.redisUrl()).isNull();
+
+        Config.Responses set = Config.from(Map.of("E2B_RESPONSES_MAX_STORED", "5", "E2B_RESPONSES_MAX_STORED_MB", "2",
+                "E2B_RESPONSES_TTL", "90m", "E2B_REDIS_URL", "redis://app:s3cret@redis.internal:6380/2")).responses();
+        assertThat(set.maxStored()).isEqualTo(5);
+        assertThat(set.maxStoredBytes()).isEqualTo(2L * 1024 * 1024);
+        assertThat(set.ttl()).isEqualTo(java.time.Duration.ofMinutes(90));
+        assertThat(set.redisUrl().getHost()).isEqualTo("redis.internal");
+        assertThat(set.describeRedis()).isEqualTo("redis://app:***@redis.internal:6380/2").doesNotContain("s3cret");
+        assertThat(Config.from(Map.of("E2B_RESPONSES_TTL", "3600")).responses().ttl()).isEqualTo(java.time.Duration.ofHours(1));
+        assertThat(Config.from(Map.of("E2B_RESPONSES_TTL", "2d")).responses().ttl()).isEqualTo(java.time.Duration.ofDays(2));
+    }
+
+    @Test
+    void a_bad_stored_responses_setting_names_the_variable_and_never_shows_the_redis_password() {
+        assertThatThrownBy(() -> Config.from(Map.of("E2B_RESPONSES_TTL", "soon"))).hasMessageStartingWith("E2B_RESPONSES_TTL");
+        assertThatThrownBy(() -> Config.from(Map.of("E2B_RESPONSES_TTL", "0"))).hasMessageStartingWith("E2B_RESPONSES_TTL");
+        assertThatThrownBy(() -> Config.from(Map.of("E2B_RESPONSES_MAX_STORED", "0"))).hasMessageStartingWith("E2B_RESPONSES_MAX_STORED");
+        assertThatThrownBy(() -> Config.from(Map.of("E2B_REDIS_URL", "http://u:s3cret@host:6379")))
+                .hasMessageStartingWith("E2B_REDIS_URL").hasMessageNotContaining("s3cret");
+        assertThatThrownBy(() -> Config.from(Map.of("E2B_REDIS_URL", "redis://u:s3cret@host:6379/zero")))
+                .hasMessageStartingWith("E2B_REDIS_URL").hasMessageNotContaining("s3cret");
+        assertThatThrownBy(() -> Config.from(Map.of("E2B_REDIS_URL", "redis://u:s3cret@host:6379/ x")))
+                .hasMessageStartingWith("E2B_REDIS_URL").hasMessageNotContaining("s3cret");
+    }
+
+    @Test
     void keys_are_masked_to_eight_characters() {
         assertThat(Config.mask("sk-1234567890abcdef")).isEqualTo("sk-12345...");
         assertThat(Config.mask(null)).isEqualTo("(none)");

@@ -1,11 +1,10 @@
-package dev.e2bgateway.openai;
+package dev.e2bgateway.dialect;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.e2bgateway.dialect.ErrorFormat;
 import dev.e2bgateway.error.ApiError;
 
-/** Errors as the OpenAI API writes them: the error's own status, {@code {"error": {...}}}. */
+/** Errors as the OpenAI APIs (chat completions, Responses) write them: the error's own status, {@code {"error": {...}}}. */
 public final class OpenAiErrors implements ErrorFormat {
 
     private final ObjectMapper json;
@@ -22,7 +21,7 @@ public final class OpenAiErrors implements ErrorFormat {
     @Override
     public byte[] body(ApiError error) {
         try {
-            return json.writeValueAsBytes(ErrorBody.of(error));
+            return json.writeValueAsBytes(OpenAiErrorBody.of(error));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

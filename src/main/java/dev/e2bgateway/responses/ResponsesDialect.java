@@ -1,0 +1,138 @@
+package dev.e2bgateway.responses;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.e2bgateway.core.BufferedReply;
+import dev.e2bgateway.core.ChatRequest;
+import dev.e2bgateway.core.TokenCounter;
+import dev.e2bgateway.core.ToolCall;
+import dev.e2bgateway.dialect.Dialect;
+import dev.e2bgateway.dialect.ErrorFormat;
+import dev.e2bgateway.dialect.Exchange;
+import dev.e2bgateway.dialect.Ids;
+import dev.e2bgateway.dialect.OpenAiErrors;
+import dev.e2bgateway.dialect.StreamFormat;
+import dev.e2bgateway.error.ApiError;
+import dev.e2bgateway.models.ModelRegistry;
+import dev.e2bgateway.store.ResponseStore;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The OpenAI Responses API ({@code POST /v1/responses}), both modes, with stored responses
+ * ({@code store}, {@code previous_response_id}, {@code item_reference}) and the endpoints around
+ * them: {@code GET} and {@code DELETE /v1/responses/{id}}, {@code GET .../input_items},
+ * {@code POST /v1/responses/input_tokens}. Errors have OpenAI's shape, as on chat completions.
+ */
+public final class ResponsesDialect implements Dialect {
+
+    private final ObjectMapper json;
+    private final ResponsesParser parser;
+    private final StoredResponses stored;
+    private final TokenCounter tokens;
+    private final OpenAiErrors errors;
+
+    public ResponsesDialect(ObjectMapper json, ModelRegistry models, TokenCounter tokens, ResponseStore store) {
+        this.json = json;
+        this.stored = new StoredResponses(json, store);
+        this.parser = new ResponsesParser(json, models, stored);
+        this.tokens = tokens;
+        this.errors = new OpenAiErrors(json);
+    }
+
+    @Override
+    public Exchange parse(byte[] body) {
+        ResponsesParser.Parsed parsed = parser.parse(body, false);
+        ResponseShape shape = new ResponseShape(json, Ids.next("resp_"), Instant.now().getEpochSecond(),
+                parsed.request().model().answeredBy(), parsed.echo()); // a retired id names its successor
+        return new Exchange() {
+            @Override
+            public ChatRequest request() {
+                return parsed.request();
+            }
+
+            @Override
+            public boolean stream() {
+                return parsed.stream();
+            }
+
+            @Override
+            public boolean wantsUsage() {
+                return true; // every finished response carries usage
+            }
+
+            /** The message (left out when the reply is only calls), then one item per call. */
+            @Override
+            public byte[] reply(BufferedReply reply) {
+                boolean cut = reply.finish().reason() == dev.e2bgateway.core.Finish.Reason.LENGTH;
+                List<ObjectNode> output = new ArrayList<>();
+                if (!reply.text().isEmpty() || reply.calls().isEmpty()) {
+                    output.add(shape.message(ResponseShape.messageId(), reply.text(), cut ? "incomplete" : "completed"));
+                }
+                for (ToolCall call : reply.calls()) {
+                    output.add(shape.call(call, ResponseShape.CallIds.next(shape.custom(call)), shape.value(call), "completed"));
+                }
+                ObjectNode response = shape.finished(output, reply.finish());
+                keep(parsed, response);
+                return bytes(response);
+            }
+
+            @Override
+            public StreamFormat events() {
+                return new ResponseEvents(json, shape, response -> keep(parsed, response));
+            }
+        };
+    }
+
+    /** With {@code store}, the finished response is kept before the client hears of it, so its id works at once. */
+    private void keep(ResponsesParser.Parsed parsed, ObjectNode response) {
+        if (parsed.store()) stored.save(response, parsed.input(), parsed.chain());
+    }
+
+    /** {@code GET /v1/responses/{id}}: the stored response. */
+    public byte[] retrieve(String id) {
+        return bytes(stored.response(id));
+    }
+
+    /** {@code DELETE /v1/responses/{id}}. */
+    public byte[] delete(String id) {
+        return bytes(stored.delete(id));
+    }
+
+    /**
+     * {@code GET /v1/responses/{id}/input_items}: the response's own input items (not those of the
+     * responses it continues), newest first unless {@code order=asc}.
+     */
+    public byte[] inputItems(String id, String limit, String order, String after) {
+        Integer size;
+        try {
+            size = limit == null ? null : Integer.valueOf(limit);
+        } catch (NumberFormatException e) {
+            throw ApiError.invalidRequest("limit", "'limit' must be an integer between 1 and 100.");
+        }
+        return bytes(stored.inputItems(id, size, order, after));
+    }
+
+    /** {@code POST /v1/responses/input_tokens}: the prompt's tokens, counted as a response's {@code usage.input_tokens}. */
+    public byte[] inputTokens(byte[] body) {
+        ChatRequest request = parser.parse(body, true).request();
+        return bytes(json.createObjectNode().put("object", "response.input_tokens").put("input_tokens", tokens.promptTokens(request)));
+    }
+
+    @Override
+    public ErrorFormat errors() {
+        return errors;
+    }
+
+    private byte[] bytes(JsonNode body) {
+        try {
+            return json.writeValueAsBytes(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,168 @@
+package dev.e2bgateway.responses;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.e2bgateway.core.ChatRequest.Message;
+import dev.e2bgateway.core.ChatRequest.Part;
+import dev.e2bgateway.core.ChatRequest.Role;
+import dev.e2bgateway.core.ChatRequest.Text;
+import dev.e2bgateway.dialect.Images;
+import dev.e2bgateway.models.ModelSpec;
+import dev.e2bgateway.tools.Tool;
+import dev.e2bgateway.tools.ToolTranscript;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads a conversation of Responses items (as {@link InputItems} shapes them) into the core's
+ * terms: system and developer messages into the system prompt, the rest into user and assistant
+ * messages. An assistant's text and the calls that follow it become one assistant message with
+ * the calls in the call format; the outputs that follow become one user message with a
+ * {@code <tool_results>} block (shared/docs/tool-calls.md). Other item types are skipped.
+ */
+final class Transcript {
+
+    /** One item and where it came from, for error messages ("input[2]", or the stored conversation). */
+    record Item(JsonNode node, String path) {}
+
+    /** @param system the system and developer messages' text, in order (empty: none) */
+    record Read(List<String> system, List<Message> messages) {}
+
+    private final ObjectMapper json;
+    private final ToolTranscript transcript;
+
+    Transcript(ObjectMapper json) {
+        this.json = json;
+        this.transcript = new ToolTranscript(json);
+    }
+
+    Read read(List<Item> items, ModelSpec model) {
+        Reading r = new Reading(model);
+        for (Item item : items) r.add(item);
+        r.flush();
+        return new Read(r.system, r.messages);
+    }
+
+    /** The state of one read: what is pending until an item of another kind closes it. */
+    private final class Reading {
+        final ModelSpec model;
+        final List<String> system = new ArrayList<>();
+        final List<Message> messages = new ArrayList<>();
+        final Map<String, String> callNames = new HashMap<>();
+        final List<Part> assistantText = new ArrayList<>();
+        final List<ToolTranscript.Call> calls = new ArrayList<>();
+        final List<ToolTranscript.Result> results = new ArrayList<>();
+
+        Reading(ModelSpec model) {
+            this.model = model;
+        }
+
+        void add(Item item) {
+            JsonNode node = item.node();
+            switch (node.path("type").asText("")) {
+                case "message" -> {
+                    String role = node.path("role").asText();
+                    if (role.equals("assistant")) {
+                        flushResults();
+                        if (!calls.isEmpty()) flushAssistant(); // text after calls starts a new turn
+                        assistantText.addAll(parts(node, item.path(), false));
+                    } else if (role.equals("user")) {
+                        flush();
+                        messages.add(new Message(Role.USER, parts(node, item.path(), true)));
+                    } else {
+                        system.add(textOf(parts(node, item.path(), false)));
+                    }
+                }
+                case "function_call" -> {
+                    flushResults();
+                    String name = ResponseTools.offeredName(node.path("namespace").asText(null), node.path("name").asText());
+                    callNames.put(node.path("call_id").asText(), name);
+                    calls.add(new ToolTranscript.Call(name, node.path("arguments").asText("{}")));
+                }
+                case "custom_tool_call" -> {
+                    flushResults();
+                    String name = ResponseTools.offeredName(node.path("namespace").asText(null), node.path("name").asText());
+                    callNames.put(node.path("call_id").asText(), name);
+                    calls.add(new ToolTranscript.Call(name, json.createObjectNode().put(Tool.CUSTOM_INPUT, node.path("input").asText("")).toString()));
+                }
+                case "function_call_output", "custom_tool_call_output" -> {
+                    flushAssistant();
+                    String callId = node.path("call_id").asText();
+                    results.add(new ToolTranscript.Result(callId, callNames.get(callId), outputText(node.get("output")), false));
+                }
+                default -> {
+                    // reasoning, built-in tools' calls and results, ...: nothing the upstream can use
+                }
+            }
+        }
+
+        void flush() {
+            flushAssistant();
+            flushResults();
+        }
+
+        void flushAssistant() {
+            if (calls.isEmpty()) {
+                if (!assistantText.isEmpty()) messages.add(new Message(Role.ASSISTANT, List.copyOf(assistantText)));
+            } else {
+                // Earlier calls go back in the call format, so the model sees what it did.
+                messages.add(new Message(Role.ASSISTANT, List.of(new Text(transcript.assistant(textOf(assistantText), List.copyOf(calls))))));
+            }
+            assistantText.clear();
+            calls.clear();
+        }
+
+        void flushResults() {
+            if (results.isEmpty()) return;
+            messages.add(new Message(Role.USER, List.of(new Text(transcript.results(List.copyOf(results))))));
+            results.clear();
+        }
+
+        List<Part> parts(JsonNode message, String path, boolean user) {
+            List<Part> parts = new ArrayList<>();
+            JsonNode content = message.path("content");
+            for (int i = 0; i < content.size(); i++) {
+                JsonNode part = content.get(i);
+                String partPath = path + ".content[" + i + "]";
+                switch (part.path("type").asText()) {
+                    case "input_text", "output_text" -> parts.add(new Text(part.path("text").asText()));
+                    case "refusal" -> parts.add(new Text(part.path("refusal").asText()));
+                    case "input_image" -> parts.add(Images.image(part.path("image_url").asText(), model, user, partPath,
+                            partPath + ".image_url"));
+                    default -> {
+                        // InputItems let no other part through
+                    }
+                }
+            }
+            return parts;
+        }
+    }
+
+    /** A tool output: a string, or parts whose text is joined (an image or file in an output is named, not sent). */
+    private static String outputText(JsonNode output) {
+        if (output == null || output.isNull()) return "";
+        if (output.isTextual()) return output.asText();
+        StringBuilder text = new StringBuilder();
+        for (JsonNode part : output) {
+            if (!text.isEmpty()) text.append('\n');
+            String type = part.path("type").asText("part");
+            if (type.equals("input_text") || type.equals("output_text")) text.append(part.path("text").asText(""));
+            else text.append('[').append(type).append(" omitted]");
+        }
+        return text.toString();
+    }
+
+    private static String textOf(List<Part> parts) {
+        StringBuilder text = new StringBuilder();
+        for (Part p : parts) {
+            if (p instanceof Text t) {
+                if (!text.isEmpty()) text.append("\n\n");
+                text.append(t.text());
+            }
+        }
+        return text.toString();
+    }
+}
