@@ -29,7 +29,6 @@ import dev.e2bgateway.http.Auth;
 import dev.e2bgateway.http.ChatLifecycle;
 import dev.e2bgateway.http.ClientKeys;
 import dev.e2bgateway.http.KeyLimiter;
-import dev.e2bgateway.http.MemoryCounters;
 import dev.e2bgateway.http.ClientDisconnect;
 import dev.e2bgateway.http.Cors;
 import dev.e2bgateway.http.ErrorWriter;
@@ -45,7 +44,12 @@ import dev.e2bgateway.models.ModelRegistry;
 import dev.e2bgateway.openai.ChatCompletionsDialect;
 import dev.e2bgateway.responses.ResponsesDialect;
 import dev.e2bgateway.store.MemoryResponseStore;
+import dev.e2bgateway.store.MemoryCounters;
+import dev.e2bgateway.store.RedisConnection;
+import dev.e2bgateway.store.RedisCounters;
 import dev.e2bgateway.store.RedisResponseStore;
+import dev.e2bgateway.store.RedisRouteMarks;
+import dev.e2bgateway.store.RouteMarks;
 import dev.e2bgateway.store.ResponseStore;
 import dev.e2bgateway.store.StoreUnavailableException;
 import dev.e2bgateway.upstream.FragmentsClient;
@@ -129,7 +133,11 @@ public final class App {
         Metrics metrics = new Metrics(inFlight);
         Backoff backoff = new Backoff(config.retry().delay().toMillis(), Backoff.DEFAULT_CAP_MILLIS,
                 () -> ThreadLocalRandom.current().nextDouble(), System::currentTimeMillis);
-        RouteTable routes = new RouteTable(routes(config, http, providerKeys(models, config), mapper), System::currentTimeMillis);
+        // One Redis for everything the gateways of a fleet share: stored responses, key counts, routes' daily limits.
+        RedisConnection redis = config.responses().redisUrl() == null ? null : new RedisConnection(config.responses().redisUrl());
+        List<Route> routeList = routes(config, http, providerKeys(models, config), mapper);
+        RouteMarks marks = redis == null ? RouteMarks.NONE : new RedisRouteMarks(redis, routeList.stream().map(Route::name).toList());
+        RouteTable routes = new RouteTable(routeList, System::currentTimeMillis, marks);
         metrics.routes(routes);
         ChatService chat = new ChatService(routes,
                 new FragmentsRequest(mapper), new UpstreamRequests(mapper), tokens, metrics,
@@ -138,11 +146,12 @@ public final class App {
 
         ChatCompletionsDialect openai = new ChatCompletionsDialect(mapper, models);
         MessagesDialect anthropic = new MessagesDialect(mapper, models, tokens);
-        ResponseStore store = responseStore(config.responses());
+        ResponseStore store = responseStore(config.responses(), redis);
         ResponsesDialect responses = new ResponsesDialect(mapper, models, tokens, store);
         JsonResponses json = new JsonResponses(mapper);
         ErrorWriter errors = new ErrorWriter(openai.errors());
-        KeyLimiter limiter = new KeyLimiter(new MemoryCounters(System::currentTimeMillis), System::currentTimeMillis,
+        KeyLimiter limiter = new KeyLimiter(redis == null ? new MemoryCounters(System::currentTimeMillis) : new RedisCounters(redis),
+                System::currentTimeMillis,
                 metrics::keyLimited);
         Auth auth = new Auth(ClientKeys.load(server, mapper), limiter);
         HostCheck hosts = new HostCheck(server.host(), server.allowedHosts());
@@ -171,6 +180,7 @@ public final class App {
             cfg.events.serverStopped(() -> {
                 disconnects.close();
                 store.close();
+                if (redis != null) redis.close();
                 http.connectionPool().evictAll();
             });
 
@@ -288,14 +298,14 @@ public final class App {
      * every gateway behind a load balancer), else this process's memory. A Redis that does not
      * answer at startup does not stop the gateway: requests that need it get a 503 until it does.
      */
-    static ResponseStore responseStore(Config.Responses settings) {
+    static ResponseStore responseStore(Config.Responses settings, RedisConnection connection) {
         if (settings.redisUrl() == null) {
             ResponseStore memory = new MemoryResponseStore(settings.maxStored(), settings.maxStoredBytes(), settings.ttl(),
                     System::currentTimeMillis);
             log.info("stored responses: {}", memory.description());
             return memory;
         }
-        ResponseStore redis = new RedisResponseStore(settings.redisUrl(), settings.ttl());
+        ResponseStore redis = new RedisResponseStore(connection, settings.ttl());
         log.info("stored responses: {} ({})", redis.description(), settings.describeRedis());
         try {
             redis.check();

@@ -1,6 +1,10 @@
 package dev.e2bgateway.core;
 
 import dev.e2bgateway.error.ApiError;
+import dev.e2bgateway.store.RouteMarks;
+import dev.e2bgateway.store.StoreUnavailableException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import dev.e2bgateway.upstream.UpstreamFailure;
 
 import java.util.ArrayList;
@@ -17,6 +21,7 @@ import java.util.function.LongSupplier;
  */
 public final class RouteTable {
 
+    private static final Logger log = LoggerFactory.getLogger(RouteTable.class);
     private static final long BREAK_BASE_MILLIS = 1_000;
     private static final long BREAK_MAX_MILLIS = 60_000;
 
@@ -36,13 +41,41 @@ public final class RouteTable {
         }
     }
 
+    private static final long MARKS_FRESH_MILLIS = 1_000;
+
     private final List<State> states = new ArrayList<>();
     private final LongSupplier clock;
+    private final RouteMarks marks;
+    private long marksReadAt = Long.MIN_VALUE;
 
-    public RouteTable(List<Route> routes, LongSupplier clock) {
+    /** @param marks where daily limits are shared with other gateways ({@link RouteMarks#NONE}: nowhere) */
+    public RouteTable(List<Route> routes, LongSupplier clock, RouteMarks marks) {
         if (routes.isEmpty()) throw new IllegalArgumentException("at least one route");
         routes.forEach(r -> states.add(new State(r)));
         this.clock = clock;
+        this.marks = marks;
+    }
+
+    public RouteTable(List<Route> routes, LongSupplier clock) {
+        this(routes, clock, RouteMarks.NONE);
+    }
+
+    /** What other gateways learnt of the routes' daily limits, read at most once a second. */
+    private void readMarks(long now) {
+        if (marks == RouteMarks.NONE || now - marksReadAt < MARKS_FRESH_MILLIS) return;
+        marksReadAt = now;
+        try {
+            marks.marked().forEach((name, until) -> {
+                for (State s : states) {
+                    if (s.route.name().equals(name) && until > s.until) {
+                        s.until = until;
+                        s.reason = "daily_limit";
+                    }
+                }
+            });
+        } catch (StoreUnavailableException e) {
+            log.debug("the routes' shared marks cannot be read: {}", e.getMessage());
+        }
     }
 
     public int size() {
@@ -67,6 +100,7 @@ public final class RouteTable {
     public synchronized Route pick(Set<Route> excluded) {
         long now = clock.getAsLong();
         if (states.size() == 1) return states.get(0).route;
+        readMarks(now);
         State best = null;
         int total = 0;
         for (State s : states) {
@@ -121,6 +155,11 @@ public final class RouteTable {
             case RATE_LIMIT_DAILY -> {
                 s.until = failure.retryAtMillis() != null && failure.retryAtMillis() > now ? failure.retryAtMillis() : now + 3_600_000;
                 s.reason = "daily_limit";
+                try {
+                    marks.sitOut(s.route.name(), s.until);
+                } catch (StoreUnavailableException e) {
+                    log.warn("route {}'s daily limit is not shared with the other gateways: {}", s.route.name(), e.getMessage());
+                }
             }
             case CONNECT, FIRST_BYTE_TIMEOUT, OVERLOADED, EDGE_PAGE, BAD_STATUS -> {
                 if (!failure.retryable()) return; // a status that says nothing about the route
@@ -137,8 +176,9 @@ public final class RouteTable {
         List<Status> out = new ArrayList<>();
         for (State s : states) {
             boolean sitting = s.until > now;
-            out.add(new Status(s.route.name(), s.route.weight(), !sitting, sitting ? s.until : 0, sitting ? s.reason : "",
-                    s.failures));
+            // A route that failed stays "failing" until a success, also while its trial is due.
+            String reason = sitting ? s.reason : s.failures > 0 ? "failing" : "";
+            out.add(new Status(s.route.name(), s.route.weight(), !sitting, sitting ? s.until : 0, reason, s.failures));
         }
         return out;
     }

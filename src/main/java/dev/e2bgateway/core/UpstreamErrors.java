@@ -54,7 +54,8 @@ public final class UpstreamErrors {
             case CONNECT -> badGateway("Cannot reach the upstream: " + detail);
             case READ_ERROR -> badGateway("The upstream connection failed in the middle of the reply: " + detail);
             case FIRST_BYTE_TIMEOUT -> timeout("The upstream did not answer in time (E2B_FIRST_BYTE_TIMEOUT_MS).");
-            case IDLE_TIMEOUT -> timeout("The upstream sent nothing for " + idleTimeout.toSeconds() + " s (E2B_IDLE_TIMEOUT_MS).");
+            case IDLE_TIMEOUT -> timeout("The upstream sent nothing for " + (idleTimeout.toMillis() < 10_000
+                    ? idleTimeout.toMillis() + " ms" : idleTimeout.toSeconds() + " s") + " (E2B_IDLE_TIMEOUT_MS).");
             case CANCELLED -> ApiError.internal(); // callers turn a cancellation into its own outcome first
         };
     }

@@ -1,7 +1,11 @@
 package dev.e2bgateway.http;
 
 import dev.e2bgateway.error.ApiError;
+import dev.e2bgateway.store.Counters;
+import dev.e2bgateway.store.StoreUnavailableException;
 import io.javalin.http.Context;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.function.BiConsumer;
 import java.util.function.LongSupplier;
@@ -11,18 +15,9 @@ import java.util.function.LongSupplier;
  * A chat over a limit gets 429 with {@code Retry-After}, in the caller's dialect; every response
  * to a key with limits carries OpenAI-style {@code x-ratelimit-*-requests} headers for the window
  * closest to its limit. The counts live in {@link Counters}: this process's memory, or Redis so
- * that several gateways share them.
+ * that several gateways share them (a Redis that fails lets chats through, with a warning).
  */
 public final class KeyLimiter {
-
-    /** Counters that expire: in memory, or shared. */
-    public interface Counters {
-        /** Adds {@code delta} to {@code counter}, which expires at {@code expiresAtMillis}; returns the new value. */
-        long add(String counter, long delta, long expiresAtMillis);
-
-        /** The counter's value, 0 when it does not exist or has expired. */
-        long get(String counter);
-    }
 
     /** One chat admitted; close it when the chat is over. */
     public interface Permit extends AutoCloseable {
@@ -30,6 +25,7 @@ public final class KeyLimiter {
         void close();
     }
 
+    private static final Logger log = LoggerFactory.getLogger(KeyLimiter.class);
     private static final Permit NONE = () -> { };
     private static final long MINUTE = 60_000;
     private static final long DAY = 86_400_000;
@@ -50,6 +46,17 @@ public final class KeyLimiter {
     /** Counts one chat for {@code key}, or refuses it with a 429; sets the rate-limit headers. */
     public Permit admit(Context ctx, ClientKey key) {
         if (key == null || !key.limited()) return NONE;
+        try {
+            return count(ctx, key);
+        } catch (StoreUnavailableException e) {
+            // Limits are for fairness; a Redis that is down must not stop every chat. Said loudly, and counted.
+            log.warn("per-key limits not applied to {}: {}", key.name(), e.getMessage());
+            onLimited.accept(key.name(), "unchecked");
+            return NONE;
+        }
+    }
+
+    private Permit count(Context ctx, ClientKey key) {
         long now = clock.getAsLong();
         String concurrency = "conc:" + key.name();
         if (key.concurrency() > 0) {
@@ -66,7 +73,7 @@ public final class KeyLimiter {
             if (key.concurrency() > 0) counters.add(concurrency, -1, now + CONCURRENCY_EXPIRY);
             throw e;
         }
-        headers(ctx, key);
+        writeHeaders(ctx, key);
         if (key.concurrency() <= 0) return NONE;
         return () -> counters.add(concurrency, -1, clock.getAsLong() + CONCURRENCY_EXPIRY);
     }
@@ -91,6 +98,15 @@ public final class KeyLimiter {
     /** The {@code x-ratelimit-*-requests} headers for the window closest to its limit. */
     public void headers(Context ctx, ClientKey key) {
         if (key == null || (key.rpm() <= 0 && key.rpd() <= 0)) return;
+        try {
+            writeHeaders(ctx, key);
+        } catch (StoreUnavailableException e) {
+            log.debug("no rate-limit headers for {}: {}", key.name(), e.getMessage());
+        }
+    }
+
+    private void writeHeaders(Context ctx, ClientKey key) {
+        if (key.rpm() <= 0 && key.rpd() <= 0) return; // only concurrency: no window to report
         long now = clock.getAsLong();
         long[] minute = window(key, "rpm", key.rpm(), MINUTE, now);
         long[] day = window(key, "rpd", key.rpd(), DAY, now);

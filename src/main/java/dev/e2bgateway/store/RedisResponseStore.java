@@ -43,38 +43,10 @@ public final class RedisResponseStore implements ResponseStore {
     private final long ttlSeconds;
     private final String where;
 
-    public RedisResponseStore(URI url, Duration ttl) {
+    public RedisResponseStore(RedisConnection connection, Duration ttl) {
         this.ttlSeconds = Math.max(1, ttl.toSeconds());
-        int port = url.getPort() < 0 ? 6379 : url.getPort();
-        String path = url.getPath() == null ? "" : url.getPath();
-        int database = path.length() > 1 ? Integer.parseInt(path.substring(1)) : 0;
-        this.where = "Redis at " + url.getHost() + ":" + port + "/" + database;
-        DefaultJedisClientConfig.Builder client = DefaultJedisClientConfig.builder()
-                .connectionTimeoutMillis((int) TIMEOUT.toMillis())
-                .socketTimeoutMillis((int) TIMEOUT.toMillis())
-                .database(database)
-                .ssl("rediss".equals(url.getScheme()))
-                .clientName("e2b-gateway");
-        String userInfo = url.getRawUserInfo();
-        if (userInfo != null) {
-            int colon = userInfo.indexOf(':');
-            String user = decode(colon < 0 ? userInfo : userInfo.substring(0, colon));
-            String password = colon < 0 ? null : decode(userInfo.substring(colon + 1));
-            if (password == null) {
-                client.password(user); // redis://secret@host: the password alone, as redis-cli takes it
-            } else {
-                if (!user.isEmpty()) client.user(user);
-                client.password(password);
-            }
-        }
-        ConnectionPoolConfig pool = new ConnectionPoolConfig();
-        pool.setMaxTotal(64);
-        pool.setMaxIdle(16);
-        pool.setMinIdle(0); // nothing connects at startup: a Redis that is down must not stop the gateway
-        pool.setMaxWait(TIMEOUT); // the default waits forever for a free connection
-        pool.setBlockWhenExhausted(true);
-        pool.setJmxEnabled(false);
-        this.redis = RedisClient.builder().hostAndPort(url.getHost(), port).clientConfig(client.build()).poolConfig(pool).build();
+        this.redis = connection.client();
+        this.where = connection.where();
     }
 
     @Override
@@ -146,7 +118,7 @@ public final class RedisResponseStore implements ResponseStore {
 
     @Override
     public void close() {
-        redis.close();
+        // The connection is the gateway's, shared with the other Redis users: closed by its owner.
     }
 
     private static Map<String, String> found(Map<String, Response<String>> replies) {
@@ -159,23 +131,6 @@ public final class RedisResponseStore implements ResponseStore {
     }
 
     private <T> T call(String what, Supplier<T> work) {
-        try {
-            return work.get();
-        } catch (JedisException e) {
-            throw new StoreUnavailableException("Could not " + what + ": " + where + " failed (" + reason(e) + ").", e);
-        }
-    }
-
-    /** The innermost message: "Connection refused", "Read timed out", "WRONGPASS ..." rather than Jedis's wrappers. */
-    private static String reason(Throwable e) {
-        String message = e.getMessage();
-        for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
-            if (t.getMessage() != null) message = t.getMessage();
-        }
-        return message == null ? e.getClass().getSimpleName() : message;
-    }
-
-    private static String decode(String s) {
-        return URLDecoder.decode(s, StandardCharsets.UTF_8);
+        return RedisConnection.call(where, what, work);
     }
 }

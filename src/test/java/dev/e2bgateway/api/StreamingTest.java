@@ -31,7 +31,7 @@ class StreamingTest {
     static final String REPLY = "Hello! 你好，世界 😀\n\"Quoted\" and back\\slash, then more words to stream.";
 
     @RegisterExtension
-    static final RunningGateway server = new RunningGateway(Map.of("E2B_IDLE_TIMEOUT_MS", "400"));
+    static final RunningGateway server = new RunningGateway(Map.of("E2B_IDLE_TIMEOUT_MS", "1500"));
 
     private static Response stream(String model, String extra) throws IOException {
         return server.gateway.post("/v1/chat/completions",

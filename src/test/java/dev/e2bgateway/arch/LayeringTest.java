@@ -44,7 +44,7 @@ class LayeringTest {
             .whereLayer("models").mayOnlyBeAccessedByLayers("wiring", "api", "dialects", "dialect", "core")
             .whereLayer("upstream").mayOnlyBeAccessedByLayers("wiring", "core", "metrics")
             .whereLayer("json").mayOnlyBeAccessedByLayers("dialects")
-            .whereLayer("store").mayOnlyBeAccessedByLayers("wiring", "dialects")
+            .whereLayer("store").mayOnlyBeAccessedByLayers("wiring", "dialects", "http", "core")
             .whereLayer("error").mayOnlyBeAccessedByLayers("wiring", "api", "dialects", "dialect", "http", "core", "json")
             .whereLayer("config").mayOnlyBeAccessedByLayers("wiring", "core", "models", "upstream", "http");
 

@@ -1,11 +1,11 @@
-package dev.e2bgateway.http;
+package dev.e2bgateway.store;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
-/** {@link KeyLimiter.Counters} in this process's memory; expired counters are dropped as new ones come. */
-public final class MemoryCounters implements KeyLimiter.Counters {
+/** {@link Counters} in this process's memory; expired counters are dropped as new ones come. */
+public final class MemoryCounters implements Counters {
 
     private record Counter(long value, long expiresAt) {}
 

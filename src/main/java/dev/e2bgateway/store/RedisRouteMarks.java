@@ -1,0 +1,42 @@
+package dev.e2bgateway.store;
+
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.params.SetParams;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** {@link RouteMarks} in Redis: one key per route, expiring when the route's limit resets. */
+public final class RedisRouteMarks implements RouteMarks {
+
+    private static final String PREFIX = "e2b:route:";
+
+    private final RedisClient redis;
+    private final String where;
+    private final List<String> routes;
+
+    public RedisRouteMarks(RedisConnection connection, List<String> routes) {
+        this.redis = connection.client();
+        this.where = connection.where();
+        this.routes = List.copyOf(routes);
+    }
+
+    @Override
+    public void sitOut(String route, long untilMillis) {
+        RedisConnection.call(where, "mark a route's daily limit", () ->
+                redis.set(PREFIX + route, String.valueOf(untilMillis), SetParams.setParams().pxAt(untilMillis)));
+    }
+
+    @Override
+    public Map<String, Long> marked() {
+        return RedisConnection.call(where, "read the routes' daily limits", () -> {
+            List<String> values = redis.mget(routes.stream().map(r -> PREFIX + r).toArray(String[]::new));
+            Map<String, Long> out = new HashMap<>();
+            for (int i = 0; i < routes.size(); i++) {
+                if (values.get(i) != null) out.put(routes.get(i), Long.parseLong(values.get(i)));
+            }
+            return out;
+        });
+    }
+}
