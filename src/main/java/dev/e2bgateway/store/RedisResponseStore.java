@@ -6,9 +6,11 @@ import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.Response;
+import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.params.GetExParams;
 
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -29,7 +31,8 @@ import java.util.function.Supplier;
  * <p>Jedis, pooled: each request's thread borrows a connection for a call or two. Every wait is
  * bounded ({@link #TIMEOUT} to connect, to answer, and for a free connection), so a Redis that is
  * down or stuck costs a request that needs it a clear error within that time, never a hang; a
- * broken connection is dropped and the next call connects anew, so the store recovers by itself.
+ * broken connection is dropped and the call made again on a new one, so a Redis that restarts
+ * costs no request, and the store recovers by itself.
  */
 public final class RedisResponseStore implements ResponseStore {
 
@@ -136,7 +139,7 @@ public final class RedisResponseStore implements ResponseStore {
 
     @Override
     public void check() {
-        call("reach Redis", redis::ping);
+        call("answer", redis::ping);
     }
 
     @Override
@@ -158,21 +161,40 @@ public final class RedisResponseStore implements ResponseStore {
         return found;
     }
 
+    /**
+     * Runs {@code work}; a connection found broken (Redis restarted since it was pooled) is dropped
+     * with every idle one, and the work tried once more on a new connection. A timeout is not
+     * retried: it has taken its time.
+     */
     private <T> T call(String what, Supplier<T> work) {
         try {
-            return work.get();
+            try {
+                return work.get();
+            } catch (JedisConnectionException e) {
+                if (timedOut(e)) throw e;
+                redis.getPool().clear(); // the other idle connections are as broken as this one was
+                return work.get();
+            }
         } catch (JedisException e) {
-            throw new StoreUnavailableException("Could not " + what + ": " + where + " failed (" + reason(e) + ").", e);
+            throw new StoreUnavailableException(where + " failed to " + what + ": " + reason(e), e);
         }
     }
 
-    /** The innermost message: "Connection refused", "Read timed out", "WRONGPASS ..." rather than Jedis's wrappers. */
+    private static boolean timedOut(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SocketTimeoutException) return true;
+        }
+        return false;
+    }
+
+    /** The innermost message ("Failed to connect to ...", "Read timed out", "WRONGPASS ..."), ending with a full stop. */
     private static String reason(Throwable e) {
         String message = e.getMessage();
         for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
             if (t.getMessage() != null) message = t.getMessage();
         }
-        return message == null ? e.getClass().getSimpleName() : message;
+        if (message == null) message = e.getClass().getSimpleName();
+        return message.endsWith(".") ? message : message + ".";
     }
 
     private static String decode(String s) {
