@@ -47,7 +47,7 @@ public final class ResponsesDialect implements Dialect {
     @Override
     public Exchange parse(byte[] body) {
         ResponsesParser.Parsed parsed = parser.parse(body, false);
-        ResponseShape shape = new ResponseShape(json, Ids.next("resp_"), Instant.now().getEpochSecond(),
+        ResponseShape shape = new ResponseShape(json, Ids.unguessable("resp_"), Instant.now().getEpochSecond(),
                 parsed.request().model().answeredBy(), parsed.echo()); // a retired id names its successor
         return new Exchange() {
             @Override
@@ -93,8 +93,11 @@ public final class ResponsesDialect implements Dialect {
         if (parsed.store()) stored.save(response, parsed.input(), parsed.chain());
     }
 
-    /** {@code GET /v1/responses/{id}}: the stored response. */
-    public byte[] retrieve(String id) {
+    /** {@code GET /v1/responses/{id}}: the stored response; replaying it as a stream ({@code stream=true}) is not offered. */
+    public byte[] retrieve(String id, String stream) {
+        if ("true".equals(stream)) {
+            throw ApiError.invalidRequest("stream", "Replaying a stored response as a stream is not supported here: GET it without stream=true.");
+        }
         return bytes(stored.response(id));
     }
 
