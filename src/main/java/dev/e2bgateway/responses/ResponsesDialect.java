@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.e2bgateway.core.BufferedReply;
 import dev.e2bgateway.core.ChatRequest;
+import dev.e2bgateway.core.Finish;
 import dev.e2bgateway.core.TokenCounter;
 import dev.e2bgateway.core.ToolCall;
 import dev.e2bgateway.dialect.Dialect;
@@ -68,7 +69,7 @@ public final class ResponsesDialect implements Dialect {
             /** The message (left out when the reply is only calls), then one item per call. */
             @Override
             public byte[] reply(BufferedReply reply) {
-                boolean cut = reply.finish().reason() == dev.e2bgateway.core.Finish.Reason.LENGTH;
+                boolean cut = reply.finish().reason() == Finish.Reason.LENGTH;
                 List<ObjectNode> output = new ArrayList<>();
                 if (!reply.text().isEmpty() || reply.calls().isEmpty()) {
                     output.add(shape.message(ResponseShape.messageId(), reply.text(), cut ? "incomplete" : "completed"));
