@@ -236,7 +236,7 @@ public final class App {
             return memory;
         }
         ResponseStore redis = new RedisResponseStore(settings.redisUrl(), settings.ttl());
-        log.info("stored responses: {} ({})", redis.description(), settings.describeRedis());
+        log.info("stored responses: {}, E2B_REDIS_URL={}", redis.description(), settings.describeRedis());
         try {
             redis.check();
         } catch (StoreUnavailableException e) {

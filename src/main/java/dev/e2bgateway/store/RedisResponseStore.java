@@ -144,7 +144,7 @@ public final class RedisResponseStore implements ResponseStore {
 
     @Override
     public String description() {
-        return where + " (each response kept " + ttlSeconds + " s after its last use)";
+        return where + " (each response kept " + ResponseStore.describe(Duration.ofSeconds(ttlSeconds)) + " after its last use)";
     }
 
     @Override
