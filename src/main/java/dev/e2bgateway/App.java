@@ -196,7 +196,7 @@ public final class App {
             chatRoute(cfg, "/v1/responses", responses, new ChatEndpoint(responses, chat, lifecycle, bodies, errors));
             cfg.routes.before("/v1/responses/*", ctx -> RouteDialect.attach(ctx, responses.errors()));
             cfg.routes.post("/v1/responses/input_tokens", ctx -> JsonResponses.write(ctx, responses.inputTokens(bodies.read(ctx))));
-            cfg.routes.get("/v1/responses/{id}", ctx -> JsonResponses.write(ctx, responses.retrieve(ctx.pathParam("id"))));
+            cfg.routes.get("/v1/responses/{id}", ctx -> JsonResponses.write(ctx, responses.retrieve(ctx.pathParam("id"), ctx.queryParam("stream"))));
             cfg.routes.delete("/v1/responses/{id}", ctx -> JsonResponses.write(ctx, responses.delete(ctx.pathParam("id"))));
             cfg.routes.get("/v1/responses/{id}/input_items", ctx -> JsonResponses.write(ctx, responses.inputItems(ctx.pathParam("id"),
                     ctx.queryParam("limit"), ctx.queryParam("order"), ctx.queryParam("after"))));
@@ -306,7 +306,7 @@ public final class App {
             return memory;
         }
         ResponseStore redis = new RedisResponseStore(connection, settings.ttl());
-        log.info("stored responses: {} ({})", redis.description(), settings.describeRedis());
+        log.info("stored responses: {}, E2B_REDIS_URL={}", redis.description(), settings.describeRedis());
         try {
             redis.check();
         } catch (StoreUnavailableException e) {

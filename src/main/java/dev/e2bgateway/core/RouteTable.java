@@ -46,7 +46,7 @@ public final class RouteTable {
     private final List<State> states = new ArrayList<>();
     private final LongSupplier clock;
     private final RouteMarks marks;
-    private long marksReadAt = Long.MIN_VALUE;
+    private long marksReadAt; // 0: never (Unix ms)
 
     /** @param marks where daily limits are shared with other gateways ({@link RouteMarks#NONE}: nowhere) */
     public RouteTable(List<Route> routes, LongSupplier clock, RouteMarks marks) {

@@ -130,7 +130,7 @@ final class ResponseShape {
     }
 
     static String messageId() {
-        return Ids.next("msg_");
+        return Ids.unguessable("msg_");
     }
 
     /** An assistant message with one output_text part; {@code text} null for the opening shape, with no content yet. */
@@ -151,7 +151,7 @@ final class ResponseShape {
     /** A call's two ids: the item's, and the {@code call_id} its output must name. */
     record CallIds(String itemId, String callId) {
         static CallIds next(boolean custom) {
-            return new CallIds(Ids.next(custom ? "ctc_" : "fc_"), Ids.next("call_"));
+            return new CallIds(Ids.unguessable(custom ? "ctc_" : "fc_"), Ids.next("call_"));
         }
     }
 

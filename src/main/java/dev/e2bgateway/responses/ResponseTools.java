@@ -32,8 +32,6 @@ final class ResponseTools {
     /** Where an offered tool came from: its namespace (null for a top-level tool), its own name, its kind. */
     record Origin(String namespace, String name, Tool.Kind kind) {}
 
-    static final ResponseTools NONE = new ResponseTools(ToolUse.NONE, Map.of(), null, null, true);
-
     private final ToolUse use;
     private final Map<String, Origin> origins;
     private final ArrayNode echo;

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.e2bgateway.core.BufferedReply;
 import dev.e2bgateway.core.ChatRequest;
+import dev.e2bgateway.core.Finish;
 import dev.e2bgateway.core.TokenCounter;
 import dev.e2bgateway.core.ToolCall;
 import dev.e2bgateway.dialect.Dialect;
@@ -47,7 +48,7 @@ public final class ResponsesDialect implements Dialect {
     @Override
     public Exchange parse(byte[] body) {
         ResponsesParser.Parsed parsed = parser.parse(body, false);
-        ResponseShape shape = new ResponseShape(json, Ids.next("resp_"), Instant.now().getEpochSecond(),
+        ResponseShape shape = new ResponseShape(json, Ids.unguessable("resp_"), Instant.now().getEpochSecond(),
                 parsed.request().model().answeredBy(), parsed.echo()); // a retired id names its successor
         return new Exchange() {
             @Override
@@ -68,7 +69,7 @@ public final class ResponsesDialect implements Dialect {
             /** The message (left out when the reply is only calls), then one item per call. */
             @Override
             public byte[] reply(BufferedReply reply) {
-                boolean cut = reply.finish().reason() == dev.e2bgateway.core.Finish.Reason.LENGTH;
+                boolean cut = reply.finish().reason() == Finish.Reason.LENGTH;
                 List<ObjectNode> output = new ArrayList<>();
                 if (!reply.text().isEmpty() || reply.calls().isEmpty()) {
                     output.add(shape.message(ResponseShape.messageId(), reply.text(), cut ? "incomplete" : "completed"));
@@ -93,8 +94,11 @@ public final class ResponsesDialect implements Dialect {
         if (parsed.store()) stored.save(response, parsed.input(), parsed.chain());
     }
 
-    /** {@code GET /v1/responses/{id}}: the stored response. */
-    public byte[] retrieve(String id) {
+    /** {@code GET /v1/responses/{id}}: the stored response; replaying it as a stream ({@code stream=true}) is not offered. */
+    public byte[] retrieve(String id, String stream) {
+        if ("true".equals(stream)) {
+            throw ApiError.invalidRequest("stream", "Replaying a stored response as a stream is not supported here: GET it without stream=true.");
+        }
         return bytes(stored.response(id));
     }
 

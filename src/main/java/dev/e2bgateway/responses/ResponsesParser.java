@@ -57,7 +57,7 @@ final class ResponsesParser {
                 + " previous_response_id, or send the whole conversation as input.");
         refuse(root, "prompt", "Prompt templates ('prompt') are not supported here: send the instructions and input themselves.");
 
-        boolean store = !root.hasNonNull("store") || booleanField(root, "store");
+        boolean store = !root.hasNonNull("store") || Fields.optionalBoolean(root, "store"); // true unless said otherwise, as with OpenAI
         boolean stream = Fields.optionalBoolean(root, "stream");
         String instructions = optionalString(root, "instructions");
         ResponseTools tools = ResponseTools.parse(root, json);
@@ -145,10 +145,6 @@ final class ResponsesParser {
 
     private static void refuse(JsonNode root, String field, String message) {
         if (root.hasNonNull(field)) throw ApiError.invalidRequest(field, message);
-    }
-
-    private static boolean booleanField(JsonNode root, String field) {
-        return Fields.optionalBoolean(root, field);
     }
 
     private static String optionalString(JsonNode root, String field) {

@@ -11,6 +11,7 @@ import dev.e2bgateway.store.StoreUnavailableException;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -119,7 +120,7 @@ final class StoredResponses {
         }
         List<JsonNode> items = new ArrayList<>();
         found(id).path("input").forEach(items::add);
-        if (!"asc".equals(order)) java.util.Collections.reverse(items);
+        if (!"asc".equals(order)) Collections.reverse(items);
         int start = 0;
         if (after != null) {
             start = -1;

@@ -106,7 +106,7 @@ public final class MemoryResponseStore implements ResponseStore {
     @Override
     public String description() {
         return "in memory (at most " + maxStored + " responses, " + maxBytes / (1024 * 1024) + " MB; each kept "
-                + ttlMillis / 1000 + " s after its last use; lost on restart)";
+                + ResponseStore.describe(Duration.ofMillis(ttlMillis)) + " after its last use; lost on restart)";
     }
 
     @Override

@@ -3,8 +3,10 @@ package dev.e2bgateway.store;
 import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisException;
 
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -66,22 +68,41 @@ public final class RedisConnection implements AutoCloseable {
         return where;
     }
 
-    /** Runs {@code work}; a Redis failure becomes a {@link StoreUnavailableException} saying what could not be done. */
-    static <T> T call(String where, String what, Supplier<T> work) {
+    /**
+     * Runs {@code work}; a Redis failure becomes a {@link StoreUnavailableException} saying what
+     * could not be done. A connection found broken (Redis restarted since it was pooled) is dropped
+     * with every idle one, and the work tried once more on a new connection; a timeout is not
+     * retried: it has taken its time.
+     */
+    <T> T call(String what, Supplier<T> work) {
         try {
-            return work.get();
+            try {
+                return work.get();
+            } catch (JedisConnectionException e) {
+                if (timedOut(e)) throw e;
+                client.getPool().clear(); // the other idle connections are as broken as this one was
+                return work.get();
+            }
         } catch (JedisException e) {
-            throw new StoreUnavailableException("Could not " + what + ": " + where + " failed (" + reason(e) + ").", e);
+            throw new StoreUnavailableException(where + " failed to " + what + ": " + reason(e), e);
         }
     }
 
-    /** The innermost message: "Connection refused", "Read timed out", "WRONGPASS ..." rather than Jedis's wrappers. */
+    private static boolean timedOut(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SocketTimeoutException) return true;
+        }
+        return false;
+    }
+
+    /** The innermost message ("Failed to connect to ...", "Read timed out", "WRONGPASS ..."), ending with a full stop. */
     private static String reason(Throwable e) {
         String message = e.getMessage();
         for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
             if (t.getMessage() != null) message = t.getMessage();
         }
-        return message == null ? e.getClass().getSimpleName() : message;
+        if (message == null) message = e.getClass().getSimpleName();
+        return message.endsWith(".") ? message : message + ".";
     }
 
     private static String decode(String s) {

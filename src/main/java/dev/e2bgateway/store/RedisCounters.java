@@ -13,17 +13,17 @@ public final class RedisCounters implements Counters {
 
     private static final String PREFIX = "e2b:count:";
 
+    private final RedisConnection connection;
     private final RedisClient redis;
-    private final String where;
 
     public RedisCounters(RedisConnection connection) {
+        this.connection = connection;
         this.redis = connection.client();
-        this.where = connection.where();
     }
 
     @Override
     public long add(String counter, long delta, long expiresAtMillis) {
-        return RedisConnection.call(where, "count a key's chats", () -> {
+        return connection.call("count a key's chats", () -> {
             try (AbstractTransaction tx = redis.multi()) {
                 Response<Long> value = tx.incrBy(PREFIX + counter, delta);
                 tx.pexpireAt(PREFIX + counter, expiresAtMillis);
@@ -35,7 +35,7 @@ public final class RedisCounters implements Counters {
 
     @Override
     public long get(String counter) {
-        return RedisConnection.call(where, "read a key's counts", () -> {
+        return connection.call("read a key's counts", () -> {
             String value = redis.get(PREFIX + counter);
             return value == null ? 0 : Long.parseLong(value);
         });

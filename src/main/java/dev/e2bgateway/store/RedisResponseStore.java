@@ -6,9 +6,11 @@ import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.Response;
+import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.params.GetExParams;
 
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -29,7 +31,8 @@ import java.util.function.Supplier;
  * <p>Jedis, pooled: each request's thread borrows a connection for a call or two. Every wait is
  * bounded ({@link #TIMEOUT} to connect, to answer, and for a free connection), so a Redis that is
  * down or stuck costs a request that needs it a clear error within that time, never a hang; a
- * broken connection is dropped and the next call connects anew, so the store recovers by itself.
+ * broken connection is dropped and the call made again on a new one, so a Redis that restarts
+ * costs no request, and the store recovers by itself.
  */
 public final class RedisResponseStore implements ResponseStore {
 
@@ -39,6 +42,7 @@ public final class RedisResponseStore implements ResponseStore {
     private static final String RESPONSE = "e2b:response:";
     private static final String ITEM = "e2b:item:";
 
+    private final RedisConnection connection;
     private final RedisClient redis;
     private final long ttlSeconds;
     private final String where;
@@ -47,6 +51,7 @@ public final class RedisResponseStore implements ResponseStore {
         this.ttlSeconds = Math.max(1, ttl.toSeconds());
         this.redis = connection.client();
         this.where = connection.where();
+        this.connection = connection;
     }
 
     @Override
@@ -108,12 +113,12 @@ public final class RedisResponseStore implements ResponseStore {
 
     @Override
     public void check() {
-        call("reach Redis", redis::ping);
+        call("answer", redis::ping);
     }
 
     @Override
     public String description() {
-        return where + " (each response kept " + ttlSeconds + " s after its last use)";
+        return where + " (each response kept " + ResponseStore.describe(Duration.ofSeconds(ttlSeconds)) + " after its last use)";
     }
 
     @Override
@@ -131,6 +136,6 @@ public final class RedisResponseStore implements ResponseStore {
     }
 
     private <T> T call(String what, Supplier<T> work) {
-        return RedisConnection.call(where, what, work);
+        return connection.call(what, work);
     }
 }

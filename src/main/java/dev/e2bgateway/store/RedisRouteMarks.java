@@ -12,25 +12,25 @@ public final class RedisRouteMarks implements RouteMarks {
 
     private static final String PREFIX = "e2b:route:";
 
+    private final RedisConnection connection;
     private final RedisClient redis;
-    private final String where;
     private final List<String> routes;
 
     public RedisRouteMarks(RedisConnection connection, List<String> routes) {
+        this.connection = connection;
         this.redis = connection.client();
-        this.where = connection.where();
         this.routes = List.copyOf(routes);
     }
 
     @Override
     public void sitOut(String route, long untilMillis) {
-        RedisConnection.call(where, "mark a route's daily limit", () ->
+        connection.call("mark a route's daily limit", () ->
                 redis.set(PREFIX + route, String.valueOf(untilMillis), SetParams.setParams().pxAt(untilMillis)));
     }
 
     @Override
     public Map<String, Long> marked() {
-        return RedisConnection.call(where, "read the routes' daily limits", () -> {
+        return connection.call("read the routes' daily limits", () -> {
             List<String> values = redis.mget(routes.stream().map(r -> PREFIX + r).toArray(String[]::new));
             Map<String, Long> out = new HashMap<>();
             for (int i = 0; i < routes.size(); i++) {

@@ -35,4 +35,13 @@ public interface ResponseStore extends AutoCloseable {
 
     @Override
     void close();
+
+    /** A time to live for a log line: "30 d", "2 h", "90 min", "45 s". */
+    static String describe(java.time.Duration ttl) {
+        long s = ttl.toSeconds();
+        if (s % 86_400 == 0) return s / 86_400 + " d";
+        if (s % 3_600 == 0) return s / 3_600 + " h";
+        if (s % 60 == 0) return s / 60 + " min";
+        return s + " s";
+    }
 }

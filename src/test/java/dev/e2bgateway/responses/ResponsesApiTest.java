@@ -86,7 +86,7 @@ class ResponsesApiTest {
             assertThat(r.code()).isEqualTo(200);
             JsonNode resp = Gateway.json(r);
             assertThat(resp.fieldNames()).toIterable().containsAll(RESPONSE_KEYS);
-            assertThat(resp.get("id").asText()).startsWith("resp_");
+            assertThat(resp.get("id").asText()).as("an unguessable id: it is the key to the stored response").matches("resp_[A-Za-z0-9]{32}");
             assertThat(resp.get("object").asText()).isEqualTo("response");
             assertThat(resp.get("status").asText()).isEqualTo("completed");
             assertThat(resp.get("error").isNull()).isTrue();
@@ -100,7 +100,7 @@ class ResponsesApiTest {
             assertThat(resp.get("tool_choice").asText()).isEqualTo("auto");
             assertThat(resp.get("output")).hasSize(1);
             JsonNode message = resp.at("/output/0");
-            assertThat(message.get("id").asText()).startsWith("msg_");
+            assertThat(message.get("id").asText()).matches("msg_[A-Za-z0-9]{32}");
             assertThat(message.get("type").asText()).isEqualTo("message");
             assertThat(message.get("role").asText()).isEqualTo("assistant");
             assertThat(message.get("status").asText()).isEqualTo("completed");

@@ -91,6 +91,9 @@ class StoredResponsesTest {
                 assertThat(rest.get("has_more").asBoolean()).isFalse();
             }
         }
+        try (Response r = server.gateway.get("/v1/responses/" + id + "?stream=true")) {
+            assertError(r, 400, "stream", null);
+        }
         try (Response r = server.gateway.get("/v1/responses/" + id + "/input_items?limit=500")) {
             assertError(r, 400, "limit", null);
         }
