@@ -215,4 +215,15 @@ class UpstreamRoutesTest {
                 "{\"routes\": []}", "{\"upstreams\": [");
         BrokenFiles.assertEachStopsStartup(dir, "E2B_UPSTREAMS_FILE", broken, "sk-secret-1");
     }
+
+    @Test
+    void the_shipped_example_file_loads() throws IOException {
+        try (FakeFragments upstream = new FakeFragments();
+             Gateway gateway = Gateway.start(upstream, Map.of("E2B_UPSTREAMS_FILE", Path.of("upstreams.example.json").toAbsolutePath().toString()))) {
+            JsonNode routes = upstreams(gateway);
+            assertThat(routes).hasSize(3); // the fourth is disabled
+            assertThat(routes.get(0).get("weight").asInt()).isEqualTo(3);
+            assertThat(routes.toString()).doesNotContain("sk-your-own", "password", "example");
+        }
+    }
 }
