@@ -99,7 +99,7 @@ public final class Benchmark {
         for (int i = 0; i < settings.sequential(); i++) {
             int id = ids.getAndIncrement();
             StreamResult r = stream(client, base, id, settings.pieces(), settings.pauseMillis());
-            PacedUpstream.Timing t = upstream.timing(id);
+            PacedUpstream.Timing t = upstream.awaitTiming(id);
             if (r.exact()) exact++;
             added.add((r.firstContentNanos() - t.codeStartNanos()) / 1e6);
             ratio.add((double) (r.doneNanos() - r.sentNanos()) / (t.endNanos() - t.receivedNanos()));
@@ -124,14 +124,14 @@ public final class Benchmark {
         for (int i = 0; i < settings.sequential(); i++) {
             int id = 3_100_000 + 2 * i;
             ToolResult r = toolStream(client, base, id, settings.pieces(), settings.pauseMillis(), true);
-            PacedUpstream.Timing t = upstream.timing(id);
+            PacedUpstream.Timing t = upstream.awaitTiming(id);
             if (r.exact()) exact++;
             firstContent.add((r.firstContentNanos() - t.codeStartNanos()) / 1e6);
             callAdded.add((r.callNanos() - t.callEndNanos()) / 1e6);
             ratio.add((double) (r.doneNanos() - r.sentNanos()) / (t.endNanos() - t.receivedNanos()));
             // A plain reply with the same tools offered: the parser's cost on text that holds no call.
             ToolResult p = toolStream(client, base, id + 1, settings.pieces(), settings.pauseMillis(), false);
-            PacedUpstream.Timing pt = upstream.timing(id + 1);
+            PacedUpstream.Timing pt = upstream.awaitTiming(id + 1);
             plainFirst.add((p.firstContentNanos() - pt.codeStartNanos()) / 1e6);
             plainRatio.add((double) (p.doneNanos() - p.sentNanos()) / (pt.endNanos() - pt.receivedNanos()));
         }

@@ -44,6 +44,18 @@ final class PacedUpstream extends LoopbackServer {
         return timings.get(id);
     }
 
+    /**
+     * The timing of request {@code id}, waiting for it: the upstream records it after its last
+     * chunk, and the client may have read the whole stream through the gateway a moment earlier.
+     */
+    Timing awaitTiming(int id) throws InterruptedException {
+        long deadline = System.nanoTime() + 2_000_000_000L;
+        Timing t;
+        while ((t = timings.get(id)) == null && System.nanoTime() < deadline) Thread.sleep(1);
+        if (t == null) throw new IllegalStateException("the upstream has no timing for request " + id);
+        return t;
+    }
+
     /** The reply the upstream gives for request {@code id}: mixed scripts, escapes, an emoji. */
     static String reply(int id) {
         StringBuilder s = new StringBuilder("Reply ").append(id).append(": ");
