@@ -1,10 +1,10 @@
 package dev.e2bgateway.fuzz;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.e2bgateway.anthropic.MessagesDialect;
 import com.networknt.schema.InputFormat;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
+import dev.e2bgateway.anthropic.MessagesDialect;
 import dev.e2bgateway.core.OutputFormat;
 import dev.e2bgateway.core.TokenCounter;
 import dev.e2bgateway.dialect.Exchange;

@@ -4,7 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
 import net.jqwik.api.Tuple;
+
+import java.nio.charset.StandardCharsets;
 
 import static dev.e2bgateway.fuzz.JsonValues.NODES;
 import static dev.e2bgateway.fuzz.Shapes.fields;
@@ -24,7 +27,7 @@ final class OpenAiRequests {
     }
 
     static Arbitrary<ObjectNode> requests() {
-        Arbitrary<JsonNode> messages = net.jqwik.api.Combinators.combine(message().list().ofMaxSize(4), user())
+        Arbitrary<JsonNode> messages = Combinators.combine(message().list().ofMaxSize(4), user())
                 .as((earlier, last) -> {
                     var array = JsonValues.array(earlier);
                     array.add(last);
@@ -130,7 +133,7 @@ final class OpenAiRequests {
                         "{\"type\":\"bogus\"}", "{\"type\":\"allowed_tools\"}", "{\"type\":\"allowed_tools\",\"allowed_tools\":5}"),
                 name.map(n -> NODES.objectNode().put("type", "function").set("function", NODES.objectNode().set("name", n))),
                 name.map(n -> NODES.objectNode().put("type", "custom").set("custom", NODES.objectNode().set("name", n))),
-                net.jqwik.api.Combinators.combine(Arbitraries.of("auto", "required", "none", ""), name.list().ofMaxSize(3)).as((mode, names) -> {
+                Combinators.combine(Arbitraries.of("auto", "required", "none", ""), name.list().ofMaxSize(3)).as((mode, names) -> {
                     ObjectNode allowed = NODES.objectNode().put("mode", mode);
                     var tools = allowed.putArray("tools");
                     names.forEach(n -> tools.addObject().put("type", "function").putObject("function").set("name", n));
@@ -149,18 +152,18 @@ final class OpenAiRequests {
 
     /** Mutated requests: a valid one with some changes to its tree and maybe to its bytes. */
     static Arbitrary<Input> mutated() {
-        return net.jqwik.api.Combinators.combine(requests(), Mutation.mutations(Mutation.replacements(parts())).list().ofMaxSize(3),
+        return Combinators.combine(requests(), Mutation.mutations(Mutation.replacements(parts())).list().ofMaxSize(3),
                         Arbitraries.of(JsonText.Style.class), Mutation.ByteEdit.edits())
                 .as((request, mutations, style, edit) -> {
                     ObjectNode tree = request;
                     for (Mutation m : mutations) tree = m.applyTo(tree);
-                    return new Input(edit.applyTo(JsonText.write(tree, style).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+                    return new Input(edit.applyTo(JsonText.write(tree, style).getBytes(StandardCharsets.UTF_8)));
                 });
     }
 
     /** Valid-looking requests without mutations (most parse; some are refused for a reason in their content). */
     static Arbitrary<Input> plain() {
-        return net.jqwik.api.Combinators.combine(requests(), Arbitraries.of(JsonText.Style.class))
+        return Combinators.combine(requests(), Arbitraries.of(JsonText.Style.class))
                 .as((request, style) -> Input.of(JsonText.write(request, style)));
     }
 }

@@ -9,6 +9,7 @@ import dev.e2bgateway.models.ModelSpec;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
+import net.jqwik.api.Tuple;
 
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -75,14 +76,14 @@ final class Shapes {
     }
 
     static Arbitrary<JsonNode> models() {
-        return Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(20, Arbitraries.of(MODELS)),
-                net.jqwik.api.Tuple.of(1, Arbitraries.of("no-such-model", "GPT-4O", "gpt-4o ", "models/", "/")))
+        return Arbitraries.frequencyOf(Tuple.of(20, Arbitraries.of(MODELS)),
+                Tuple.of(1, Arbitraries.of("no-such-model", "GPT-4O", "gpt-4o ", "models/", "/")))
                 .map(JsonValues.NODES::textNode);
     }
 
     static Arbitrary<String> toolNames() {
-        return Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(12, Arbitraries.of(TOOL_NAMES)),
-                net.jqwik.api.Tuple.of(1, Arbitraries.of("", " ", "名前", "a\"b</invoke>", "x".repeat(300))));
+        return Arbitraries.frequencyOf(Tuple.of(12, Arbitraries.of(TOOL_NAMES)),
+                Tuple.of(1, Arbitraries.of("", " ", "名前", "a\"b</invoke>", "x".repeat(300))));
     }
 
     /** Message text: mostly plain, sometimes with the tool-call tags or odd unicode in it. */
@@ -93,12 +94,12 @@ final class Shapes {
     /** Parameter schemas and response schemas: plain ones, and ones a validator may choke on. */
     static Arbitrary<JsonNode> schemas() {
         return Arbitraries.frequencyOf(
-                net.jqwik.api.Tuple.of(4, literal(
+                Tuple.of(4, literal(
                         "{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"},\"days\":{\"type\":\"integer\"}},\"required\":[\"city\"]}",
                         "{}",
                         "{\"type\":\"object\",\"properties\":{\"text\":{\"type\":\"string\"},\"n\":{\"type\":\"integer\"}},\"additionalProperties\":false}",
                         "{\"type\":\"object\",\"properties\":{\"a\":{\"anyOf\":[{\"type\":\"string\"},{\"type\":\"integer\"}]}}}")),
-                net.jqwik.api.Tuple.of(2, literal(
+                Tuple.of(2, literal(
                         "{\"type\":\"object\",\"properties\":{\"a\":{\"$ref\":\"#/$defs/A\"}},\"$defs\":{\"A\":{\"$ref\":\"#/$defs/A\"}}}",
                         "{\"$ref\":\"#\"}",
                         "{\"$ref\":\"#/nowhere\"}",
@@ -115,6 +116,6 @@ final class Shapes {
                         "{\"type\":\"object\",\"properties\":{\"d\":{\"type\":\"string\",\"format\":\"no-such-format\"}}}",
                         "{\"minimum\":1e400,\"maxLength\":-1,\"multipleOf\":0}",
                         "{\"items\":[{\"type\":\"string\"}],\"prefixItems\":{}}")),
-                net.jqwik.api.Tuple.of(1, JsonValues.values()));
+                Tuple.of(1, JsonValues.values()));
     }
 }
