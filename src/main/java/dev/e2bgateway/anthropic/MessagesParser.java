@@ -150,7 +150,11 @@ final class MessagesParser {
             choice = switch (choiceNode.path("type").asText("auto")) {
                 case "none" -> ToolChoice.none();
                 case "any" -> ToolChoice.required();
-                case "tool" -> ToolChoice.named(choiceNode.path("name").asText(""));
+                case "tool" -> {
+                    String name = choiceNode.path("name").asText("").trim();
+                    if (name.isEmpty()) throw ApiError.invalidRequest("tool_choice.name", "tool_choice.name: Field required");
+                    yield ToolChoice.named(name);
+                }
                 case "auto" -> ToolChoice.auto();
                 default -> throw ApiError.invalidRequest("tool_choice.type", "tool_choice.type: must be 'auto', 'any', 'tool' or 'none'");
             };

@@ -18,6 +18,10 @@ import java.util.List;
 public record ChatRequest(String requestedModel, ModelSpec model, String system, List<Message> messages,
                           Sampling sampling, Integer maxTokens, List<String> stop, ToolUse tools, OutputFormat format) {
 
+    public ChatRequest {
+        system = system == null ? null : Texts.wellFormed(system);
+    }
+
     /** A plain chat: no tools, free text. */
     public ChatRequest(String requestedModel, ModelSpec model, String system, List<Message> messages,
                        Sampling sampling, Integer maxTokens, List<String> stop) {
@@ -30,7 +34,12 @@ public record ChatRequest(String requestedModel, ModelSpec model, String system,
 
     public sealed interface Part permits Text, Image {}
 
-    public record Text(String text) implements Part {}
+    /** Text as sent, but well-formed: half a surrogate pair becomes U+FFFD (see {@link Texts#wellFormed}). */
+    public record Text(String text) implements Part {
+        public Text {
+            text = Texts.wellFormed(text);
+        }
+    }
 
     /** An image as a {@code data:} URL or an {@code http(s)} URL (the upstream's SDK downloads it). */
     public record Image(String url) implements Part {}

@@ -92,7 +92,14 @@ public final class JsonOutput {
             throw invalid("The model's reply is JSON but not an object.");
         }
         if (format.kind() == OutputFormat.Kind.JSON_SCHEMA) {
-            List<Error> errors = schema().validate(text, InputFormat.JSON);
+            List<Error> errors;
+            try {
+                errors = schema().validate(text, InputFormat.JSON);
+            } catch (RuntimeException | StackOverflowError e) {
+                // The schema was checked when the request came in; what is left is a loop only this reply walks into.
+                throw invalid("The model's reply cannot be checked against the schema" + (format.name() == null ? "" : " '"
+                        + format.name() + "'") + ": " + clean(e) + ".");
+            }
             if (!errors.isEmpty()) {
                 throw invalid("The model's reply does not match the schema" + (format.name() == null ? "" : " '" + format.name() + "'")
                         + ": " + where(errors.get(0)) + errors.get(0).getMessage() + (errors.size() > 1 ? " (and " + (errors.size() - 1) + " more)" : "") + ".");
@@ -106,23 +113,71 @@ public final class JsonOutput {
     }
 
     private Schema schema() {
-        try {
-            return SCHEMAS.getSchema(json.writeValueAsString(format.schema()));
-        } catch (JacksonException | RuntimeException e) {
-            throw ApiError.invalidRequest("response_format", "The JSON schema cannot be used: " + e.getMessage());
-        }
+        return compile(json, format.schema());
     }
 
     private static ApiError invalid(String message) {
         return new ApiError(ApiError.Kind.UPSTREAM, null, "invalid_model_output", message, true, null);
     }
 
-    /** Checks at parse time that a schema compiles, so a broken one is a 400 before anything reaches the upstream. */
+    /**
+     * Checks at parse time that a schema compiles, that its references resolve, and that it can
+     * check a value without looping, so a broken one is a 400 before anything reaches the upstream.
+     */
     public static void compiles(ObjectMapper json, JsonNode schema) {
-        try {
-            SCHEMAS.getSchema(json.writeValueAsString(schema));
-        } catch (JacksonException | RuntimeException e) {
-            throw ApiError.invalidRequest("response_format", "The JSON schema cannot be used: " + e.getMessage());
+        compile(json, schema).validate("{}", InputFormat.JSON);
+    }
+
+    private static Schema compile(ObjectMapper json, JsonNode schema) {
+        if (aliasLoop(schema, schema, java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>()))) {
+            throw ApiError.invalidRequest("response_format", "The JSON schema cannot be used: its references loop without end"
+                    + " (a $ref that leads back to itself).");
         }
+        try {
+            Schema compiled = SCHEMAS.getSchema(json.writeValueAsString(schema));
+            compiled.initializeValidators(); // references resolve now, not when the reply is checked
+            compiled.validate("{}", InputFormat.JSON);
+            return compiled;
+        } catch (JacksonException | RuntimeException | StackOverflowError e) {
+            throw ApiError.invalidRequest("response_format", "The JSON schema cannot be used: " + clean(e) + ".");
+        }
+    }
+
+    /**
+     * Whether a local {@code $ref} leads, through nodes that are nothing but references, back to
+     * itself ({@code {"$ref": "#"}} at the root, or A whose only content is a reference to A): a
+     * loop the validator would follow until the stack runs out. Recursion through real structure
+     * (a tree whose children are the root) is fine and not flagged.
+     */
+    private static boolean aliasLoop(JsonNode root, JsonNode node, java.util.Set<JsonNode> seen) {
+        if (node.isObject() && node.path("$ref").isTextual() && node.get("$ref").asText().startsWith("#") && seen.add(node)) {
+            java.util.Set<JsonNode> chain = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+            JsonNode at = node;
+            while (at.isObject() && at.path("$ref").isTextual() && at.get("$ref").asText().startsWith("#")) {
+                if (!chain.add(at)) return true;
+                String pointer = at.get("$ref").asText().substring(1);
+                JsonNode target;
+                try {
+                    target = pointer.isEmpty() ? root : root.at(pointer);
+                } catch (IllegalArgumentException e) {
+                    break; // not a JSON pointer: left to the validator, which refuses it at compile time
+                }
+                if (target.isMissingNode() || at.size() > 1 && target != at) break; // more than a pure alias
+                at = target;
+            }
+        }
+        for (JsonNode child : node) {
+            if (aliasLoop(root, child, seen)) return true;
+        }
+        return false;
+    }
+
+    /** The library's message without Java class names ("java.lang.IllegalArgumentException: ..."). */
+    private static String clean(Throwable e) {
+        if (e instanceof StackOverflowError) return "its references loop without end";
+        String message = e.getMessage() == null ? "it is not a valid JSON Schema" : e.getMessage();
+        message = message.replaceAll("\\b(?:[a-z][a-z0-9_]*\\.)+[A-Z][A-Za-z0-9_$]*(?:Exception|Error)\\b:?\\s*", "").strip();
+        if (message.endsWith(".")) message = message.substring(0, message.length() - 1);
+        return message.isEmpty() ? "it is not a valid JSON Schema" : message;
     }
 }

@@ -45,7 +45,7 @@ public final class TokenCounter {
         Encoding encoding = encodingFor(request.model());
         int total = REPLY_PRIMING;
         if (request.system() != null && !request.system().isEmpty()) {
-            total += PER_MESSAGE + encoding.countTokensOrdinary(request.system());
+            total += PER_MESSAGE + encoding.countTokensOrdinary(Texts.wellFormed(request.system()));
         }
         for (ChatRequest.Message m : request.messages()) {
             total += PER_MESSAGE;

@@ -6,7 +6,6 @@ import dev.e2bgateway.support.RunningGateway;
 import dev.e2bgateway.support.Script;
 import okhttp3.Response;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -18,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Failures the fuzz properties found, each as the plain request that shows it, over real HTTP.
- * A disabled test is a bug still open in main code (ParserVerdict.KnownBug lists the same).
+ * Each test is a failure the fuzzing found, fixed in main code and kept as a plain regression test.
  */
 class FoundByFuzzingTest {
 
@@ -31,13 +30,7 @@ class FoundByFuzzingTest {
         server.upstream.fallback(Script.reply("{\"a\": 1}"));
     }
 
-    private static final String HALF_PAIR_BUG = "bug: TokenCounter hands text holding half a surrogate pair (JSON \"\\ud83d\") to"
-            + " jtokkit, whose cl100k_base parser asserts well-formed UTF-16; with assertions on (-ea, as in this suite) the"
-            + " AssertionError, an Error, escapes App's Exception mapper: 500 with an empty body. Without -ea it counts.";
-
     /** Found by AnthropicParserFuzzTest: ToolChoice.named("") threw IllegalArgumentException, answered as a 500. */
-    @Disabled("bug: MessagesParser.tools calls ToolChoice.named(choiceNode.path(\"name\").asText(\"\")) outside its try, so a"
-            + " missing or blank name throws IllegalArgumentException('a named tool choice needs a tool name'): 500 api_error, not 400")
     @ParameterizedTest
     @ValueSource(strings = {"{\"type\":\"tool\"}", "{\"type\":\"tool\",\"name\":\"\"}", "{\"type\":\"tool\",\"name\":\"  \"}"})
     void an_anthropic_tool_choice_of_type_tool_without_a_name_is_a_400(String toolChoice) throws IOException {
@@ -53,7 +46,6 @@ class FoundByFuzzingTest {
     }
 
     /** Found by AnthropicParserFuzzTest: jtokkit asserts well-formed UTF-16; with -ea that AssertionError was a 500. */
-    @Disabled(HALF_PAIR_BUG)
     @Test
     void count_tokens_counts_text_with_half_a_surrogate_pair() throws IOException {
         String body = "{\"model\":\"claude-sonnet-4-5-20250929\",\"messages\":[{\"role\":\"user\",\"content\":\"a\\ud83db\"}]}";
@@ -65,7 +57,6 @@ class FoundByFuzzingTest {
     }
 
     /** The same through a chat's usage, after the upstream was called: an OpenAI reply counts the prompt's tokens. */
-    @Disabled(HALF_PAIR_BUG)
     @Test
     void a_chat_with_half_a_surrogate_pair_in_a_message_is_answered_with_usage() throws IOException {
         try (Response r = server.gateway.post("/v1/chat/completions",
@@ -77,8 +68,6 @@ class FoundByFuzzingTest {
     }
 
     /** Found by GatewayFuzzTest: the 400 for an unusable schema quoted a Java exception's class name. */
-    @Disabled("bug: JsonOutput.compiles answers 'The JSON schema cannot be used: ' + e.getMessage(), and networknt's exception"
-            + " message is its cause's toString(): 'java.lang.IllegalArgumentException: The value of 'prefixItems' must be ...'")
     @Test
     void a_schema_that_cannot_be_used_is_refused_without_java_class_names() throws IOException {
         String body = "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],"
@@ -93,9 +82,6 @@ class FoundByFuzzingTest {
     }
 
     /** Found by GatewayFuzzTest: references are resolved only when the reply is checked, after the upstream call: 500. */
-    @Disabled("bug: JsonOutput.compiles only compiles the schema; networknt resolves $ref when validating, so in JsonOutput.check"
-            + " an unresolvable reference throws SchemaException/InvalidSchemaRefException, uncaught: 500 server_error after the"
-            + " upstream was called (one of the day's requests spent)")
     @ParameterizedTest
     @ValueSource(strings = {"{\"$ref\":\"#/nowhere\"}", "{\"$ref\":\"other.json\"}", "{\"$ref\":\"urn:fuzz:b\"}",
             "{\"$dynamicRef\":\"#meta\"}", "{\"type\":\"object\",\"properties\":{\"a\":{\"$ref\":\"http://127.0.0.1:9/s.json\"}}}"})
@@ -109,8 +95,6 @@ class FoundByFuzzingTest {
     }
 
     /** Found by GatewayFuzzTest: a reference loop made the validator recurse until the stack overflowed: 500, empty body. */
-    @Disabled("bug: networknt follows {\"$ref\":\"#\"} (and A -> A in $defs) forever in JsonOutput.check; the StackOverflowError,"
-            + " an Error, escapes App's Exception mapper: 500 with an empty body, after the upstream was called")
     @ParameterizedTest
     @ValueSource(strings = {"{\"$ref\":\"#\"}",
             "{\"type\":\"object\",\"properties\":{\"a\":{\"$ref\":\"#/$defs/A\"}},\"$defs\":{\"A\":{\"$ref\":\"#/$defs/A\"}}}"})
