@@ -3,13 +3,11 @@ package dev.e2bgateway.anthropic;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.e2bgateway.core.ChatRequest;
-import dev.e2bgateway.core.BufferedReply;
 import dev.e2bgateway.core.TokenCounter;
 import dev.e2bgateway.dialect.Dialect;
 import dev.e2bgateway.dialect.ErrorFormat;
 import dev.e2bgateway.dialect.Exchange;
 import dev.e2bgateway.dialect.Ids;
-import dev.e2bgateway.dialect.StreamFormat;
 import dev.e2bgateway.models.ModelRegistry;
 
 import java.util.Map;
@@ -35,32 +33,9 @@ public final class MessagesDialect implements Dialect {
         ChatRequest request = parsed.request();
         MessageEvents events = new MessageEvents(json, Ids.next("msg_"), request.model().answeredBy(),
                 () -> tokens.promptTokens(request));
-        return new Exchange() {
-            @Override
-            public ChatRequest request() {
-                return request;
-            }
-
-            @Override
-            public boolean stream() {
-                return parsed.stream();
-            }
-
-            @Override
-            public boolean wantsUsage() {
-                return true; // every message and message_delta carries usage
-            }
-
-            @Override
-            public byte[] reply(BufferedReply reply) {
-                return bytes(events.message(reply.text(), reply.calls(), reply.finish()));
-            }
-
-            @Override
-            public StreamFormat events() {
-                return events;
-            }
-        };
+        return new Exchange(request, parsed.stream(), true, // every message and message_delta carries usage
+                reply -> bytes(events.message(reply.text(), reply.calls(), reply.finish())),
+                () -> events);
     }
 
     /** {@code POST /v1/messages/count_tokens}: the same request shape, without {@code max_tokens}. */

@@ -1,22 +1,29 @@
 package dev.e2bgateway.dialect;
 
-import dev.e2bgateway.core.ChatRequest;
 import dev.e2bgateway.core.BufferedReply;
+import dev.e2bgateway.core.ChatRequest;
 
-/** One parsed chat request and how to render its answer in the dialect it came in. */
-public interface Exchange {
+import java.util.function.Function;
+import java.util.function.Supplier;
 
-    ChatRequest request();
+/**
+ * One parsed chat request and how to render its answer in the dialect it came in.
+ *
+ * @param stream     whether the client asked for a stream
+ * @param wantsUsage whether the answer reports token usage (counting costs CPU, so only when it does)
+ * @param replyBody  the JSON body of a finished, non-streamed reply: its text, its tool calls, how it ended
+ * @param streamFormat the events of a streamed reply, made when the stream starts
+ */
+public record Exchange(ChatRequest request, boolean stream, boolean wantsUsage, Function<BufferedReply, byte[]> replyBody,
+                       Supplier<StreamFormat> streamFormat) {
 
-    /** Whether the client asked for a stream. */
-    boolean stream();
-
-    /** Whether the answer reports token usage (counting costs CPU, so only when it does). */
-    boolean wantsUsage();
-
-    /** The JSON body of a finished, non-streamed reply: its text, its tool calls, how it ended. */
-    byte[] reply(BufferedReply reply);
+    /** The JSON body of a finished, non-streamed reply. */
+    public byte[] reply(BufferedReply reply) {
+        return replyBody.apply(reply);
+    }
 
     /** The events of a streamed reply. */
-    StreamFormat events();
+    public StreamFormat events() {
+        return streamFormat.get();
+    }
 }

@@ -2,15 +2,12 @@ package dev.e2bgateway.openai;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.e2bgateway.core.ChatRequest;
-import dev.e2bgateway.core.BufferedReply;
 import dev.e2bgateway.core.ToolCall;
 import dev.e2bgateway.dialect.Dialect;
 import dev.e2bgateway.dialect.ErrorFormat;
 import dev.e2bgateway.dialect.Exchange;
 import dev.e2bgateway.dialect.Ids;
 import dev.e2bgateway.dialect.OpenAiErrors;
-import dev.e2bgateway.dialect.StreamFormat;
 import dev.e2bgateway.models.ModelRegistry;
 
 import java.time.Instant;
@@ -36,46 +33,25 @@ public final class ChatCompletionsDialect implements Dialect {
         long created = Instant.now().getEpochSecond();
         String model = parsed.request().model().answeredBy(); // a retired id names its successor
         OfferedTools tools = new OfferedTools(parsed.request().tools().tools(), parsed.legacyFunctions(), json);
-        return new Exchange() {
-            @Override
-            public ChatRequest request() {
-                return parsed.request();
-            }
-
-            @Override
-            public boolean stream() {
-                return parsed.stream();
-            }
-
-            @Override
-            public boolean wantsUsage() {
-                return !parsed.stream() || parsed.includeUsage();
-            }
-
-            @Override
-            public byte[] reply(BufferedReply reply) {
-                List<ToolCall> calls = reply.calls();
-                String text = reply.text();
-                // With calls, content is the text before them, or null when there was none.
-                String content = calls.isEmpty() || !text.isEmpty() ? text : null;
-                ChatCompletion.Message message = tools.legacyFunctions() && !calls.isEmpty()
-                        ? new ChatCompletion.Message("assistant", content, null, null,
-                                new ChatCompletion.FunctionBody(calls.get(0).name(), calls.get(0).arguments()))
-                        : new ChatCompletion.Message("assistant", content, null,
-                                calls.stream().map(c -> tools.body(c, OfferedTools.newId())).toList(), null);
-                try {
-                    return json.writeValueAsBytes(ChatCompletion.of(id, created, model, message,
-                            tools.finishReason(reply.finish().reason()), UsageBody.of(reply.finish().usage())));
-                } catch (JsonProcessingException e) {
-                    throw new IllegalStateException(e);
-                }
-            }
-
-            @Override
-            public StreamFormat events() {
-                return new ChunkFrames(json, id, created, model, parsed.includeUsage(), tools);
-            }
-        };
+        return new Exchange(parsed.request(), parsed.stream(), !parsed.stream() || parsed.includeUsage(),
+                reply -> {
+                    List<ToolCall> calls = reply.calls();
+                    String text = reply.text();
+                    // With calls, content is the text before them, or null when there was none.
+                    String content = calls.isEmpty() || !text.isEmpty() ? text : null;
+                    ChatCompletion.Message message = tools.legacyFunctions() && !calls.isEmpty()
+                            ? new ChatCompletion.Message("assistant", content, null, null,
+                                    new ChatCompletion.FunctionBody(calls.get(0).name(), calls.get(0).arguments()))
+                            : new ChatCompletion.Message("assistant", content, null,
+                                    calls.stream().map(c -> tools.body(c, OfferedTools.newId())).toList(), null);
+                    try {
+                        return json.writeValueAsBytes(ChatCompletion.of(id, created, model, message,
+                                tools.finishReason(reply.finish().reason()), UsageBody.of(reply.finish().usage())));
+                    } catch (JsonProcessingException e) {
+                        throw new IllegalStateException(e);
+                    }
+                },
+                () -> new ChunkFrames(json, id, created, model, parsed.includeUsage(), tools));
     }
 
     @Override

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.e2bgateway.core.BufferedReply;
 import dev.e2bgateway.core.ChatRequest;
 import dev.e2bgateway.core.Finish;
 import dev.e2bgateway.core.TokenCounter;
@@ -14,7 +13,6 @@ import dev.e2bgateway.dialect.ErrorFormat;
 import dev.e2bgateway.dialect.Exchange;
 import dev.e2bgateway.dialect.Ids;
 import dev.e2bgateway.dialect.OpenAiErrors;
-import dev.e2bgateway.dialect.StreamFormat;
 import dev.e2bgateway.error.ApiError;
 import dev.e2bgateway.models.ModelRegistry;
 import dev.e2bgateway.store.ResponseStore;
@@ -50,43 +48,21 @@ public final class ResponsesDialect implements Dialect {
         ResponsesParser.Parsed parsed = parser.parse(body, false);
         ResponseShape shape = new ResponseShape(json, Ids.unguessable("resp_"), Instant.now().getEpochSecond(),
                 parsed.request().model().answeredBy(), parsed.echo()); // a retired id names its successor
-        return new Exchange() {
-            @Override
-            public ChatRequest request() {
-                return parsed.request();
-            }
-
-            @Override
-            public boolean stream() {
-                return parsed.stream();
-            }
-
-            @Override
-            public boolean wantsUsage() {
-                return true; // every finished response carries usage
-            }
-
-            /** The message (left out when the reply is only calls), then one item per call. */
-            @Override
-            public byte[] reply(BufferedReply reply) {
-                boolean cut = reply.finish().reason() == Finish.Reason.LENGTH;
-                List<ObjectNode> output = new ArrayList<>();
-                if (!reply.text().isEmpty() || reply.calls().isEmpty()) {
-                    output.add(shape.message(ResponseShape.messageId(), reply.text(), cut ? "incomplete" : "completed"));
-                }
-                for (ToolCall call : reply.calls()) {
-                    output.add(shape.call(call, ResponseShape.CallIds.next(shape.custom(call)), shape.value(call), "completed"));
-                }
-                ObjectNode response = shape.finished(output, reply.finish());
-                keep(parsed, response);
-                return bytes(response);
-            }
-
-            @Override
-            public StreamFormat events() {
-                return new ResponseEvents(json, shape, response -> keep(parsed, response));
-            }
-        };
+        return new Exchange(parsed.request(), parsed.stream(), true, // every finished response carries usage
+                reply -> {
+                    boolean cut = reply.finish().reason() == Finish.Reason.LENGTH;
+                    List<ObjectNode> output = new ArrayList<>();
+                    if (!reply.text().isEmpty() || reply.calls().isEmpty()) {
+                        output.add(shape.message(ResponseShape.messageId(), reply.text(), cut ? "incomplete" : "completed"));
+                    }
+                    for (ToolCall call : reply.calls()) {
+                        output.add(shape.call(call, ResponseShape.CallIds.next(shape.custom(call)), shape.value(call), "completed"));
+                    }
+                    ObjectNode response = shape.finished(output, reply.finish());
+                    keep(parsed, response);
+                    return bytes(response);
+                },
+                () -> new ResponseEvents(json, shape, response -> keep(parsed, response)));
     }
 
     /** With {@code store}, the finished response is kept before the client hears of it, so its id works at once. */
