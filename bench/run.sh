@@ -12,18 +12,10 @@ if ! command -v wrk >/dev/null 2>&1; then
   apt-get update -qq && apt-get install -y -qq wrk
 fi
 
-if [ -n "${JAVA_HOME:-}" ]; then
-  JAVA="$JAVA_HOME/bin/java"
-elif [ -x /usr/lib/jvm/temurin-25-jdk-amd64/bin/java ]; then
-  JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java
-else
-  JAVA=java
-fi
-
-mvn -B -q -DskipTests clean package
-mvn -B -q test-compile dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test
+. bench/lib.sh
+pick_java
+build_for_bench
 mkdir -p target/bench
-ulimit -n 65536 2>/dev/null || true
 
 exec "$JAVA" -cp "target/test-classes:target/classes:$(cat target/bench-classpath.txt)" \
   dev.e2bgateway.bench.Benchmark --java "$JAVA" --jar target/e2b-gateway.jar "$@"

@@ -11,18 +11,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if [ -n "${JAVA_HOME:-}" ]; then
-  JAVA="$JAVA_HOME/bin/java"
-elif [ -x /usr/lib/jvm/temurin-25-jdk-amd64/bin/java ]; then
-  JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java
-else
-  JAVA=java
-fi
-
-mvn -B -q -DskipTests clean package
-mvn -B -q test-compile dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test
+. bench/lib.sh
+pick_java
+build_for_bench
 mkdir -p target/soak
-ulimit -n 65536 2>/dev/null || true
 
 exec "$JAVA" -Djava.awt.headless=true -cp "target/test-classes:target/classes:$(cat target/bench-classpath.txt)" \
   dev.e2bgateway.bench.Soak --java "$JAVA" --jar target/e2b-gateway.jar "$@"
