@@ -45,15 +45,32 @@ public final class TokenCounter {
         Encoding encoding = encodingFor(request.model());
         int total = REPLY_PRIMING;
         if (request.system() != null && !request.system().isEmpty()) {
-            total += PER_MESSAGE + encoding.countTokensOrdinary(Texts.wellFormed(request.system()));
+            total += PER_MESSAGE + count(encoding, request.system());
         }
         for (ChatRequest.Message m : request.messages()) {
             total += PER_MESSAGE;
             for (ChatRequest.Part part : m.parts()) {
-                total += part instanceof ChatRequest.Text t ? encoding.countTokensOrdinary(t.text()) : PER_IMAGE;
+                total += part instanceof ChatRequest.Text t ? count(encoding, t.text()) : PER_IMAGE;
             }
         }
         return total;
+    }
+
+    /** Text beyond this many characters is estimated, not tokenized. */
+    static final int EXACT_CHARS = 65_536;
+
+    /**
+     * The tokens of {@code text}: exact for the first {@link #EXACT_CHARS} characters, then one
+     * token per four characters. Tokenizing is linear but slow on long text without spaces (about
+     * 5 µs a character), and a client could otherwise make one request cost tens of seconds of CPU;
+     * the counts are estimates for other providers anyway.
+     */
+    static int count(Encoding encoding, String text) {
+        String wellFormed = Texts.wellFormed(text);
+        if (wellFormed.length() <= EXACT_CHARS) return encoding.countTokensOrdinary(wellFormed);
+        int cut = EXACT_CHARS;
+        if (Character.isHighSurrogate(wellFormed.charAt(cut - 1))) cut--;
+        return encoding.countTokensOrdinary(wellFormed.substring(0, cut)) + (wellFormed.length() - cut + 3) / 4;
     }
 
     private EncodingRegistry registry() {
