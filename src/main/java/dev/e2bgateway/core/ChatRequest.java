@@ -34,6 +34,18 @@ public record ChatRequest(String requestedModel, ModelSpec model, String system,
 
     public sealed interface Part permits Text, Image {}
 
+    /** The text of {@code parts}, joined by blank lines; images left out. */
+    public static String textOf(List<Part> parts) {
+        StringBuilder text = new StringBuilder();
+        for (Part p : parts) {
+            if (p instanceof Text t) {
+                if (!text.isEmpty()) text.append("\n\n");
+                text.append(t.text());
+            }
+        }
+        return text.toString();
+    }
+
     /** Text as sent, but well-formed: half a surrogate pair becomes U+FFFD (see {@link Texts#wellFormed}). */
     public record Text(String text) implements Part {
         public Text {

@@ -109,21 +109,21 @@ final class ChatCompletionParser {
         }
         List<Part> parts = content == null || content.isNull() ? List.of() : parts(content, contentPath, model, role.equals("user"));
         switch (role) {
-            case "system", "developer" -> system.add(textOf(parts));
+            case "system", "developer" -> system.add(ChatRequest.textOf(parts));
             case "tool" -> {
                 String id = node.path("tool_call_id").asText("");
                 conversation.add(new Message(Role.USER, List.of(new Text(transcript.results(
-                        List.of(new ToolTranscript.Result(id, callNames.get(id), textOf(parts), false)))))));
+                        List.of(new ToolTranscript.Result(id, callNames.get(id), ChatRequest.textOf(parts), false)))))));
             }
             case "function" -> conversation.add(new Message(Role.USER, List.of(new Text(transcript.results(
-                    List.of(new ToolTranscript.Result("", node.path("name").asText(null), textOf(parts), false)))))));
+                    List.of(new ToolTranscript.Result("", node.path("name").asText(null), ChatRequest.textOf(parts), false)))))));
             case "assistant" -> {
                 List<ToolTranscript.Call> calls = calls(node, path, callNames);
                 if (calls.isEmpty()) {
                     if (!parts.isEmpty()) conversation.add(new Message(Role.ASSISTANT, parts));
                 } else {
                     // Earlier calls go back in the call format, so the model sees what it did.
-                    conversation.add(new Message(Role.ASSISTANT, List.of(new Text(transcript.assistant(textOf(parts), calls)))));
+                    conversation.add(new Message(Role.ASSISTANT, List.of(new Text(transcript.assistant(ChatRequest.textOf(parts), calls)))));
                 }
             }
             default -> conversation.add(new Message(Role.USER, parts));
@@ -191,16 +191,6 @@ final class ChatCompletionParser {
         return parts;
     }
 
-    private static String textOf(List<Part> parts) {
-        StringBuilder text = new StringBuilder();
-        for (Part p : parts) {
-            if (p instanceof Text t) {
-                if (!text.isEmpty()) text.append("\n\n");
-                text.append(t.text());
-            }
-        }
-        return text.toString();
-    }
 
     /** {@code response_format}: the reply must be JSON; the core tells the model and checks what it wrote. */
     private OutputFormat responseFormat(JsonNode format) {

@@ -2,6 +2,7 @@ package dev.e2bgateway.openai;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.e2bgateway.core.ToolUse;
+import dev.e2bgateway.dialect.ToolChoices;
 import dev.e2bgateway.error.ApiError;
 import dev.e2bgateway.tools.Tool;
 import dev.e2bgateway.tools.ToolChoice;
@@ -68,14 +69,7 @@ final class ToolRequest {
 
     private static ToolChoice toolChoice(JsonNode node, List<Tool> tools) {
         if (node == null || node.isNull()) return ToolChoice.auto();
-        if (node.isTextual()) {
-            return switch (node.asText()) {
-                case "none" -> ToolChoice.none();
-                case "auto" -> ToolChoice.auto();
-                case "required" -> ToolChoice.required();
-                default -> throw ApiError.invalidRequest("tool_choice", "'tool_choice' must be 'none', 'auto', 'required' or an object.");
-            };
-        }
+        if (node.isTextual()) return ToolChoices.word(node);
         String type = node.path("type").asText("");
         return switch (type) {
             case "function" -> ToolChoice.named(name(node.path("function"), "tool_choice.function.name"));

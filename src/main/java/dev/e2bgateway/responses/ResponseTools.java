@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.e2bgateway.core.ToolUse;
+import dev.e2bgateway.dialect.ToolChoices;
 import dev.e2bgateway.error.ApiError;
 import dev.e2bgateway.tools.Tool;
 import dev.e2bgateway.tools.ToolChoice;
@@ -204,14 +205,7 @@ final class ResponseTools {
 
     private static ToolChoice choice(JsonNode node, List<Tool> tools, Map<String, Origin> origins) {
         if (node == null || node.isNull()) return ToolChoice.auto();
-        if (node.isTextual()) {
-            return switch (node.asText()) {
-                case "none" -> ToolChoice.none();
-                case "auto" -> ToolChoice.auto();
-                case "required" -> ToolChoice.required();
-                default -> throw ApiError.invalidRequest("tool_choice", "'tool_choice' must be 'none', 'auto', 'required' or an object.");
-            };
-        }
+        if (node.isTextual()) return ToolChoices.word(node);
         if (!node.isObject()) throw ApiError.invalidRequest("tool_choice", "'tool_choice' must be 'none', 'auto', 'required' or an object.");
         String type = node.path("type").asText("");
         if (type.equals("function") || type.equals("custom")) {

@@ -1,5 +1,6 @@
 package dev.e2bgateway.responses;
 
+import dev.e2bgateway.core.ChatRequest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.e2bgateway.core.ChatRequest.Message;
@@ -73,7 +74,7 @@ final class Transcript {
                         flush();
                         messages.add(new Message(Role.USER, parts(node, item.path(), true)));
                     } else {
-                        system.add(textOf(parts(node, item.path(), false)));
+                        system.add(ChatRequest.textOf(parts(node, item.path(), false)));
                     }
                 }
                 case "function_call" -> {
@@ -109,7 +110,7 @@ final class Transcript {
                 if (!assistantText.isEmpty()) messages.add(new Message(Role.ASSISTANT, List.copyOf(assistantText)));
             } else {
                 // Earlier calls go back in the call format, so the model sees what it did.
-                messages.add(new Message(Role.ASSISTANT, List.of(new Text(transcript.assistant(textOf(assistantText), List.copyOf(calls))))));
+                messages.add(new Message(Role.ASSISTANT, List.of(new Text(transcript.assistant(ChatRequest.textOf(assistantText), List.copyOf(calls))))));
             }
             assistantText.clear();
             calls.clear();
@@ -155,14 +156,4 @@ final class Transcript {
         return text.toString();
     }
 
-    private static String textOf(List<Part> parts) {
-        StringBuilder text = new StringBuilder();
-        for (Part p : parts) {
-            if (p instanceof Text t) {
-                if (!text.isEmpty()) text.append("\n\n");
-                text.append(t.text());
-            }
-        }
-        return text.toString();
-    }
 }
