@@ -137,7 +137,7 @@ public final class ChatService {
                 if (several && e.kind() == UpstreamFailure.Kind.RATE_LIMIT_PROVIDER && otherKey(route, provider, excluded)) {
                     events.failure(e.kind());
                     log.info("{} the provider's limit on route {}'s key; moving to a route with another key", trace.requestId(), route.name());
-                    for (int i = 0; i < routes.size(); i++) excluded.addAll(sameKey(route, provider));
+                    excluded.addAll(sameKey(route, provider));
                     continue;
                 }
                 // Every attempt spends one of the host's daily requests: an empty 200 gets one more try, not more.
