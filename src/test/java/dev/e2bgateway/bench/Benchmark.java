@@ -157,41 +157,13 @@ public final class Benchmark {
                 + (call ? "benchtools:" : "bench:") + id + ":" + pieces + ":" + pause + "\"}]}";
         Request request = new Request.Builder().url(base + "/v1/chat/completions").header("Authorization", "Bearer " + KEY)
                 .post(RequestBody.create(body, JSON)).build();
-        long sent = System.nanoTime();
-        long first = -1;
-        long callAt = -1;
-        StringBuilder text = new StringBuilder();
-        StringBuilder arguments = new StringBuilder();
-        boolean doneSeen = false;
-        Pattern content = Pattern.compile("\"content\":(\"(?:[^\"\\\\]|\\\\.)*\")");
-        Pattern args = Pattern.compile("\"arguments\":(\"(?:[^\"\\\\]|\\\\.)*\")");
-        try (Response r = client.newCall(request).execute()) {
-            BufferedSource source = r.body().source();
-            for (String line = source.readUtf8Line(); line != null; line = source.readUtf8Line()) {
-                if (!line.startsWith("data: ")) continue;
-                if (line.equals("data: [DONE]")) {
-                    doneSeen = true;
-                    continue;
-                }
-                Matcher m = content.matcher(line);
-                if (m.find() && m.group(1).length() > 2) {
-                    if (first < 0) first = System.nanoTime();
-                    text.append(unquote(m.group(1)));
-                }
-                Matcher a = args.matcher(line);
-                if (a.find() && a.group(1).length() > 2) {
-                    if (callAt < 0) callAt = System.nanoTime();
-                    arguments.append(unquote(a.group(1)));
-                }
-            }
-        }
-        long doneAt = System.nanoTime();
+        Read r = read(client, request);
         String expected = PacedUpstream.reply(id);
-        boolean exact = doneSeen && (call
-                ? text.toString().equals(expected + "\n") && arguments.toString().contains("\"n\":" + id)
-                    && arguments.toString().contains(expected.substring(0, 20).replace("\"", "\\\""))
-                : text.toString().equals(expected));
-        return new ToolResult(sent, first, callAt, doneAt, exact);
+        boolean exact = r.doneSeen() && (call
+                ? r.text().equals(expected + "\n") && r.arguments().contains("\"n\":" + id)
+                    && r.arguments().contains(expected.substring(0, 20).replace("\"", "\\\""))
+                : r.text().equals(expected));
+        return new ToolResult(r.sentNanos(), r.firstContentNanos(), r.callNanos(), r.doneNanos(), exact);
     }
 
     private void concurrentStreams(OkHttpClient client, String base, PacedUpstream upstream, Process gateway) throws Exception {
@@ -278,16 +250,20 @@ public final class Benchmark {
 
     record StreamResult(int id, long sentNanos, long firstContentNanos, long doneNanos, boolean exact) {}
 
-    private static StreamResult stream(OkHttpClient client, String base, int id, int pieces, long pause) throws IOException {
-        String body = "{\"model\":\"gpt-4o\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"bench:"
-                + id + ":" + pieces + ":" + pause + "\"}]}";
-        Request request = new Request.Builder().url(base + "/v1/chat/completions").header("Authorization", "Bearer " + KEY)
-                .post(RequestBody.create(body, JSON)).build();
+    /** One streamed chat read to its end: when the first text and the first call arguments came, what they were. */
+    record Read(long sentNanos, long firstContentNanos, long callNanos, long doneNanos, String text, String arguments,
+                boolean doneSeen) {}
+
+    private static final Pattern CONTENT = Pattern.compile("\"content\":(\"(?:[^\"\\\\]|\\\\.)*\")");
+    private static final Pattern ARGUMENTS = Pattern.compile("\"arguments\":(\"(?:[^\"\\\\]|\\\\.)*\")");
+
+    private static Read read(OkHttpClient client, Request request) throws IOException {
         long sent = System.nanoTime();
         long first = -1;
+        long callAt = -1;
         StringBuilder text = new StringBuilder();
+        StringBuilder arguments = new StringBuilder();
         boolean doneSeen = false;
-        Pattern content = Pattern.compile("\"content\":(\"(?:[^\"\\\\]|\\\\.)*\")");
         try (Response r = client.newCall(request).execute()) {
             BufferedSource source = r.body().source();
             for (String line = source.readUtf8Line(); line != null; line = source.readUtf8Line()) {
@@ -296,15 +272,29 @@ public final class Benchmark {
                     doneSeen = true;
                     continue;
                 }
-                Matcher m = content.matcher(line);
+                Matcher m = CONTENT.matcher(line);
                 if (m.find() && m.group(1).length() > 2) {
                     if (first < 0) first = System.nanoTime();
                     text.append(unquote(m.group(1)));
                 }
+                Matcher a = ARGUMENTS.matcher(line);
+                if (a.find() && a.group(1).length() > 2) {
+                    if (callAt < 0) callAt = System.nanoTime();
+                    arguments.append(unquote(a.group(1)));
+                }
             }
         }
-        long doneAt = System.nanoTime();
-        return new StreamResult(id, sent, first, doneAt, doneSeen && text.toString().equals(PacedUpstream.reply(id)));
+        return new Read(sent, first, callAt, System.nanoTime(), text.toString(), arguments.toString(), doneSeen);
+    }
+
+    private static StreamResult stream(OkHttpClient client, String base, int id, int pieces, long pause) throws IOException {
+        String body = "{\"model\":\"gpt-4o\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"bench:"
+                + id + ":" + pieces + ":" + pause + "\"}]}";
+        Request request = new Request.Builder().url(base + "/v1/chat/completions").header("Authorization", "Bearer " + KEY)
+                .post(RequestBody.create(body, JSON)).build();
+        Read r = read(client, request);
+        return new StreamResult(id, r.sentNanos(), r.firstContentNanos(), r.doneNanos(),
+                r.doneSeen() && r.text().equals(PacedUpstream.reply(id)));
     }
 
     // ---- non-streaming throughput ------------------------------------------------------------
