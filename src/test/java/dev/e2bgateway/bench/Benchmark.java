@@ -42,7 +42,9 @@ public final class Benchmark {
 
     record Settings(String java, String jar, int sequential, int concurrent, int pieces, long pauseMillis,
                     int concurrentPieces, long concurrentPauseMillis, int warmupSeconds, int measureSeconds, int rounds,
-                    int connections, Path workDir, String phases) {}
+                    int connections, Path workDir, String phases, String java17) {}
+
+    private static final String JAVA17 = "/usr/lib/jvm/java-17-openjdk-amd64/bin/java";
 
     private Benchmark(Settings settings) {
         this.settings = settings;
@@ -54,17 +56,26 @@ public final class Benchmark {
         String jar = arg(args, "--jar", "target/e2b-gateway.jar");
         Path work = Path.of(arg(args, "--work", "target/bench"));
         Files.createDirectories(work);
-        String phases = arg(args, "--phases", "seq,tools,conc,tput");
+        String phases = arg(args, "--phases", "lean,seq,tools,conc,tput");
+        String java17 = arg(args, "--java17", Files.isExecutable(Path.of(JAVA17)) ? JAVA17 : "");
         int concPieces = Integer.parseInt(arg(args, "--conc-pieces", "50"));
         long concPause = Long.parseLong(arg(args, "--conc-pause", "100"));
         Settings s = quick
-                ? new Settings(java, jar, 20, 200, 20, 20, 20, 100, 5, 5, 1, 32, work, phases)
-                : new Settings(java, jar, 100, 1000, 40, 25, concPieces, concPause, 30, 15, 3, 32, work, phases);
+                ? new Settings(java, jar, 20, 200, 20, 20, 20, 100, 5, 5, 1, 32, work, phases, java17)
+                : new Settings(java, jar, 100, 1000, 40, 25, concPieces, concPause, 30, 15, 3, 32, work, phases, java17);
         new Benchmark(s).run();
     }
 
     private void run() throws Exception {
         try (PacedUpstream upstream = new PacedUpstream()) {
+            if (settings.phases().contains("lean")) {
+                if (!settings.java17().isEmpty() && !settings.java17().equals(settings.java())) lean(settings.java17(), upstream.port());
+                lean(settings.java(), upstream.port());
+            }
+            if (settings.phases().replace("lean", "").isBlank()) {
+                printTable();
+                return;
+            }
             int port = freePort();
             Process gateway = startGateway(upstream.port(), port);
             try {
@@ -299,7 +310,8 @@ public final class Benchmark {
 
     // ---- non-streaming throughput ------------------------------------------------------------
 
-    private void throughput(String base, int upstreamPort, Process gateway) throws Exception {
+    /** wrk's script: a non-streaming chat, the same one {@link #awaitAnswer} sends. */
+    private Path postLua() throws IOException {
         Path lua = settings.workDir().resolve("post.lua");
         Files.writeString(lua, """
                 wrk.method = "POST"
@@ -307,6 +319,11 @@ public final class Benchmark {
                 wrk.headers["Content-Type"] = "application/json"
                 wrk.headers["Authorization"] = "Bearer %s"
                 """.formatted(KEY));
+        return lua;
+    }
+
+    private void throughput(String base, int upstreamPort, Process gateway) throws Exception {
+        Path lua = postLua();
         String gatewayUrl = base + "/v1/chat/completions";
         String directUrl = "http://127.0.0.1:" + upstreamPort + "/api/chat";
         System.out.printf("warming up the gateway for %d s ...%n", settings.warmupSeconds());
@@ -343,21 +360,196 @@ public final class Benchmark {
         return new Wrk(rps, latency(out, "50%"), latency(out, "99%"), requests, errors);
     }
 
+    // ---- footprint: startup, memory, CPU per request against a bare pass-through -------------
+
+    /**
+     * The "lean" targets on one JVM: startup to the first answered chat with run.sh (the first run,
+     * which may build run.sh's class-data archive, and the best of three later ones), resident
+     * memory idle after startup, then non-streaming load through the gateway and through the bare
+     * Javalin + OkHttp {@link PassThrough} started with run.sh's flags, in interleaved rounds:
+     * CPU per request of each, and the gateway's resident memory under that load.
+     */
+    private void lean(String java, int upstreamPort) throws Exception {
+        String jvm = javaVersion(java);
+        System.out.printf("lean: %s%n", jvm);
+        List<Double> later = new ArrayList<>();
+        double first = 0;
+        long idleRssKb = 0;
+        for (int run = 0; run < 4; run++) {
+            Started g = startWithRunSh(java, upstreamPort, "startup-" + run);
+            try {
+                if (run == 0) first = g.millis();
+                else later.add(g.millis());
+                if (run == 3) {
+                    Thread.sleep(10_000); // idle: what a gateway in the tray holds between requests
+                    idleRssKb = rssKb(g.process());
+                }
+            } finally {
+                stop(g.process());
+            }
+        }
+        String tag = jvm.replaceAll("^(\\S+) version \"([^\"]+)\".*", "$1 $2");
+        rows.add(new String[]{tag + ": startup to the first answered chat with run.sh (first run | best / worst of 3 later)",
+                String.format(Locale.ROOT, "%.0f ms | %.0f / %.0f ms", first, pct(later, 0), pct(later, 100)), "<= 800 ms"});
+        rows.add(new String[]{tag + ": resident memory idle, 10 s after the first answered chat",
+                (idleRssKb / 1024) + " MB", "<= 100 MB"});
+
+        Path lua = postLua();
+        String gatewayUrlPath = "/v1/chat/completions";
+        Started gateway = startWithRunSh(java, upstreamPort, "lean-gateway");
+        int passPort = freePort();
+        Process pass = startPassThrough(java, passPort, upstreamPort);
+        try {
+            awaitAnswer("http://127.0.0.1:" + passPort, System.nanoTime() + 30_000_000_000L);
+            String gatewayUrl = "http://127.0.0.1:" + gateway.port() + gatewayUrlPath;
+            String passUrl = "http://127.0.0.1:" + passPort + gatewayUrlPath;
+            System.out.printf("lean: warming up both for %d s each ...%n", settings.warmupSeconds());
+            wrk(lua, gatewayUrl, settings.warmupSeconds());
+            wrk(lua, passUrl, settings.warmupSeconds());
+            List<Double> ratios = new ArrayList<>();
+            List<String> rounds = new ArrayList<>();
+            long peakRssKb = 0;
+            for (int round = 1; round <= settings.rounds(); round++) {
+                long passBefore = cpuTicks(pass);
+                Wrk p = wrk(lua, passUrl, settings.measureSeconds());
+                double passMicros = (cpuTicks(pass) - passBefore) * (1e6 / clockTicks()) / Math.max(1, p.requests());
+                long gatewayBefore = cpuTicks(gateway.process());
+                RssSampler rss = new RssSampler(gateway.process());
+                Wrk g = wrk(lua, gatewayUrl, settings.measureSeconds());
+                peakRssKb = Math.max(peakRssKb, rss.stop());
+                double gatewayMicros = (cpuTicks(gateway.process()) - gatewayBefore) * (1e6 / clockTicks()) / Math.max(1, g.requests());
+                ratios.add(gatewayMicros / passMicros);
+                rounds.add(String.format(Locale.ROOT, "%.0f / %.0f us (%.2f), %.0f / %.0f req/s%s", gatewayMicros, passMicros,
+                        gatewayMicros / passMicros, g.rps(), p.rps(), g.errors() + p.errors() > 0 ? ", errors " + (g.errors() + p.errors()) : ""));
+            }
+            rows.add(new String[]{tag + ": CPU per non-streaming request, gateway / pass-through (ratio), req/s, " + settings.connections()
+                    + " connections, by round", String.join("; ", rounds), "ratio <= 1.2"});
+            rows.add(new String[]{tag + ": CPU ratio, best / worst round",
+                    String.format(Locale.ROOT, "%.2f / %.2f", pct(ratios, 0), pct(ratios, 100)), "<= 1.2"});
+            rows.add(new String[]{tag + ": gateway resident memory under that load (peak sampled | VmHWM) | pass-through's",
+                    String.format(Locale.ROOT, "%d MB | %d MB | %d MB", peakRssKb / 1024, peakRssKb(gateway.process()) / 1024,
+                            peakRssKb(pass) / 1024), "<= 160 MB"});
+        } finally {
+            stop(gateway.process());
+            stop(pass);
+        }
+    }
+
+    record Started(Process process, int port, double millis) {}
+
+    /** Starts the gateway the way users do, with run.sh on {@code java}'s JDK, and times it to its first answered chat. */
+    private Started startWithRunSh(String java, int upstreamPort, String log) throws Exception {
+        int port = freePort();
+        ProcessBuilder pb = new ProcessBuilder("./run.sh");
+        pb.environment().put("JAVA_HOME", Path.of(java).toAbsolutePath().getParent().getParent().toString());
+        pb.environment().remove("JAVA_OPTS");
+        gatewayEnvironment(pb, upstreamPort, port);
+        pb.redirectErrorStream(true).redirectOutput(settings.workDir().resolve(log + ".log").toFile());
+        pb.directory(new File(".").getAbsoluteFile());
+        long start = System.nanoTime();
+        Process p = pb.start();
+        awaitAnswer("http://127.0.0.1:" + port, start + 60_000_000_000L);
+        return new Started(p, port, (System.nanoTime() - start) / 1e6);
+    }
+
+    /** The bare pass-through with the JVM flags run.sh gives the gateway. */
+    private Process startPassThrough(String java, int port, int upstreamPort) throws IOException {
+        List<String> command = new ArrayList<>(List.of(java));
+        command.addAll(runShFlags());
+        command.addAll(List.of("-cp", settings.jar() + File.pathSeparator + "target/test-classes", PassThrough.class.getName(),
+                String.valueOf(port), String.valueOf(upstreamPort)));
+        return new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(settings.workDir().resolve("pass-through.log").toFile()).start();
+    }
+
+    /** The heap and collector flags of run.sh's DEFAULT_OPTS line. */
+    private static List<String> runShFlags() throws IOException {
+        Matcher m = Pattern.compile("(?m)^DEFAULT_OPTS=\"([^\"]*)\"").matcher(Files.readString(Path.of("run.sh")));
+        if (!m.find()) throw new IllegalStateException("run.sh has no DEFAULT_OPTS line");
+        return List.of(m.group(1).trim().split("\\s+"));
+    }
+
+    /** Polls until a non-streaming chat through {@code base} answers 200 with the upstream's text. */
+    private static void awaitAnswer(String base, long deadlineNanos) throws Exception {
+        OkHttpClient c = new OkHttpClient.Builder().retryOnConnectionFailure(false).build();
+        Request chat = new Request.Builder().url(base + "/v1/chat/completions").header("Authorization", "Bearer " + KEY)
+                .post(RequestBody.create("{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}", JSON)).build();
+        String expected = PacedUpstream.reply(0).substring(0, 12);
+        while (System.nanoTime() < deadlineNanos) {
+            try (Response r = c.newCall(chat).execute()) {
+                String body = r.body().string();
+                if (r.code() == 200 && body.contains(expected)) return;
+                throw new IllegalStateException("first chat answered " + r.code() + ": " + body);
+            } catch (java.net.ConnectException e) {
+                Thread.sleep(2); // not listening yet
+            }
+        }
+        throw new IllegalStateException("no answer from " + base + " in time; see " + "target/bench/*.log");
+    }
+
+    /** Samples a process's resident memory every 200 ms on a daemon thread until stopped; returns the peak. */
+    private static final class RssSampler {
+        private final Thread thread;
+        private volatile boolean stopped;
+        private volatile long peakKb;
+
+        RssSampler(Process p) {
+            thread = new Thread(() -> {
+                while (!stopped) {
+                    try {
+                        peakKb = Math.max(peakKb, rssKb(p));
+                        Thread.sleep(200);
+                    } catch (Exception e) {
+                        return;
+                    }
+                }
+            }, "rss-sampler");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        long stop() throws InterruptedException {
+            stopped = true;
+            thread.join();
+            return peakKb;
+        }
+    }
+
+    private static long rssKb(Process p) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/" + p.pid() + "/status"))) {
+            if (line.startsWith("VmRSS:")) return Long.parseLong(line.replaceAll("\\D", ""));
+        }
+        return -1;
+    }
+
+    private static void stop(Process p) throws InterruptedException {
+        p.destroy();
+        if (!p.waitFor(20, TimeUnit.SECONDS)) p.destroyForcibly().waitFor();
+    }
+
     // ---- helpers -----------------------------------------------------------------------------
 
     private Process startGateway(int upstreamPort, int port) throws IOException {
         ProcessBuilder pb = new ProcessBuilder(settings.java(), "-Xms64m", "-Xmx256m", "-XX:+UseG1GC", "-jar", settings.jar());
-        pb.environment().put("E2B_API_KEY", KEY);
-        pb.environment().put("E2B_HOST", "127.0.0.1");
-        pb.environment().put("E2B_PORT", String.valueOf(port));
-        pb.environment().put("E2B_BASE_URL", "http://127.0.0.1:" + upstreamPort);
+        gatewayEnvironment(pb, upstreamPort, port);
         pb.redirectErrorStream(true).redirectOutput(settings.workDir().resolve("gateway.log").toFile());
         pb.directory(new File(".").getAbsoluteFile());
         return pb.start();
     }
 
+    private static void gatewayEnvironment(ProcessBuilder pb, int upstreamPort, int port) {
+        pb.environment().put("E2B_API_KEY", KEY);
+        pb.environment().put("E2B_HOST", "127.0.0.1");
+        pb.environment().put("E2B_PORT", String.valueOf(port));
+        pb.environment().put("E2B_BASE_URL", "http://127.0.0.1:" + upstreamPort);
+    }
+
     private String javaVersion() throws Exception {
-        Process p = new ProcessBuilder(settings.java(), "-version").redirectErrorStream(true).start();
+        return javaVersion(settings.java());
+    }
+
+    private static String javaVersion(String java) throws Exception {
+        Process p = new ProcessBuilder(java, "-version").redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         p.waitFor();
         return out.lines().findFirst().orElse("?");
