@@ -39,7 +39,20 @@ public final class ClientDisconnect implements AutoCloseable {
 
     private final AbstractEndPoint endPoint;
     private final Runnable onDisconnect;
+    /** Ends a watch's read interest. Without a stack trace: filling one in cost more than the rest of the watch. */
+    private static final class RequestComplete extends CancellationException {
+        RequestComplete() {
+            super("request complete");
+        }
+
+        @Override
+        public synchronized Throwable fillInStackTrace() {
+            return this;
+        }
+    }
+
     private volatile boolean closed;
+    private boolean armed;
     private ScheduledFuture<?> pending;
 
     private ClientDisconnect(AbstractEndPoint endPoint, Runnable onDisconnect) {
@@ -89,6 +102,7 @@ public final class ClientDisconnect implements AutoCloseable {
 
     private synchronized void arm() {
         if (endPoint == null || closed) return;
+        armed = true;
         endPoint.tryFillInterested(Callback.from(this::readable, this::failed));
     }
 
@@ -126,8 +140,8 @@ public final class ClientDisconnect implements AutoCloseable {
     public synchronized void close() {
         closed = true;
         if (pending != null) pending.cancel(false);
-        if (endPoint != null && endPoint.isOpen()) {
-            endPoint.getFillInterest().onFail(new CancellationException("request complete"));
+        if (armed && endPoint.isOpen()) {
+            endPoint.getFillInterest().onFail(new RequestComplete());
         }
     }
 }
