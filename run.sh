@@ -15,7 +15,7 @@ else
   exit 1
 fi
 
-if [ ! -f "$JAR" ] || [ -n "$(find src pom.xml -newer "$JAR" -print -quit 2>/dev/null)" ]; then
+if [ ! -f "$JAR" ] || [ -n "$(find src/main pom.xml -newer "$JAR" -print -quit 2>/dev/null)" ]; then
   if ! command -v mvn >/dev/null 2>&1; then
     echo "run.sh: $JAR is missing or stale and mvn is not installed. Install Maven 3.8+ to build it." >&2
     exit 1

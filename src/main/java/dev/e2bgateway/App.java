@@ -25,6 +25,7 @@ import dev.e2bgateway.config.ConfigException;
 import dev.e2bgateway.config.ProviderKeys;
 import dev.e2bgateway.dialect.Dialect;
 import dev.e2bgateway.error.ApiError;
+import dev.e2bgateway.http.AccessLog;
 import dev.e2bgateway.http.Auth;
 import dev.e2bgateway.http.ChatLifecycle;
 import dev.e2bgateway.http.ClientKeys;
@@ -160,6 +161,7 @@ public final class App {
         ChatLifecycle lifecycle = new ChatLifecycle(inFlight, disconnects, limiter);
         ModelsEndpoint modelsEndpoint = new ModelsEndpoint(models, json);
         PlaygroundPage playground = new PlaygroundPage(version(), config.upstream().baseUrl());
+        AccessLog accessLog = new AccessLog();
 
         return Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
@@ -172,12 +174,13 @@ public final class App {
             cfg.router.treatMultipleSlashesAsSingleSlash = true; // clients that join "/v1/" + "/models"
             cfg.router.ignoreTrailingSlashes = true;
             cfg.requestLogger.http((ctx, millis) -> {
-                RequestLog.write(ctx, millis);
+                RequestLog.write(accessLog, ctx, millis);
                 metrics.request(route(ctx), ctx.method().name(), ctx.statusCode(), RequestLog.model(ctx),
                         (long) (millis * 1_000_000));
             });
             cfg.events.serverStarting(tokens::warmUpInBackground);
             cfg.events.serverStopped(() -> {
+                accessLog.close();
                 disconnects.close();
                 store.close();
                 if (redis != null) redis.close();

@@ -2,16 +2,13 @@ package dev.e2bgateway.http;
 
 import dev.e2bgateway.core.ChatTrace;
 import io.javalin.http.Context;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * One INFO line per request: id, method, path, status, model, stream flag, upstream time,
+ * One access line per request: id, method, path, status, model, stream flag, upstream time,
  * attempts, total time, and the masked key. Never message text.
  */
 public final class RequestLog {
 
-    private static final Logger log = LoggerFactory.getLogger("e2bgateway.access");
     private static final String TRACE = "e2b.trace";
     private static final String MODEL = "e2b.model";
     private static final String STREAM = "e2b.stream";
@@ -32,17 +29,28 @@ public final class RequestLog {
         return model == null ? "-" : model;
     }
 
-    /** {@code ctx.statusCode()}, not {@code ctx.status()}: the latter knows no 529. */
-    public static void write(Context ctx, Float totalMillis) {
+    /**
+     * The request's access line, built by hand (this runs for every request) and handed to the
+     * batched {@link AccessLog}. {@code ctx.statusCode()}, not {@code ctx.status()}: the latter knows no 529.
+     */
+    public static void write(AccessLog log, Context ctx, Float totalMillis) {
+        if (!log.enabled()) return;
         ChatTrace trace = ctx.attribute(TRACE);
         String model = ctx.attribute(MODEL);
         Boolean stream = ctx.attribute(STREAM);
         String key = ctx.attribute(Auth.KEY_ATTRIBUTE);
-        log.info("{} {} {} {} model={} stream={} route={} upstream_ms={} attempts={} total_ms={} key={}",
-                RequestIds.of(ctx), ctx.method(), ctx.path(), ctx.statusCode(),
-                model == null ? "-" : model, stream == null ? "-" : stream,
-                trace == null || trace.route() == null ? "-" : trace.route(),
-                trace == null ? "-" : trace.upstreamMillis(), trace == null ? "-" : trace.attempts(),
-                Math.round(totalMillis), key == null ? "-" : key);
+        StringBuilder line = new StringBuilder(160)
+                .append(RequestIds.of(ctx)).append(' ').append(ctx.method().name()).append(' ').append(ctx.path())
+                .append(' ').append(ctx.statusCode())
+                .append(" model=").append(model == null ? "-" : model)
+                .append(" stream=").append(stream == null ? "-" : stream.toString())
+                .append(" route=").append(trace == null || trace.route() == null ? "-" : trace.route());
+        if (trace == null) {
+            line.append(" upstream_ms=- attempts=-");
+        } else {
+            line.append(" upstream_ms=").append(trace.upstreamMillis()).append(" attempts=").append(trace.attempts());
+        }
+        line.append(" total_ms=").append(Math.round(totalMillis)).append(" key=").append(key == null ? "-" : key);
+        log.write(line);
     }
 }

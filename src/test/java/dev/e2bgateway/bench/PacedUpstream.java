@@ -40,6 +40,13 @@ final class PacedUpstream extends LoopbackServer {
         start();
     }
 
+    /** Runs the fake upstream on its own (for profiling a gateway by hand): prints its port, serves until killed. */
+    public static void main(String[] args) throws InterruptedException {
+        PacedUpstream upstream = new PacedUpstream();
+        System.out.println(upstream.port());
+        Thread.currentThread().join();
+    }
+
     Timing timing(int id) {
         return timings.get(id);
     }
