@@ -178,7 +178,7 @@ public final class App {
                 metrics.request(route(ctx), ctx.method().name(), ctx.statusCode(), RequestLog.model(ctx),
                         (long) (millis * 1_000_000));
             });
-            cfg.events.serverStarting(tokens::warmUpInBackground);
+            cfg.events.serverStarted(tokens::warmUpInBackground);
             cfg.events.serverStopped(() -> {
                 accessLog.close();
                 disconnects.close();

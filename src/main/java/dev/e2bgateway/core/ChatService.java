@@ -60,7 +60,7 @@ public final class ChatService {
     public void complete(ChatRequest request, ChatTrace trace, Cancellation cancellation, ReplySink sink) throws IOException {
         byte[] buffer = new byte[8192];
         FragmentReader reader = new FragmentReader();
-        ReplyLimiter limiter = new ReplyLimiter(request.stop(), request.maxTokens(), tokens.encodingFor(request.model()));
+        ReplyLimiter limiter = new ReplyLimiter(request.stop(), request.maxTokens(), tokens.tokenizerFor(request.model()));
         ReplyPipeline pipeline = new ReplyPipeline(request, sink, trace, limiter, events, mapper);
         Opened opened = open(request, buffer, trace, cancellation);
         FragmentsClient.Reply reply = opened.reply();
@@ -90,7 +90,7 @@ public final class ChatService {
 
     private int callTokens(ChatRequest request, ReplyPipeline pipeline) {
         String calls = pipeline.callText();
-        return calls.isEmpty() ? 0 : tokens.encodingFor(request.model()).countTokensOrdinary(calls);
+        return calls.isEmpty() ? 0 : tokens.tokenizerFor(request.model()).count(calls);
     }
 
     private record Opened(FragmentsClient.Reply reply, int firstRead) {}

@@ -1,6 +1,6 @@
 package dev.e2bgateway.core;
 
-import com.knuddels.jtokkit.api.Encoding;
+import dev.e2bgateway.tokens.Tokenizer;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -23,7 +23,7 @@ public final class ReplyLimiter {
     private final List<String> stops;
     private final int holdBack;
     private final Integer maxTokens;
-    private final Encoding encoding;
+    private final Tokenizer encoding;
 
     private final StringBuilder held = new StringBuilder();
     private final StringBuilder emitted = new StringBuilder();
@@ -33,7 +33,7 @@ public final class ReplyLimiter {
     private Finish.Reason finished;
     private String matchedStop;
 
-    public ReplyLimiter(List<String> stops, Integer maxTokens, Encoding encoding) {
+    public ReplyLimiter(List<String> stops, Integer maxTokens, Tokenizer encoding) {
         this.stops = stops.stream().filter(s -> !s.isEmpty()).toList();
         this.holdBack = this.stops.stream().mapToInt(String::length).max().orElse(1) - 1;
         this.maxTokens = maxTokens;
@@ -89,7 +89,7 @@ public final class ReplyLimiter {
 
     /** Tokens of everything sent so far. */
     public int emittedTokens() {
-        return settledTokens + encoding.countTokensOrdinary(emitted.substring(settledChars));
+        return settledTokens + encoding.count(emitted.substring(settledChars));
     }
 
     private String limitTokens(String text) {
@@ -104,16 +104,14 @@ public final class ReplyLimiter {
             finished = Finish.Reason.LENGTH;
             return "";
         }
-        var result = encoding.encodeOrdinary(unsettled, budget);
-        if (!result.isTruncated() && result.getTokens().size() < budget) {
+        Tokenizer.Prefix fits = encoding.prefix(unsettled, budget);
+        if (!fits.truncated() && fits.tokens() < budget) {
             String out = send(text, bytes);
             settle();
             return out;
         }
         // The limit is reached within this text: send the part that fits, then stop.
-        String fits = encoding.decode(result.getTokens());
-        int keep = Math.max(0, Math.min(text.length(), fits.length() - (unsettled.length() - text.length())));
-        if (keep > 0 && Character.isHighSurrogate(text.charAt(keep - 1))) keep--;
+        int keep = Math.max(0, Math.min(text.length(), fits.chars() - (unsettled.length() - text.length())));
         finished = Finish.Reason.LENGTH;
         String part = text.substring(0, keep);
         return part.isEmpty() ? part : send(part, utf8Length(part));
@@ -131,7 +129,7 @@ public final class ReplyLimiter {
         int split = emitted.length() - KEEP_UNSETTLED;
         while (split > settledChars && !(emitted.charAt(split) == ' ' && emitted.charAt(split - 1) != ' ')) split--;
         if (split <= settledChars) return;
-        settledTokens += encoding.countTokensOrdinary(emitted.substring(settledChars, split));
+        settledTokens += encoding.count(emitted.substring(settledChars, split));
         settledChars = split;
     }
 

@@ -1,17 +1,15 @@
 package dev.e2bgateway.core;
 
-import com.knuddels.jtokkit.Encodings;
-import com.knuddels.jtokkit.api.Encoding;
-import com.knuddels.jtokkit.api.EncodingRegistry;
-import com.knuddels.jtokkit.api.EncodingType;
 import dev.e2bgateway.models.ModelSpec;
+import dev.e2bgateway.tokens.Tokenizer;
 
 import java.util.regex.Pattern;
 
 /**
- * Counts tokens with jtokkit: {@code o200k_base} for the GPT-4o / 4.1 / 4.5 / 5 and o-series
- * family, {@code cl100k_base} as the approximation for every other provider. The encodings
- * load on first use (they take about a second), or earlier through {@link #warmUpInBackground()}.
+ * Counts tokens: {@code o200k_base} for the GPT-4o / 4.1 / 4.5 / 5 and o-series family,
+ * {@code cl100k_base} as the approximation for every other provider. Each encoding loads when
+ * a request first needs it (about a tenth of a second, 3 to 5 MB), or earlier through
+ * {@link #warmUpInBackground()}.
  */
 public final class TokenCounter {
 
@@ -23,26 +21,27 @@ public final class TokenCounter {
     /** A flat estimate per image; the real figure depends on the provider and the image size. */
     private static final int PER_IMAGE = 85;
 
-    private volatile EncodingRegistry registry;
+    private volatile Tokenizer o200k;
+    private volatile Tokenizer cl100k;
 
-    /** Loads both encodings on a daemon thread so the first request does not wait for them. */
+    /** Loads both encodings on a daemon thread, once the gateway listens, so a first chat seldom waits for one. */
     public void warmUpInBackground() {
         Thread t = new Thread(() -> {
-            registry().getEncoding(EncodingType.O200K_BASE).countTokensOrdinary("warm up");
-            registry().getEncoding(EncodingType.CL100K_BASE).countTokensOrdinary("warm up");
+            o200k();
+            cl100k();
         }, "token-counter-warm-up");
         t.setDaemon(true);
         t.start();
     }
 
-    public Encoding encodingFor(ModelSpec model) {
+    public Tokenizer tokenizerFor(ModelSpec model) {
         boolean o200k = O200K_FAMILY.matcher(model.upstreamId()).matches() || O200K_FAMILY.matcher(model.id()).matches();
-        return registry().getEncoding(o200k ? EncodingType.O200K_BASE : EncodingType.CL100K_BASE);
+        return o200k ? o200k() : cl100k();
     }
 
     /** Prompt tokens of a request: system prompt and messages, with OpenAI's per-message overhead. */
     public int promptTokens(ChatRequest request) {
-        Encoding encoding = encodingFor(request.model());
+        Tokenizer encoding = tokenizerFor(request.model());
         int total = REPLY_PRIMING;
         if (request.system() != null && !request.system().isEmpty()) {
             total += PER_MESSAGE + count(encoding, request.system());
@@ -65,22 +64,33 @@ public final class TokenCounter {
      * 5 µs a character), and a client could otherwise make one request cost tens of seconds of CPU;
      * the counts are estimates for other providers anyway.
      */
-    static int count(Encoding encoding, String text) {
+    static int count(Tokenizer encoding, String text) {
         String wellFormed = Texts.wellFormed(text);
-        if (wellFormed.length() <= EXACT_CHARS) return encoding.countTokensOrdinary(wellFormed);
+        if (wellFormed.length() <= EXACT_CHARS) return encoding.count(wellFormed);
         int cut = EXACT_CHARS;
         if (Character.isHighSurrogate(wellFormed.charAt(cut - 1))) cut--;
-        return encoding.countTokensOrdinary(wellFormed.substring(0, cut)) + (wellFormed.length() - cut + 3) / 4;
+        return encoding.count(wellFormed.substring(0, cut)) + (wellFormed.length() - cut + 3) / 4;
     }
 
-    private EncodingRegistry registry() {
-        EncodingRegistry r = registry;
-        if (r == null) {
+    private Tokenizer o200k() {
+        Tokenizer t = o200k;
+        if (t == null) {
             synchronized (this) {
-                if (registry == null) registry = Encodings.newLazyEncodingRegistry();
-                r = registry;
+                if (o200k == null) o200k = Tokenizer.o200k();
+                t = o200k;
             }
         }
-        return r;
+        return t;
+    }
+
+    private Tokenizer cl100k() {
+        Tokenizer t = cl100k;
+        if (t == null) {
+            synchronized (this) {
+                if (cl100k == null) cl100k = Tokenizer.cl100k();
+                t = cl100k;
+            }
+        }
+        return t;
     }
 }

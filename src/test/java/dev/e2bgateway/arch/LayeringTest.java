@@ -31,6 +31,7 @@ class LayeringTest {
             .layer("models").definedBy("dev.e2bgateway.models..")
             .layer("upstream").definedBy("dev.e2bgateway.upstream..")
             .layer("json").definedBy("dev.e2bgateway.json..")
+            .layer("tokens").definedBy("dev.e2bgateway.tokens..")
             .layer("store").definedBy("dev.e2bgateway.store..")
             .layer("error").definedBy("dev.e2bgateway.error..")
             .layer("config").definedBy("dev.e2bgateway.config..")
@@ -44,6 +45,7 @@ class LayeringTest {
             .whereLayer("models").mayOnlyBeAccessedByLayers("wiring", "api", "dialects", "dialect", "core")
             .whereLayer("upstream").mayOnlyBeAccessedByLayers("wiring", "core", "metrics")
             .whereLayer("json").mayOnlyBeAccessedByLayers("dialects")
+            .whereLayer("tokens").mayOnlyBeAccessedByLayers("core")
             .whereLayer("store").mayOnlyBeAccessedByLayers("wiring", "dialects", "http", "core")
             .whereLayer("error").mayOnlyBeAccessedByLayers("wiring", "api", "dialects", "dialect", "http", "core", "json")
             .whereLayer("config").mayOnlyBeAccessedByLayers("wiring", "core", "models", "upstream", "http");
@@ -76,6 +78,7 @@ class LayeringTest {
     @ArchTest
     static final ArchRule core_and_upstream_know_no_web_framework = noClasses()
             .that().resideInAnyPackage("dev.e2bgateway.core..", "dev.e2bgateway.upstream..", "dev.e2bgateway.dialect..",
-                    "dev.e2bgateway.openai..", "dev.e2bgateway.anthropic..", "dev.e2bgateway.responses..", "dev.e2bgateway.store..")
+                    "dev.e2bgateway.openai..", "dev.e2bgateway.anthropic..", "dev.e2bgateway.responses..", "dev.e2bgateway.store..",
+                    "dev.e2bgateway.tokens..")
             .should().dependOnClassesThat().resideInAnyPackage("io.javalin..", "jakarta.servlet..", "org.eclipse.jetty..");
 }

@@ -3,6 +3,7 @@ package dev.e2bgateway.core;
 import com.knuddels.jtokkit.Encodings;
 import com.knuddels.jtokkit.api.Encoding;
 import com.knuddels.jtokkit.api.EncodingType;
+import dev.e2bgateway.tokens.Tokenizer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -15,12 +16,15 @@ class ReplyLimiterTest {
 
     private static final Encoding O200K = Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.O200K_BASE);
     private static final Encoding CL100K = Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.CL100K_BASE);
+    /** The limiter counts with the gateway's tokenizer; the expectations come from jtokkit. */
+    private static final Tokenizer TOKENIZER_O200K = Tokenizer.o200k();
+    private static final Tokenizer TOKENIZER_CL100K = Tokenizer.cl100k();
     private static final String TEXT = "The quick brown fox jumps over the lazy dog. 你好，世界！😀 Then it STOPs here and goes on.";
 
     @ParameterizedTest
     @ValueSource(ints = {1, 2, 3, 5, 8, 13})
     void a_stop_sequence_split_across_chunks_ends_the_reply_before_it(int chunk) {
-        ReplyLimiter limiter = new ReplyLimiter(List.of("never", "STOP"), null, O200K);
+        ReplyLimiter limiter = new ReplyLimiter(List.of("never", "STOP"), null, TOKENIZER_O200K);
         String out = feed(limiter, TEXT, chunk);
         assertThat(out).isEqualTo(TEXT.substring(0, TEXT.indexOf("STOP")));
         assertThat(limiter.finished()).isEqualTo(Finish.Reason.STOP_SEQUENCE);
@@ -29,7 +33,7 @@ class ReplyLimiterTest {
 
     @Test
     void only_the_longest_stop_sequence_minus_one_is_held_back() {
-        ReplyLimiter limiter = new ReplyLimiter(List.of("XYZ"), null, O200K);
+        ReplyLimiter limiter = new ReplyLimiter(List.of("XYZ"), null, TOKENIZER_O200K);
         assertThat(limiter.accept("abcdef")).isEqualTo("abcd");
         assertThat(limiter.accept("XY")).isEqualTo("ef");
         assertThat(limiter.accept("Q")).isEqualTo("X");
@@ -39,7 +43,7 @@ class ReplyLimiterTest {
 
     @Test
     void without_stops_or_limit_everything_passes_at_once() {
-        ReplyLimiter limiter = new ReplyLimiter(List.of(), null, O200K);
+        ReplyLimiter limiter = new ReplyLimiter(List.of(), null, TOKENIZER_O200K);
         assertThat(limiter.accept("a")).isEqualTo("a");
         assertThat(limiter.accept("😀")).isEqualTo("😀");
         assertThat(limiter.flush()).isEmpty();
@@ -50,7 +54,7 @@ class ReplyLimiterTest {
     @ValueSource(ints = {1, 4, 7, 10, 20})
     void the_token_limit_cuts_the_reply_at_exactly_that_many_tokens(int max) {
         assertThat(O200K.countTokensOrdinary(TEXT)).as("the reply is longer than every limit tried").isGreaterThan(max);
-        ReplyLimiter limiter = new ReplyLimiter(List.of(), max, O200K);
+        ReplyLimiter limiter = new ReplyLimiter(List.of(), max, TOKENIZER_O200K);
         String out = feed(limiter, TEXT, 3);
         assertThat(limiter.finished()).isEqualTo(Finish.Reason.LENGTH);
         assertThat(TEXT).startsWith(out);
@@ -66,7 +70,7 @@ class ReplyLimiterTest {
         String text = "你好，世界";
         int before = CL100K.countTokensOrdinary("你好，");
         assertThat(CL100K.countTokensOrdinary("你好，世")).as("世 takes two tokens").isEqualTo(before + 2);
-        ReplyLimiter limiter = new ReplyLimiter(List.of(), before + 1, CL100K);
+        ReplyLimiter limiter = new ReplyLimiter(List.of(), before + 1, TOKENIZER_CL100K);
         String out = feed(limiter, text, 1);
         assertThat(limiter.finished()).isEqualTo(Finish.Reason.LENGTH);
         assertThat(out).isEqualTo("你好，");
@@ -75,7 +79,7 @@ class ReplyLimiterTest {
 
     @Test
     void a_reply_under_the_limit_is_untouched() {
-        ReplyLimiter limiter = new ReplyLimiter(List.of(), 1000, O200K);
+        ReplyLimiter limiter = new ReplyLimiter(List.of(), 1000, TOKENIZER_O200K);
         assertThat(feed(limiter, TEXT, 4) + limiter.flush()).isEqualTo(TEXT);
         assertThat(limiter.finished()).isNull();
     }
@@ -83,7 +87,7 @@ class ReplyLimiterTest {
     @Test
     void long_replies_are_counted_in_settled_pieces_with_the_same_total() {
         String longText = "word ".repeat(3000) + "end";
-        ReplyLimiter limiter = new ReplyLimiter(List.of(), 100_000, O200K);
+        ReplyLimiter limiter = new ReplyLimiter(List.of(), 100_000, TOKENIZER_O200K);
         String out = feed(limiter, longText, 7) + limiter.flush();
         assertThat(out).isEqualTo(longText);
         assertThat(limiter.emittedTokens()).isEqualTo(O200K.countTokensOrdinary(longText));
