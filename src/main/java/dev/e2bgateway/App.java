@@ -60,7 +60,9 @@ import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.HttpResponseException;
+import okhttp3.Call;
 import okhttp3.ConnectionPool;
+import okhttp3.ConnectionSpec;
 import okhttp3.OkHttpClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -71,6 +73,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -96,10 +100,10 @@ public final class App {
 
     /** The one upstream HTTP client, timeouts explicit. Its read timeout is the wait for response headers. */
     public static OkHttpClient httpClient(Config config) {
-        return httpClient(config.timeouts(), config.upstream().proxy());
+        return httpClient(config.timeouts(), config.upstream().proxy(), config.upstream());
     }
 
-    private static OkHttpClient httpClient(Config.Timeouts timeouts, ProxySettings proxy) {
+    private static OkHttpClient httpClient(Config.Timeouts timeouts, ProxySettings proxy, Config.Upstream upstream) {
         OkHttpClient.Builder builder = new OkHttpClient.Builder()
                 .connectTimeout(timeouts.connect())
                 .readTimeout(timeouts.firstByte())
@@ -113,8 +117,27 @@ public final class App {
                 // Connect on the calling (virtual) thread: fast fallback hands every new
                 // connection to a platform thread, which costs dearly when a thousand streams open at once.
                 .fastFallback(false);
+        // Only plain-HTTP upstreams (a local one, say): no TLS, so none of its setup at startup.
+        if (plainHttpOnly(upstream)) builder.connectionSpecs(List.of(ConnectionSpec.CLEARTEXT));
         OutboundProxy.configure(builder, proxy);
         return builder.build();
+    }
+
+    private static boolean plainHttpOnly(Config.Upstream upstream) {
+        if (upstream.upstreamsFile() != null) return false; // its routes are read later; keep TLS ready
+        return upstream.baseUrls().stream().allMatch(u -> "http".equalsIgnoreCase(u.getScheme()));
+    }
+
+    private static <T> T join(FutureTask<T> task) {
+        try {
+            return task.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while starting", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) throw r;
+            throw new IllegalStateException(e.getCause());
+        }
     }
 
     /** The version from the jar's manifest ("dev" when run from classes). */
@@ -125,12 +148,21 @@ public final class App {
 
     /** The gateway for {@code config}; {@code inFlight} is shared with the shutdown hook that drains it. */
     public static Javalin create(Config config, InFlight inFlight) {
+        // Nothing waits at startup for what only a chat needs: the vocabularies and the upstream
+        // client (the JDK's security providers, and its trust store for an https upstream, take
+        // a third of a second) are built on other threads; the first chat waits if they are not done.
+        TokenCounter tokens = new TokenCounter();
+        tokens.warmUpInBackground();
+        FutureTask<OkHttpClient> httpSetup = new FutureTask<>(() -> httpClient(config));
+        Thread httpSetupThread = new Thread(httpSetup, "http-client-setup");
+        httpSetupThread.setDaemon(true);
+        httpSetupThread.start();
+        Call.Factory http = request -> join(httpSetup).newCall(request);
+
         ObjectMapper mapper = objectMapper();
         ModelRegistry models = new ModelCatalog(mapper).load(config.modelsFile());
-        OkHttpClient http = httpClient(config);
         Config.Server server = config.server();
 
-        TokenCounter tokens = new TokenCounter();
         Metrics metrics = new Metrics(inFlight);
         Backoff backoff = new Backoff(config.retry().delay().toMillis(), Backoff.DEFAULT_CAP_MILLIS,
                 () -> ThreadLocalRandom.current().nextDouble(), System::currentTimeMillis);
@@ -178,13 +210,12 @@ public final class App {
                 metrics.request(route(ctx), ctx.method().name(), ctx.statusCode(), RequestLog.model(ctx),
                         (long) (millis * 1_000_000));
             });
-            cfg.events.serverStarted(tokens::warmUpInBackground);
             cfg.events.serverStopped(() -> {
                 accessLog.close();
                 disconnects.close();
                 store.close();
                 if (redis != null) redis.close();
-                http.connectionPool().evictAll();
+                join(httpSetup).connectionPool().evictAll();
             });
 
             cfg.routes.before(ctx -> {
@@ -254,7 +285,7 @@ public final class App {
      * The upstream routes: those of E2B_UPSTREAMS_FILE (each with its own proxy and provider keys
      * over the global ones), else one per URL of E2B_BASE_URL with the global settings.
      */
-    private static List<Route> routes(Config config, OkHttpClient http, ProviderKeys globalKeys, ObjectMapper mapper) {
+    private static List<Route> routes(Config config, Call.Factory http, ProviderKeys globalKeys, ObjectMapper mapper) {
         Duration idle = config.timeouts().idle();
         if (config.upstream().upstreamsFile() == null) {
             List<URI> urls = config.upstream().baseUrls();
@@ -273,7 +304,7 @@ public final class App {
                             + " field 'providerKeys' names '" + provider + "', not a provider the upstream knows");
                 }
             }
-            OkHttpClient client = r.proxy() == null ? http : httpClient(config.timeouts(), r.proxy());
+            Call.Factory client = r.proxy() == null ? http : httpClient(config.timeouts(), r.proxy(), config.upstream());
             routes.add(new Route(r.name(), new FragmentsClient(client, r.baseUrl(), idle), globalKeys.overriddenBy(r.providerKeys()), r.weight()));
             log.info("upstream route {}: {} via {}{}", r.name(), r.baseUrl().getScheme() + "://" + r.baseUrl().getHost()
                             + (r.baseUrl().getPort() > 0 ? ":" + r.baseUrl().getPort() : ""),

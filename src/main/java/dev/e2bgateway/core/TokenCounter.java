@@ -24,7 +24,7 @@ public final class TokenCounter {
     private volatile Tokenizer o200k;
     private volatile Tokenizer cl100k;
 
-    /** Loads both encodings on a daemon thread, once the gateway listens, so a first chat seldom waits for one. */
+    /** Loads both encodings on a daemon thread (the gateway starts it first thing), so a first chat seldom waits for one. */
     public void warmUpInBackground() {
         Thread t = new Thread(() -> {
             o200k();

@@ -31,16 +31,17 @@ public final class FragmentsClient {
             + "(KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
     private static final int ERROR_TEXT_LIMIT = 300;
 
-    private final OkHttpClient http;
+    private final Call.Factory http;
     private final HttpUrl chatUrl;
     private final String origin;
     private final Duration idleTimeout;
 
     /**
-     * @param http        shared client; its read timeout is the wait for the response headers
+     * @param http        the shared OkHttp client, or something that hands calls to it once it is built;
+     *                    its read timeout is the wait for the response headers
      * @param idleTimeout the longest gap allowed between two reads of the body
      */
-    public FragmentsClient(OkHttpClient http, URI baseUrl, Duration idleTimeout) {
+    public FragmentsClient(Call.Factory http, URI baseUrl, Duration idleTimeout) {
         this.http = http;
         this.chatUrl = HttpUrl.get(baseUrl.toString()).newBuilder().addPathSegments("api/chat").build();
         this.origin = chatUrl.scheme() + "://" + chatUrl.host()

@@ -524,7 +524,7 @@ public final class Benchmark {
 
     private static void stop(Process p) throws InterruptedException {
         p.destroy();
-        if (!p.waitFor(20, TimeUnit.SECONDS)) p.destroyForcibly().waitFor();
+        if (!p.waitFor(60, TimeUnit.SECONDS)) p.destroyForcibly().waitFor(); // a first run writes its class cache as it stops
     }
 
     // ---- helpers -----------------------------------------------------------------------------
