@@ -13,9 +13,9 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -63,11 +63,22 @@ public final class ClientDisconnect implements AutoCloseable {
     /** Starts watches; one per gateway, with one timer thread for the delayed starts. */
     public static final class Watcher implements AutoCloseable {
         private final long armAfterMillis;
-        private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "client-disconnect-watch");
-            t.setDaemon(true);
-            return t;
-        });
+        private final ScheduledThreadPoolExecutor timer = timer();
+
+        /**
+         * Most requests end before their watch would start: their cancelled starts leave the queue
+         * at once, so the timer thread wakes only for watches that really start (it woke for
+         * every request's, after its 100 ms, to throw it away).
+         */
+        private static ScheduledThreadPoolExecutor timer() {
+            ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
+                Thread t = new Thread(r, "client-disconnect-watch");
+                t.setDaemon(true);
+                return t;
+            });
+            timer.setRemoveOnCancelPolicy(true);
+            return timer;
+        }
 
         /** @param armAfterMillis how long a request runs before its connection is watched (0: at once) */
         public Watcher(long armAfterMillis) {

@@ -82,7 +82,7 @@ public final class Benchmark {
                 String base = "http://127.0.0.1:" + port;
                 awaitHealthy(base);
                 String jvm = javaVersion();
-                System.out.printf("%ngateway: %s (pid %d, -Xmx256m), fake upstream and clients in this JVM (%s), %d cores%n",
+                System.out.printf("%ngateway: %s (pid %d, run.sh's flags), fake upstream and clients in this JVM (%s), %d cores%n",
                         jvm, gateway.pid(), System.getProperty("java.version"), Runtime.getRuntime().availableProcessors());
                 OkHttpClient client = new OkHttpClient.Builder()
                         .connectionPool(new ConnectionPool(settings.concurrent() + 64, 1, TimeUnit.MINUTES))
@@ -530,7 +530,10 @@ public final class Benchmark {
     // ---- helpers -----------------------------------------------------------------------------
 
     private Process startGateway(int upstreamPort, int port) throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(settings.java(), "-Xms64m", "-Xmx256m", "-XX:+UseG1GC", "-jar", settings.jar());
+        List<String> command = new ArrayList<>(List.of(settings.java()));
+        command.addAll(runShFlags()); // the heap and collector users get (-Xmx256m)
+        command.addAll(List.of("-jar", settings.jar()));
+        ProcessBuilder pb = new ProcessBuilder(command);
         gatewayEnvironment(pb, upstreamPort, port);
         pb.redirectErrorStream(true).redirectOutput(settings.workDir().resolve("gateway.log").toFile());
         pb.directory(new File(".").getAbsoluteFile());
