@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Benchmarks the gateway against a fake upstream on loopback and prints a table.
-#   bench/run.sh           full run (about 3 minutes: 30 s JIT warm-up, 3 rounds of 2 x 15 s)
+#   bench/run.sh           full run (about 12 minutes)
 #   bench/run.sh --quick   a short smoke run (numbers not meaningful)
-#   bench/run.sh --phases seq,conc,tput   choose the parts to run (default: all)
+#   bench/run.sh --phases lean,seq,tools,conc,tput   choose the parts to run (default: all)
+# lean: startup with run.sh, idle and loaded memory, CPU per request against a bare Javalin +
+# OkHttp pass-through, on Java 17 (--java17 PATH) and the gateway's JVM.
 # The gateway runs on JAVA_HOME's java, else Temurin 25 if installed (virtual threads), else `java`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
