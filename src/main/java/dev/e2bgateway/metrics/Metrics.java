@@ -11,6 +11,8 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -36,12 +38,20 @@ public final class Metrics implements UpstreamEvents {
                 .description("Replies whose text after the tool calls was not shown (the call format drops it)").register(registry);
     }
 
+    /** The meters of each label set, found once: building and registering a meter's id on every request cost more than recording. */
+    private record RequestLabels(String route, String method, int status, String model) {}
+
+    private final Map<RequestLabels, Timer> requests = new ConcurrentHashMap<>();
+    private final Map<String, Timer> latencies = new ConcurrentHashMap<>();
+    private final Map<String, Timer> firstTokens = new ConcurrentHashMap<>();
+    private final Map<String, Counter> routeAttempts = new ConcurrentHashMap<>();
+
     /** One finished request to the gateway. */
     public void request(String route, String method, int status, String model, long nanos) {
-        Timer.builder("gateway.requests")
+        requests.computeIfAbsent(new RequestLabels(route, method, status, model), l -> Timer.builder("gateway.requests")
                 .description("Requests to the gateway")
-                .tag("route", route).tag("method", method).tag("status", String.valueOf(status)).tag("model", model)
-                .register(registry).record(nanos, TimeUnit.NANOSECONDS);
+                .tag("route", l.route()).tag("method", l.method()).tag("status", String.valueOf(l.status())).tag("model", l.model())
+                .register(registry)).record(nanos, TimeUnit.NANOSECONDS);
     }
 
     @Override
@@ -67,8 +77,8 @@ public final class Metrics implements UpstreamEvents {
 
     @Override
     public void routeChosen(String route) {
-        Counter.builder("gateway.upstream.route.attempts").description("Upstream attempts by route")
-                .tag("route", route).register(registry).increment();
+        routeAttempts.computeIfAbsent(route, r -> Counter.builder("gateway.upstream.route.attempts")
+                .description("Upstream attempts by route").tag("route", r).register(registry)).increment();
     }
 
     /** A chat refused for its key's limit ({@code rpm}, {@code rpd}, {@code concurrency}); the key by name. */
@@ -100,10 +110,10 @@ public final class Metrics implements UpstreamEvents {
 
     @Override
     public void completed(String model, long upstreamNanos, long firstTokenNanos) {
-        histogram("gateway.upstream.latency", "Time from the request to the end of the upstream reply", model)
+        latencies.computeIfAbsent(model, m -> histogram("gateway.upstream.latency", "Time from the request to the end of the upstream reply", m))
                 .record(upstreamNanos, TimeUnit.NANOSECONDS);
         if (firstTokenNanos >= 0) {
-            histogram("gateway.upstream.ttft", "Time from the request to the first reply text", model)
+            firstTokens.computeIfAbsent(model, m -> histogram("gateway.upstream.ttft", "Time from the request to the first reply text", m))
                     .record(firstTokenNanos, TimeUnit.NANOSECONDS);
         }
     }
