@@ -21,14 +21,20 @@ public final class TokenCounter {
     /** A flat estimate per image; the real figure depends on the provider and the image size. */
     private static final int PER_IMAGE = 85;
 
-    private volatile Tokenizer o200k;
-    private volatile Tokenizer cl100k;
+    /** Each vocabulary loads once per process, when first used: class initialisation makes that lazy and thread-safe. */
+    private static final class O200k {
+        static final Tokenizer TOKENIZER = Tokenizer.o200k();
+    }
+
+    private static final class Cl100k {
+        static final Tokenizer TOKENIZER = Tokenizer.cl100k();
+    }
 
     /** Loads both encodings on a daemon thread (the gateway starts it first thing), so a first chat seldom waits for one. */
     public void warmUpInBackground() {
         Thread t = new Thread(() -> {
-            o200k();
-            cl100k();
+            tokenizer(true);
+            tokenizer(false);
         }, "token-counter-warm-up");
         t.setDaemon(true);
         t.start();
@@ -36,7 +42,7 @@ public final class TokenCounter {
 
     public Tokenizer tokenizerFor(ModelSpec model) {
         boolean o200k = O200K_FAMILY.matcher(model.upstreamId()).matches() || O200K_FAMILY.matcher(model.id()).matches();
-        return o200k ? o200k() : cl100k();
+        return tokenizer(o200k);
     }
 
     /** Prompt tokens of a request: system prompt and messages, with OpenAI's per-message overhead. */
@@ -72,25 +78,7 @@ public final class TokenCounter {
         return encoding.count(wellFormed.substring(0, cut)) + (wellFormed.length() - cut + 3) / 4;
     }
 
-    private Tokenizer o200k() {
-        Tokenizer t = o200k;
-        if (t == null) {
-            synchronized (this) {
-                if (o200k == null) o200k = Tokenizer.o200k();
-                t = o200k;
-            }
-        }
-        return t;
-    }
-
-    private Tokenizer cl100k() {
-        Tokenizer t = cl100k;
-        if (t == null) {
-            synchronized (this) {
-                if (cl100k == null) cl100k = Tokenizer.cl100k();
-                t = cl100k;
-            }
-        }
-        return t;
+    private static Tokenizer tokenizer(boolean o200k) {
+        return o200k ? O200k.TOKENIZER : Cl100k.TOKENIZER;
     }
 }
