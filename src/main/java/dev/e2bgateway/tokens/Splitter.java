@@ -24,15 +24,8 @@ enum Splitter {
             if (isLetter(c0)) return letterRun(c, i + 1, n);
             if (notNewlineLetterNumber(c0) && i + 1 < n && isLetter(c[i + 1])) return letterRun(c, i + 2, n);
             if (isNumber(c0)) return numbers(c, i, n);
-            int p = i;
-            if (c0 == ' ' && i + 1 < n && isPunctuation(c[i + 1])) p++;
-            if (isPunctuation(c[p])) {
-                p++;
-                while (p < n && isPunctuation(c[p])) p++;
-                while (p < n && (c[p] == '\r' || c[p] == '\n')) p++;
-                return p;
-            }
-            return whitespace(c, i, n);
+            int p = punctuation(c, i, n, false);
+            return p >= 0 ? p : whitespace(c, i, n);
         }
     },
 
@@ -52,15 +45,8 @@ enum Splitter {
             if (e < 0) e = upperWord(c, i, n);
             if (e >= 0) return contraction(c, e, n);
             if (isNumber(c[i])) return numbers(c, i, n);
-            int p = i;
-            if (c[i] == ' ' && i + 1 < n && isPunctuation(c[i + 1])) p++;
-            if (isPunctuation(c[p])) {
-                p++;
-                while (p < n && isPunctuation(c[p])) p++;
-                while (p < n && (c[p] == '\r' || c[p] == '\n' || c[p] == '/')) p++;
-                return p;
-            }
-            return whitespace(c, i, n);
+            int p = punctuation(c, i, n, true);
+            return p >= 0 ? p : whitespace(c, i, n);
         }
 
         /** {@code U* L+}, backtracking as the regex does: the longest upper run that still leaves a lower one. */
@@ -110,6 +96,20 @@ enum Splitter {
         int e = i + 1;
         while (e < n && e < i + 3 && isNumber(c[e])) e++;
         return e;
+    }
+
+    /**
+     * {@code ' ?[^\s\p{L}\p{N}]+'} then the line ends that follow ({@code [\r\n]*}, with
+     * {@code slashes} {@code [\r\n/]*}); -1 if no punctuation starts at {@code i}.
+     */
+    static int punctuation(int[] c, int i, int n, boolean slashes) {
+        int p = i;
+        if (c[i] == ' ' && i + 1 < n && isPunctuation(c[i + 1])) p++;
+        if (!isPunctuation(c[p])) return -1;
+        p++;
+        while (p < n && isPunctuation(c[p])) p++;
+        while (p < n && (c[p] == '\r' || c[p] == '\n' || (slashes && c[p] == '/'))) p++;
+        return p;
     }
 
     /** {@code \s*[\r\n]+ | \s+(?!\S) | \s+} for a whitespace run at {@code i} (cl100k's {@code \s*[\r\n]} ends the same way). */

@@ -515,12 +515,6 @@ public final class Benchmark {
         }
     }
 
-    private static long rssKb(Process p) throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc/" + p.pid() + "/status"))) {
-            if (line.startsWith("VmRSS:")) return Long.parseLong(line.replaceAll("\\D", ""));
-        }
-        return -1;
-    }
 
     private static void stop(Process p) throws InterruptedException {
         p.destroy();
@@ -577,11 +571,12 @@ public final class Benchmark {
         return Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime + stime
     }
 
+    private static long rssKb(Process p) throws IOException {
+        return Soak.status(p.pid(), "VmRSS:");
+    }
+
     private static long peakRssKb(Process p) throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc/" + p.pid() + "/status"))) {
-            if (line.startsWith("VmHWM:")) return Long.parseLong(line.replaceAll("\\D", ""));
-        }
-        return -1;
+        return Soak.status(p.pid(), "VmHWM:");
     }
 
     private static double clockTicks() {

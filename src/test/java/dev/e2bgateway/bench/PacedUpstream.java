@@ -8,7 +8,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
@@ -96,11 +95,7 @@ final class PacedUpstream extends LoopbackServer {
                 String head = Http1.readHead(in);
                 if (head == null) return;
                 long received = System.nanoTime();
-                int length = 0;
-                for (String line : head.split("\r\n")) {
-                    if (line.toLowerCase(Locale.ROOT).startsWith("content-length:")) length = Integer.parseInt(line.substring(15).trim());
-                }
-                String body = new String(in.readNBytes(length), StandardCharsets.UTF_8);
+                String body = Http1.readBody(in, head);
                 Matcher m = DIRECTIVE.matcher(body);
                 if (!m.find()) {
                     out.write(fastResponse);

@@ -389,7 +389,8 @@ public final class Soak {
         return new double[]{Long.parseLong(m.group(2)) / 1024.0, Long.parseLong(m.group(1)) / 1024.0};
     }
 
-    private static int status(long pid, String field) throws IOException {
+    /** A figure of a process's /proc status ("VmRSS:" and "VmHWM:" in kB, "Threads:"), -1 if absent. */
+    static int status(long pid, String field) throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
             if (line.startsWith(field)) return Integer.parseInt(line.replaceAll("\\D", ""));
         }
