@@ -105,15 +105,31 @@ public final class AccessLog implements AutoCloseable {
         out.flush();
     }
 
-    /** Writes what is pending; later lines are written at once. */
+    /**
+     * Writes what is pending, after the batch the writer may be sending at this moment (so no
+     * line is still on its way when this returns, and lines keep their order); later lines are
+     * written at once.
+     */
     @Override
     public void close() {
-        String batch;
         lock.lock();
         try {
             closed = true;
             gathered.signal();
             full.signal();
+        } finally {
+            lock.unlock();
+        }
+        if (writer.isAlive() && writer != Thread.currentThread()) {
+            try {
+                writer.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        String batch;
+        lock.lock();
+        try {
             batch = take();
         } finally {
             lock.unlock();
