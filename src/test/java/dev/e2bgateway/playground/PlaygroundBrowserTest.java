@@ -69,7 +69,8 @@ class PlaygroundBrowserTest {
             assertThat(out.get("stoppedLength").asInt()).isLessThan("Once upon a time, ".length() * 200);
             assertThat(upstream.awaitAbort(2000)).as("Stop cancelled the upstream call").isTrue();
 
-            assertThat(out.get("error").asText()).contains("HTTP 429", "limit for the day");
+            assertThat(out.get("error").asText()).as("the person is told when to come back")
+                    .contains("HTTP 429", "limit for the day").containsPattern("Try again in about 60 min \\(at \\d\\d:\\d\\d UTC\\)");
             assertThat(out.get("phoneOverflow").asBoolean()).as("no sideways scrolling at phone width").isFalse();
             assertThat(shots.resolve("playground-desktop.png")).isNotEmptyFile();
             assertThat(shots.resolve("playground-phone-dark.png")).isNotEmptyFile();

@@ -98,7 +98,7 @@ class OpenAiJavaSdkTest {
             try (StreamResponse<ChatCompletionChunk> stream = client.chat().completions().createStreaming(params("gpt-4o"))) {
                 stream.stream().forEach(chunk -> { });
             }
-        }).isInstanceOf(OpenAIException.class).hasMessageContaining("before its JSON object closed");
+        }).isInstanceOf(OpenAIException.class).hasMessageContaining("reply was cut off");
     }
 
     @Test
