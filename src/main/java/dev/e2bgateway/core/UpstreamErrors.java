@@ -70,7 +70,8 @@ public final class UpstreamErrors {
             case CUT -> badGateway("The upstream reply was cut off before it was complete (the upstream closed it early)."
                     + " Try again.", true);
             case EMPTY -> badGateway("The upstream sent an empty reply. Try again.", true);
-            case NOT_JSON, MALFORMED -> badGateway(sentence(detail.isEmpty() ? "the upstream reply was unusable" : detail), true);
+            case NOT_JSON, MALFORMED -> badGateway(sentence(detail.isEmpty() ? "the upstream reply was unusable" : detail)
+                    + " Try again.", true);
             case CONNECT -> badGateway("Cannot reach the upstream: " + detail, true);
             case READ_ERROR -> badGateway("The upstream reply was cut off: the connection failed in the middle of it (" + detail + ").", true);
             case FIRST_BYTE_TIMEOUT -> timeout("The upstream did not answer in time (E2B_FIRST_BYTE_TIMEOUT_MS).");
