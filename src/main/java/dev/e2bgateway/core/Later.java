@@ -3,6 +3,7 @@ package dev.e2bgateway.core;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.Locale;
 
 /**
  * When to try again, said the way a person reads it in a chat UI's error bubble:
@@ -11,7 +12,8 @@ import java.time.format.DateTimeFormatter;
 public final class Later {
 
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm").withZone(ZoneOffset.UTC);
-    private static final DateTimeFormatter DAY_AND_CLOCK = DateTimeFormatter.ofPattern("MMM d, HH:mm").withZone(ZoneOffset.UTC);
+    // English month names whatever the JVM's locale: the rest of the message is English too.
+    private static final DateTimeFormatter DAY_AND_CLOCK = DateTimeFormatter.ofPattern("MMM d, HH:mm", Locale.ENGLISH).withZone(ZoneOffset.UTC);
 
     private Later() {
     }
