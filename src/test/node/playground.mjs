@@ -69,6 +69,12 @@ try {
   await page.waitForSelector('#chat .msg.error');
   result.error = await page.textContent('#chat .msg.error .text');
 
+  // 4. A reply the upstream cuts off mid-stream: the text so far stays, and the error says it was cut off.
+  await page.fill('#prompt', 'And another');
+  await page.click('#send');
+  await page.waitForFunction(() => document.querySelectorAll('#chat .msg.error').length === 2);
+  result.cutError = await page.$$eval('#chat .msg.error .text', (e) => e[1].textContent);
+
   // Phone width, dark mode.
   await page.setViewportSize({ width: 390, height: 844 });
   await page.emulateMedia({ colorScheme: 'dark' });

@@ -209,6 +209,7 @@ public final class App {
                 RequestLog.write(accessLog, ctx, millis);
                 metrics.request(route(ctx), ctx.method().name(), ctx.statusCode(), RequestLog.model(ctx),
                         (long) (millis * 1_000_000));
+                if (RequestLog.isChat(ctx)) metrics.chatOutcome(RequestLog.outcome(ctx));
             });
             cfg.events.serverStopped(() -> {
                 accessLog.close();

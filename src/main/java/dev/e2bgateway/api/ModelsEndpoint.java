@@ -6,7 +6,11 @@ import dev.e2bgateway.models.ModelRegistry;
 import dev.e2bgateway.openai.ModelObject;
 import io.javalin.http.Context;
 
-/** {@code GET /v1/models} and {@code GET /v1/models/{id}}; ids may contain '/'. */
+/**
+ * {@code GET /v1/models} (the listed models, in menu order) and {@code GET /v1/models/{id}}
+ * (any model that answers when called, listed or not: a client that names one may look it up);
+ * ids may contain '/'.
+ */
 public final class ModelsEndpoint {
 
     private final ModelRegistry models;
@@ -18,7 +22,7 @@ public final class ModelsEndpoint {
     }
 
     public void list(Context ctx) {
-        json.write(ctx, ModelObject.ListBody.of(models.all().stream().map(ModelObject::of).toList()));
+        json.write(ctx, ModelObject.ListBody.of(models.listed().stream().map(ModelObject::of).toList()));
     }
 
     public void get(Context ctx) {

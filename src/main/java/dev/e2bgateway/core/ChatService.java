@@ -79,10 +79,11 @@ public final class ChatService {
             Finish.Usage usage = sink.wantsUsage()
                     ? new Finish.Usage(tokens.promptTokens(request), limiter.emittedTokens() + callTokens(request, pipeline)) : null;
             sink.finish(new Finish(pipeline.reason(), limiter.matchedStop(), usage));
+            trace.end(ChatTrace.Outcome.OK);
         } catch (FragmentException e) {
-            throw failed(new UpstreamFailure(kindOf(e), e.getMessage(), false), trace, cancellation);
+            throw failed(new UpstreamFailure(kindOf(e), e.getMessage(), false), trace, cancellation, true);
         } catch (UpstreamFailure e) {
-            throw failed(e, trace, cancellation);
+            throw failed(e, trace, cancellation, true);
         } finally {
             reply.close();
         }
@@ -144,7 +145,7 @@ public final class ChatService {
                 boolean again = e.retryable() && attempt < retry.maxAttempts()
                         && !(emptyBefore && e.kind() == UpstreamFailure.Kind.EMPTY);
                 emptyBefore |= e.kind() == UpstreamFailure.Kind.EMPTY;
-                if (!again) throw failed(e, trace, cancellation);
+                if (!again) throw failed(e, trace, cancellation, false);
                 events.failure(e.kind());
                 events.retry();
                 if (several && excluded.size() + 1 < routes.size()) {
@@ -182,10 +183,15 @@ public final class ChatService {
         return n;
     }
 
-    /** Counts and logs a failure that ends the chat, and returns what to throw. */
-    private RuntimeException failed(UpstreamFailure e, ChatTrace trace, Cancellation cancellation) {
+    /** Counts and logs a failure that ends the chat, marks how it ended, and returns what to throw. */
+    private RuntimeException failed(UpstreamFailure e, ChatTrace trace, Cancellation cancellation, boolean replyStarted) {
         if (e.kind() == UpstreamFailure.Kind.CANCELLED || cancellation.cancelled()) return cancellation.outcome();
         events.failure(e.kind());
+        trace.end(switch (e.kind()) {
+            case RATE_LIMIT_DAILY, RATE_LIMIT_PROVIDER -> ChatTrace.Outcome.LIMITED;
+            case CUT, READ_ERROR, IDLE_TIMEOUT -> replyStarted ? ChatTrace.Outcome.CUT : ChatTrace.Outcome.ERROR;
+            default -> e.status() == 429 ? ChatTrace.Outcome.LIMITED : ChatTrace.Outcome.ERROR;
+        });
         log.debug("{} upstream failed after {} attempt(s): {}", trace.requestId(), trace.attempts(), e.getMessage());
         return errors.toClient(e);
     }

@@ -2,9 +2,26 @@ package dev.e2bgateway.core;
 
 /**
  * What one chat's log line and metrics report: its request id, how many upstream attempts it
- * took, and when the upstream's first reply text and the end of its body arrived.
+ * took and on which routes, when the upstream's first reply text and the end of its body
+ * arrived, and how the chat ended.
  */
 public final class ChatTrace {
+
+    /** How a chat ended, as the access line and {@code gateway_chat_outcomes_total} name it. */
+    public enum Outcome {
+        /** The reply was delivered whole. */
+        OK,
+        /** The client hung up before the reply was delivered. */
+        CLIENT_GONE,
+        /** The upstream reply broke off after it had started (closed early, connection lost, went silent). */
+        CUT,
+        /** A failure was answered to the client (a status, or an in-band error event). */
+        ERROR,
+        /** A rate limit was answered to the client (the host's, a provider's, the key's own). */
+        LIMITED;
+
+        public final String label = name().toLowerCase(java.util.Locale.ROOT);
+    }
 
     private final String requestId;
     private final long startNanos = System.nanoTime();
@@ -12,6 +29,8 @@ public final class ChatTrace {
     private volatile long firstTokenNanos = -1;
     private volatile int attempts;
     private volatile String route;
+    private volatile String routes;
+    private volatile Outcome outcome;
 
     public ChatTrace(String requestId) {
         this.requestId = requestId;
@@ -54,6 +73,22 @@ public final class ChatTrace {
 
     void route(String name) {
         route = name;
+        routes = routes == null ? name : routes + ">" + name;
+    }
+
+    /** The route of every attempt in order, "a>b" for a failover from a to b ("a>a" for a retry on a), or null before the first. */
+    public String routes() {
+        return routes;
+    }
+
+    /** Records how the chat ended; the last word wins (a client that hangs up while the end is written is gone). */
+    public void end(Outcome how) {
+        outcome = how;
+    }
+
+    /** How the chat ended, or null when nothing recorded it (the access line then reads it from the status). */
+    public Outcome outcome() {
+        return outcome;
     }
 
     /** The upstream route of the last attempt, or null before the first. */

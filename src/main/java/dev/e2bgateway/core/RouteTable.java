@@ -125,9 +125,10 @@ public final class RouteTable {
             breaking.trial = true;
             return breaking.route;
         }
-        long seconds = soonestReset == Long.MAX_VALUE ? 60 : Math.max(1, (soonestReset - now + 999) / 1000);
+        long resetAt = soonestReset == Long.MAX_VALUE ? now + 60_000 : soonestReset;
+        long seconds = Math.max(1, (resetAt - now + 999) / 1000);
         throw new ApiError(ApiError.Kind.RATE_LIMITED, null, "rate_limit_exceeded",
-                "Every upstream route has reached the host's daily request limit; the first resets in " + seconds + " s.",
+                "Every upstream route has reached the host's daily request limit. Try again " + Later.in(resetAt, now) + ".",
                 false, seconds);
     }
 

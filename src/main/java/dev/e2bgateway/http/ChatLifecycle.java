@@ -46,6 +46,7 @@ public final class ChatLifecycle {
             work.run(trace, cancellation);
         } catch (ClientGoneException | IOException e) {
             cancellation.cancel();
+            trace.end(ChatTrace.Outcome.CLIENT_GONE);
             log.debug("{} client disconnected: {}", trace.requestId(), e.toString());
         } finally {
             inFlight.remove(cancellation);

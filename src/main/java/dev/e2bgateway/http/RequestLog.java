@@ -4,8 +4,9 @@ import dev.e2bgateway.core.ChatTrace;
 import io.javalin.http.Context;
 
 /**
- * One access line per request: id, method, path, status, model, stream flag, upstream time,
- * attempts, total time, and the masked key. Never message text.
+ * One access line per request: id, method, path, status, how it ended ({@code outcome=}), model,
+ * stream flag, the route of the last attempt and of every attempt, upstream time, attempts, total
+ * time, and the masked key. Never message text.
  */
 public final class RequestLog {
 
@@ -21,6 +22,25 @@ public final class RequestLog {
         ctx.attribute(TRACE, trace);
         ctx.attribute(MODEL, model);
         ctx.attribute(STREAM, stream);
+    }
+
+    /** Whether the request was a chat (it went through the chat lifecycle). */
+    public static boolean isChat(Context ctx) {
+        return ctx.attribute(TRACE) != null;
+    }
+
+    /**
+     * How the request ended: what the chat recorded (ok, client_gone, cut, error, limited), else
+     * read from the status. A chat that recorded nothing did not finish its reply, whatever its
+     * status: a 200 stream that broke off with an in-band error event is an error, not ok.
+     */
+    public static String outcome(Context ctx) {
+        ChatTrace trace = ctx.attribute(TRACE);
+        if (trace != null && trace.outcome() != null) return trace.outcome().label;
+        int status = ctx.statusCode();
+        if (status == 429) return ChatTrace.Outcome.LIMITED.label;
+        if (status < 400 && trace == null) return ChatTrace.Outcome.OK.label;
+        return ChatTrace.Outcome.ERROR.label;
     }
 
     /** The model a chat request named, or "-" for other requests. */
@@ -42,9 +62,11 @@ public final class RequestLog {
         StringBuilder line = new StringBuilder(160)
                 .append(RequestIds.of(ctx)).append(' ').append(ctx.method().name()).append(' ').append(ctx.path())
                 .append(' ').append(ctx.statusCode())
+                .append(" outcome=").append(outcome(ctx))
                 .append(" model=").append(model == null ? "-" : model)
                 .append(" stream=").append(stream == null ? "-" : stream.toString())
-                .append(" route=").append(trace == null || trace.route() == null ? "-" : trace.route());
+                .append(" route=").append(trace == null || trace.route() == null ? "-" : trace.route())
+                .append(" routes=").append(trace == null || trace.routes() == null ? "-" : trace.routes());
         if (trace == null) {
             line.append(" upstream_ms=- attempts=-");
         } else {

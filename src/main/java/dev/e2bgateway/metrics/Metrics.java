@@ -17,8 +17,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The gateway's metrics in a Micrometer Prometheus registry, served at {@code /metrics}:
- * requests by route, status and model; upstream latency and time to first token; streams in
- * flight; upstream failures by kind; retries.
+ * requests by route, status and model; chats by how they ended; upstream latency and time to
+ * first token; streams in flight; upstream failures by kind; retries.
  */
 public final class Metrics implements UpstreamEvents {
 
@@ -52,6 +52,15 @@ public final class Metrics implements UpstreamEvents {
                 .description("Requests to the gateway")
                 .tag("route", l.route()).tag("method", l.method()).tag("status", String.valueOf(l.status())).tag("model", l.model())
                 .register(registry)).record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    private final Map<String, Counter> outcomes = new ConcurrentHashMap<>();
+
+    /** How one chat ended: ok, client_gone, cut, error or limited (five values, so the label stays small). */
+    public void chatOutcome(String outcome) {
+        outcomes.computeIfAbsent(outcome, o -> Counter.builder("gateway.chat.outcomes")
+                .description("Chats by how they ended (ok, client_gone, cut, error, limited)")
+                .tag("outcome", o).register(registry)).increment();
     }
 
     @Override

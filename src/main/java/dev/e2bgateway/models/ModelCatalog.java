@@ -12,18 +12,22 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
 /**
  * Reads model catalogs: the built-in {@code models.json} and, optionally, a user's models file
  * ({@code E2B_MODELS_FILE}) that adds models, overrides built-in ones field by field, removes
- * some, routes ids to other models and defines aliases. Each provider and each model may carry
+ * some, routes ids to other models, defines aliases and says which ids {@code /v1/models} lists
+ * (see {@link Listing}). Each provider and each model may carry
  * {@link ParameterRules} (a model's override its provider's, field by field); a provider may
  * carry an {@code apiKey}. Every problem stops startup with a message naming the file, the entry
  * and the field.
@@ -54,7 +58,8 @@ public final class ModelCatalog {
         Map<String, Patch> providers = new HashMap<>();
         Map<String, String> keys = new LinkedHashMap<>();
         Map<String, ObjectNode> entries = new LinkedHashMap<>();
-        apply(builtIn, "the built-in catalog", providers, keys, entries, new LinkedHashMap<>());
+        Listing listing = new Listing();
+        apply(builtIn, "the built-in catalog", providers, keys, entries, new LinkedHashMap<>(), listing);
         Map<String, String> aliases = new LinkedHashMap<>();
         if (modelsFile != null) {
             JsonNode file;
@@ -64,7 +69,7 @@ public final class ModelCatalog {
                 throw new ConfigException("E2B_MODELS_FILE " + modelsFile + ": cannot be read as JSON: "
                         + e.getMessage().lines().findFirst().orElse(""));
             }
-            apply(file, "E2B_MODELS_FILE " + modelsFile, providers, keys, entries, aliases);
+            apply(file, "E2B_MODELS_FILE " + modelsFile, providers, keys, entries, aliases, listing);
         }
         String source = modelsFile == null ? "the built-in catalog" : "E2B_MODELS_FILE " + modelsFile;
         Map<String, ModelSpec> models = new LinkedHashMap<>();
@@ -88,17 +93,78 @@ public final class ModelCatalog {
             models.put(alias, new ModelSpec(alias, t.upstreamId(), t.provider(), t.providerId(), t.name(),
                     t.multiModal(), t.rules(), t.created(), t.routed() ? t.answeredBy() : alias));
         });
-        return new ModelRegistry(models.values(), new ProviderKeys(keys));
+        return new ModelRegistry(models.values(), listed(models, entries, aliases, listing, source), new ProviderKeys(keys));
     }
 
+    /**
+     * What {@code /v1/models} lists, from the catalogs' top-level {@code list} (an allow-list; the
+     * last file's wins), {@code listRetired} and {@code listAliases} (default false), and each
+     * entry's {@code listed}. Unlisted ids still answer when called.
+     */
+    private static final class Listing {
+        List<String> allow; // null: no allow-list
+        boolean retired;
+        boolean aliases;
+    }
+
+    /**
+     * The listed models, sorted for a chat UI's menu: by provider, then name, then id. Without an
+     * allow-list: every model whose entry does not say {@code "listed": false}, except retired ids
+     * (routed to a successor) and aliases unless asked for; an entry's {@code "listed": true} lists
+     * even a retired id.
+     */
+    private static List<ModelSpec> listed(Map<String, ModelSpec> models, Map<String, ObjectNode> entries, Map<String, String> aliases,
+                                          Listing listing, String source) {
+        List<ModelSpec> out = new ArrayList<>();
+        if (listing.allow != null) {
+            for (int i = 0; i < listing.allow.size(); i++) {
+                ModelSpec m = models.get(listing.allow.get(i));
+                if (m == null) throw problem(source, "list[" + i + "]", "names no known model: \"" + listing.allow.get(i) + "\"");
+                if (!out.contains(m)) out.add(m);
+            }
+        } else {
+            models.forEach((id, m) -> {
+                ObjectNode entry = entries.get(id);
+                boolean listed = entry != null && entry.has("listed") ? entry.get("listed").asBoolean()
+                        : aliases.containsKey(id) ? listing.aliases
+                        : !entry.hasNonNull("routeTo") || listing.retired;
+                if (listed) out.add(m);
+            });
+        }
+        out.sort(MENU_ORDER);
+        return out;
+    }
+
+    private static final Comparator<ModelSpec> MENU_ORDER = Comparator
+            .comparing((ModelSpec m) -> m.provider().toLowerCase(Locale.ROOT))
+            .thenComparing(ModelSpec::providerId)
+            .thenComparing(m -> m.name().toLowerCase(Locale.ROOT))
+            .thenComparing(ModelSpec::id);
+
     private void apply(JsonNode root, String source, Map<String, Patch> providers, Map<String, String> keys,
-                       Map<String, ObjectNode> entries, Map<String, String> aliases) {
+                       Map<String, ObjectNode> entries, Map<String, String> aliases, Listing listing) {
         if (root == null || !root.isObject()) throw problem(source, "the top level", "must be a JSON object");
         for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
             String key = it.next();
-            if (!Set.of("providers", "models", "remove", "aliases").contains(key)) {
-                throw problem(source, "'" + key + "'", "is not a known section (providers, models, remove, aliases)");
+            if (!Set.of("providers", "models", "remove", "aliases", "list", "listRetired", "listAliases").contains(key)) {
+                throw problem(source, "'" + key + "'", "is not a known section (providers, models, remove, aliases, list,"
+                        + " listRetired, listAliases)");
             }
+        }
+        for (String flag : List.of("listRetired", "listAliases")) {
+            if (root.has(flag) && !root.get(flag).isBoolean()) throw problem(source, "'" + flag + "'", "must be true or false");
+        }
+        if (root.has("listRetired")) listing.retired = root.get("listRetired").asBoolean();
+        if (root.has("listAliases")) listing.aliases = root.get("listAliases").asBoolean();
+        JsonNode list = root.path("list");
+        if (!list.isMissingNode()) {
+            if (!list.isArray()) throw problem(source, "'list'", "must be an array of model ids");
+            List<String> allow = new ArrayList<>();
+            for (int i = 0; i < list.size(); i++) {
+                if (!list.get(i).isTextual()) throw problem(source, "list[" + i + "]", "must be a model id");
+                allow.add(list.get(i).asText());
+            }
+            listing.allow = allow;
         }
         JsonNode providerNode = root.path("providers");
         if (!providerNode.isMissingNode()) {
@@ -192,6 +258,7 @@ public final class ModelCatalog {
             if (e.has(field) && !e.get(field).isTextual()) throw problem(source, where, "field '" + field + "' must be a string");
         }
         if (e.has("multiModal") && !e.get("multiModal").isBoolean()) throw problem(source, where, "field 'multiModal' must be true or false");
+        if (e.has("listed") && !e.get("listed").isBoolean()) throw problem(source, where, "field 'listed' must be true or false");
         if (e.has("created") && !e.get("created").canConvertToLong()) throw problem(source, where, "field 'created' must be Unix seconds");
     }
 

@@ -14,11 +14,11 @@ public final class UpstreamFailure extends Exception {
         RATE_LIMIT_PROVIDER("429"),
         /** 529/503: the provider is overloaded. */
         OVERLOADED("5xx"),
-        /** 403: the provider rejected the upstream's key. */
+        /** 403 "Access denied": the provider refused the key the upstream sent (its 401/403); the same on every try. */
         KEY_REJECTED("403"),
         /** 500 with the generic text: any other provider error. */
         PROVIDER_ERROR("5xx"),
-        /** 500 with an empty body: the upstream could not parse the request. */
+        /** 500 with an empty body: the upstream could not parse the request; the same on every try. */
         REJECTED_REQUEST("5xx"),
         /** An HTML page from a CDN or bot protection. */
         EDGE_PAGE("edge"),
@@ -30,7 +30,7 @@ public final class UpstreamFailure extends Exception {
         NOT_JSON("not_json"),
         /** A 200 whose body is JSON-like but broken. */
         MALFORMED("malformed"),
-        /** A 200 whose body ended before its object closed. */
+        /** A 200 whose body ended before its object closed: the reply was cut off. */
         CUT("cut"),
         /** A 200 with an empty body. */
         EMPTY("empty"),

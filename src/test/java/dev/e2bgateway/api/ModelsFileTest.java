@@ -40,8 +40,9 @@ class ModelsFileTest {
     void the_current_upstream_catalog_is_built_in_and_ids_with_slashes_work_everywhere() throws Exception {
         try (FakeFragments upstream = new FakeFragments(); Gateway gateway = Gateway.start(upstream)) {
             List<String> ids = ids(gateway);
-            assertThat(ids).hasSize(72).contains("gpt-5", "o3", "claude-sonnet-4-5-20250929", "models/gemini-2.0-flash",
-                    "accounts/fireworks/models/deepseek-r1", "grok-4", "mistral-large-latest", "o1-preview", "gemini-exp-1121");
+            // 72 ids answer; the list leaves out the 7 retired ids and the Vertex twins of the Google Gemini models.
+            assertThat(ids).hasSize(60).contains("gpt-5", "o3", "claude-sonnet-4-5-20250929", "models/gemini-2.0-flash",
+                    "accounts/fireworks/models/deepseek-r1", "grok-4", "mistral-large-latest");
             try (Response r = gateway.get("/v1/models/models/gemini-2.0-flash")) {
                 assertThat(r.code()).isEqualTo(200);
                 assertThat(Gateway.json(r).get("id").asText()).isEqualTo("models/gemini-2.0-flash");
@@ -53,6 +54,73 @@ class ModelsFileTest {
                 assertThat(r.code()).isEqualTo(200);
             }
             assertThat(upstream.takeRequest().body().at("/model/providerId").asText()).isEqualTo("fireworks");
+        }
+    }
+
+    @Test
+    void the_list_leaves_out_retired_ids_and_twins_reads_by_provider_then_name_and_every_id_still_answers() throws Exception {
+        try (FakeFragments upstream = new FakeFragments(); Gateway gateway = Gateway.start(upstream)) {
+            List<JsonNode> models = new ArrayList<>();
+            try (Response r = gateway.get("/v1/models")) {
+                Gateway.json(r).get("data").forEach(models::add);
+            }
+            List<String> ids = models.stream().map(m -> m.get("id").asText()).toList();
+            assertThat(ids).doesNotContain("o1-preview", "claude-3-5-sonnet-latest", "claude-3-7-sonnet-latest", "gemini-2.0-flash-exp",
+                    "gemini-1.5-pro", "gemini-2.5-pro-exp-03-25", "gemini-exp-1121", // retired: routed to a successor
+                    "gemini-2.0-flash-001", "gemini-2.5-pro-preview-05-06", "gemini-1.5-flash-002"); // Vertex twins
+            assertThat(ids).doesNotHaveDuplicates();
+            // Each provider's models together, providers in order, so a menu grouped by owner has one group each.
+            List<String> owners = models.stream().map(m -> m.get("owned_by").asText()).toList();
+            assertThat(owners.stream().distinct().toList()).containsExactly("anthropic", "deepseek", "fireworks", "google", "groq",
+                    "mistral", "ollama", "openai", "togetherai", "xai");
+            for (int i = 1; i < owners.size(); i++) {
+                if (!owners.get(i).equals(owners.get(i - 1))) assertThat(owners.subList(0, i)).doesNotContain(owners.get(i));
+            }
+            assertThat(ids.subList(0, 3)).as("Anthropic's models by name").containsExactly(
+                    "claude-3-5-haiku-latest", "claude-haiku-4-5-20251001", "claude-opus-4-20250514");
+            // Every id answers, listed or not: retrieved and called.
+            for (String id : List.of("o1-preview", "gemini-2.0-flash-001", "gemini-exp-1121")) {
+                try (Response r = gateway.get("/v1/models/" + id)) {
+                    assertThat(r.code()).as(id).isEqualTo(200);
+                    assertThat(Gateway.json(r).get("id").asText()).isEqualTo(id);
+                }
+                try (Response r = gateway.post("/v1/chat/completions", Gateway.chat(id, "Hi", null))) {
+                    assertThat(r.code()).as(id).isEqualTo(200);
+                }
+                upstream.takeRequest();
+            }
+        }
+    }
+
+    @Test
+    void a_models_file_chooses_what_is_listed() throws Exception {
+        Path flags = dir.resolve("flags.json");
+        Files.writeString(flags, """
+                {
+                  "listRetired": true, "listAliases": true,
+                  "models": [{"id": "gpt-4o", "listed": false}, {"id": "gemini-2.0-flash-001", "listed": true},
+                             {"id": "claude-3-7-sonnet-latest", "listed": false}],
+                  "aliases": {"claude": "claude-sonnet-4-5-20250929"}
+                }""");
+        try (FakeFragments upstream = new FakeFragments();
+             Gateway gateway = Gateway.start(upstream, Map.of("E2B_MODELS_FILE", flags.toString()))) {
+            assertThat(ids(gateway)).contains("o1-preview", "gemini-exp-1121", "claude", "gemini-2.0-flash-001")
+                    .doesNotContain("gpt-4o", "claude-3-7-sonnet-latest", "gemini-1.5-flash-002");
+            try (Response r = gateway.post("/v1/chat/completions", Gateway.chat("gpt-4o", "Hi", null))) {
+                assertThat(r.code()).as("unlisted, still served").isEqualTo(200);
+            }
+        }
+        Path allow = dir.resolve("allow.json");
+        Files.writeString(allow, """
+                {"list": ["gpt-4o", "claude", "claude-sonnet-4-5-20250929", "o1-preview", "gpt-4o"],
+                 "aliases": {"claude": "claude-sonnet-4-5-20250929"}}""");
+        try (FakeFragments upstream = new FakeFragments();
+             Gateway gateway = Gateway.start(upstream, Map.of("E2B_MODELS_FILE", allow.toString()))) {
+            assertThat(ids(gateway)).as("exactly the allow-list, once each, in menu order")
+                    .containsExactly("claude", "claude-sonnet-4-5-20250929", "gpt-4o", "o1-preview");
+            try (Response r = gateway.get("/v1/models/grok-4")) {
+                assertThat(r.code()).isEqualTo(200);
+            }
         }
     }
 
@@ -72,7 +140,7 @@ class ModelsFileTest {
         try (FakeFragments upstream = new FakeFragments();
              Gateway gateway = Gateway.start(upstream, Map.of("E2B_MODELS_FILE", file.toString()))) {
             List<String> ids = ids(gateway);
-            assertThat(ids).contains("my-llama", "claude", "gpt-4o").doesNotContain("gemini-exp-1121");
+            assertThat(ids).contains("my-llama", "gpt-4o").doesNotContain("gemini-exp-1121", "claude"); // aliases are not listed by default
 
             try (Response r = gateway.post("/v1/chat/completions", Gateway.chat("my-llama", "Hi", "\"temperature\":1.5,\"max_tokens\":5000"))) {
                 assertThat(r.code()).isEqualTo(200);
@@ -113,6 +181,11 @@ class ModelsFileTest {
                 "{\"modles\": []}", "'modles' is not a known section",
                 "{not json", "cannot be read as JSON");
         BrokenFiles.assertEachStopsStartup(dir, "E2B_MODELS_FILE", broken, "\u0000");
+        BrokenFiles.assertEachStopsStartup(Files.createDirectories(dir.resolve("listing")), "E2B_MODELS_FILE", Map.of(
+                "{\"list\": [\"gpt-4o\", \"gpt-9\"]}", "list[1] names no known model: \"gpt-9\"",
+                "{\"list\": \"gpt-4o\"}", "'list' must be an array of model ids",
+                "{\"listRetired\": \"yes\"}", "'listRetired' must be true or false",
+                "{\"models\": [{\"id\": \"gpt-4o\", \"listed\": 0}]}", "models[0] (gpt-4o) field 'listed' must be true or false"), "\u0000");
         assertThatThrownBy(() -> Config.from(Map.of("E2B_MODELS_FILE", dir.resolve("missing.json").toString())))
                 .hasMessageStartingWith("E2B_MODELS_FILE");
     }

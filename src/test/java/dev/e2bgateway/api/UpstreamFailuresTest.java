@@ -14,6 +14,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -41,19 +44,21 @@ class UpstreamFailuresTest {
                 503, "server_error", "overloaded", true, 3),
         OVERLOADED_503(Script.status(503, "busy"), 503, "server_error", "overloaded", true, 3),
         KEY_REJECTED(Script.status(403, "Access denied. Please make sure your API key is valid."),
-                502, "server_error", "rejected the upstream's API key", true, 1),
+                502, "server_error", "refused the API key", false, 1), // a retry spends a daily request for the same answer
         PROVIDER_ERROR(Script.status(500, "An unexpected error has occurred. Please try again later."),
                 502, "server_error", "An unexpected error has occurred", true, 1),
-        EMPTY_500(Script.status(500, ""), 502, "server_error", "empty HTTP 500", true, 1),
+        EMPTY_500(Script.status(500, ""), 502, "server_error", "empty HTTP 500", false, 1),
         HTML_PAGE(Script.status(403, "<!DOCTYPE html><html><body>Checking your browser</body></html>")
-                .header("Content-Type", "text/html"), 502, "server_error", "HTML page", true, 1),
+                .header("Content-Type", "text/html"), 502, "server_error", "HTML page", false, 1),
         EDGE_520(Script.status(520, "<html>origin error</html>").header("Content-Type", "text/html"),
                 502, "server_error", "HTML page", true, 3),
         NOT_JSON_200(Script.ok("Sorry, I can't help with that."), 502, "server_error", "not the expected JSON", true, 1),
         HTML_200(Script.ok("<html>hi</html>").header("Content-Type", "text/html; charset=utf-8"),
-                502, "server_error", "HTML page", true, 1),
-        CUT_BEFORE_TEXT(Script.ok("{\"commentary\": \"thinking about it"), 502, "server_error", "before its JSON object closed", true, 1),
-        EMPTY_200(Script.ok(""), 502, "server_error", "empty body", true, 2), // each attempt spends a daily request: one retry only
+                502, "server_error", "HTML page", false, 1),
+        NOT_FOUND_404(Script.status(404, "Not Found"), 502, "server_error", "HTTP 404", false, 1),
+        BAD_GATEWAY_502(Script.status(502, "Bad Gateway"), 502, "server_error", "HTTP 502", true, 3),
+        CUT_BEFORE_TEXT(Script.ok("{\"commentary\": \"thinking about it"), 502, "server_error", "reply was cut off", true, 1),
+        EMPTY_200(Script.ok(""), 502, "server_error", "empty reply", true, 2), // each attempt spends a daily request: one retry only
         TOO_LARGE(Script.status(413, "Request Entity Too Large"), 413, "invalid_request_error", "too large", false, 1),
         DROPPED(Script.drop(), 502, "server_error", "Cannot reach the upstream", true, 3),
         NO_HEADERS(Script.reply("late").headerDelay(3000), 504, "server_error", "E2B_FIRST_BYTE_TIMEOUT_MS", true, 3),
@@ -107,7 +112,38 @@ class UpstreamFailuresTest {
             assertThat(r.code()).isEqualTo(429);
             assertThat(Long.parseLong(r.header("Retry-After"))).isBetween(85L, 91L);
             assertThat(r.header("x-should-retry")).isEqualTo("false");
+            String at = DateTimeFormatter.ofPattern("HH:mm").withZone(ZoneOffset.UTC)
+                    .format(Instant.ofEpochMilli((reset + 59_999) / 60_000 * 60_000));
+            assertThat(Gateway.json(r).at("/error/message").asText()).as("a chat UI shows this to a person")
+                    .matches("You have reached your request limit for the day\\. Try again in about (8[5-9]|9[01]) s \\(at "
+                            + at + " UTC\\)\\.");
         }
+    }
+
+    @Test
+    void a_providers_429_with_a_reset_says_when_to_try_again() throws IOException {
+        server.upstream.enqueue(Script.status(429, "The provider is currently unavailable due to request limit.")
+                .header("Retry-After", "30"));
+        try (Response r = server.gateway.post("/v1/chat/completions", Gateway.chat("gpt-4o", "Hi", null))) {
+            assertThat(r.code()).isEqualTo(429);
+            assertThat(r.header("x-should-retry")).isEqualTo("true");
+            assertThat(Gateway.json(r).at("/error/message").asText())
+                    .matches("The provider is currently unavailable due to request limit\\. Try again in about (29|30) s \\(at .* UTC\\)\\.");
+        }
+        server.upstream.takeRequest();
+    }
+
+    @Test
+    void a_refused_provider_key_says_so_and_is_neither_retried_nor_to_be_retried() throws IOException {
+        server.upstream.enqueue(Script.status(403, "Access denied. Please make sure your API key is valid."));
+        try (Response r = server.gateway.post("/v1/chat/completions", Gateway.chat("gpt-4o", "Hi", "\"stream\":true"))) {
+            assertThat(r.code()).isEqualTo(502);
+            assertThat(r.header("x-should-retry")).isEqualTo("false");
+            assertThat(Gateway.json(r).at("/error/message").asText())
+                    .contains("provider refused the API key", "Access denied", "Retrying will not help", "E2B_PROVIDER_KEYS");
+        }
+        server.upstream.takeRequest();
+        server.upstream.assertNoRequest();
     }
 
     @Test

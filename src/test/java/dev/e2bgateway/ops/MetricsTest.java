@@ -123,7 +123,7 @@ class MetricsTest {
             while (!gateway.output().contains("POST /v1/messages 529 ") && System.currentTimeMillis() < deadline) {
                 Thread.sleep(20);
             }
-            assertThat(gateway.output()).contains("POST /v1/messages 529 model=claude-3-7-sonnet-latest").doesNotContain(" -1 ");
+            assertThat(gateway.output()).contains("POST /v1/messages 529 outcome=error model=claude-3-7-sonnet-latest").doesNotContain(" -1 ");
         }
     }
 }

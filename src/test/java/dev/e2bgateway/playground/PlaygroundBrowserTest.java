@@ -52,6 +52,8 @@ class PlaygroundBrowserTest {
             upstream.enqueue(Script.ok(Fragments.json("c", "Once upon a time, ".repeat(200))).splitEvery(20).pause(100));
             upstream.enqueue(Script.status(429, "You have reached your request limit for the day.")
                     .header("X-RateLimit-Reset", String.valueOf(System.currentTimeMillis() + 3_600_000)));
+            String cut = Fragments.json("c", "This answer starts well and then the upstream goes away");
+            upstream.enqueue(Script.ok(cut).truncate(cut.length() - 15).splitEvery(10));
             Node.Result result = Node.run("playground.mjs", gateway.baseUrl(), Gateway.KEY, shots.toString());
             assertThat(result.exitCode()).as(result.stderr()).isZero();
             JsonNode out = Gateway.json(result.stdout());
@@ -69,11 +71,14 @@ class PlaygroundBrowserTest {
             assertThat(out.get("stoppedLength").asInt()).isLessThan("Once upon a time, ".length() * 200);
             assertThat(upstream.awaitAbort(2000)).as("Stop cancelled the upstream call").isTrue();
 
-            assertThat(out.get("error").asText()).contains("HTTP 429", "limit for the day");
+            assertThat(out.get("error").asText()).as("the person is told when to come back")
+                    .contains("HTTP 429", "limit for the day").containsPattern("Try again in about 60 min \\(at \\d\\d:\\d\\d UTC\\)");
+            assertThat(out.get("cutError").asText()).as("a cut reply is named as one")
+                    .startsWith("stream error: The upstream reply was cut off").doesNotContain("JSON");
             assertThat(out.get("phoneOverflow").asBoolean()).as("no sideways scrolling at phone width").isFalse();
             assertThat(shots.resolve("playground-desktop.png")).isNotEmptyFile();
             assertThat(shots.resolve("playground-phone-dark.png")).isNotEmptyFile();
-            for (int i = 0; i < 3; i++) {
+            for (int i = 0; i < 4; i++) {
                 assertThat(upstream.takeRequest().body().at("/config/maxTokens").asInt()).as("request %d", i + 1).isPositive();
             }
         }

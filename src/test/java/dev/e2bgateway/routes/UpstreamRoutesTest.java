@@ -128,6 +128,9 @@ class UpstreamRoutesTest {
                 assertThat(r.code()).isEqualTo(429);
                 assertThat(Long.parseLong(r.header("Retry-After"))).isBetween(15L, 20L);
                 assertThat(r.header("x-should-retry")).isEqualTo("false");
+                assertThat(Gateway.json(r).at("/error/message").asText()).as("says when, for a person reading it")
+                        .matches("Every upstream route has reached the host's daily request limit\\. "
+                                + "Try again in about (1[5-9]|20) s \\(at \\d\\d:\\d\\d UTC\\)\\.");
             }
             try (Response r = gateway.post("/v1/chat/completions", Gateway.chat("gpt-4o", "Hi", null))) {
                 assertThat(r.code()).as("no upstream call while every route sits out").isEqualTo(429);
