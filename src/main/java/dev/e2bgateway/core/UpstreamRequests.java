@@ -27,6 +27,15 @@ public final class UpstreamRequests {
     /** The gateway's chat prompt, a resource so it can be read and tuned (README says what it tells the model). */
     static final String CHAT_PROMPT = resource("/dev/e2bgateway/prompt/chat.md");
 
+    /**
+     * The template's {@code instructions}: only what a deployment that ignores {@code config.system}
+     * needs to answer a chat sensibly (the reply goes into {@code code}). The full prompt travels
+     * once, as {@code config.system}, which replaces the template prompt on the current upstream;
+     * sending it twice doubled every body (shared/docs/e2b-upstream.md). README says what such a
+     * deployment then misses: the client's system prompt, the tools, the output format.
+     */
+    static final String FALLBACK_PROMPT = resource("/dev/e2bgateway/prompt/fallback.md");
+
     private final ToolPrompt toolPrompt;
     private final ObjectMapper json;
 
@@ -41,8 +50,7 @@ public final class UpstreamRequests {
         String system = systemPrompt(request);
         return new FragmentsRequest.Chat(
                 new FragmentsRequest.Model(model.upstreamId(), model.provider(), model.providerId(), model.name(), model.multiModal()),
-                // The same text as the template's instructions too, for a deployment that ignores config.system.
-                system,
+                FALLBACK_PROMPT,
                 messages(request.messages()),
                 settings(request, system, providerKeys.forProvider(model.providerId()).orElse(null)));
     }

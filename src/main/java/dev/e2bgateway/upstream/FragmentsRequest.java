@@ -12,7 +12,11 @@ import java.util.concurrent.ThreadLocalRandom;
 /** Encodes the body of {@code POST /api/chat} (shared/docs/e2b-upstream.md). */
 public final class FragmentsRequest {
 
-    /** One chat call in the upstream's terms. */
+    /**
+     * One chat call in the upstream's terms.
+     *
+     * @param instructions the template's instructions: what a deployment that ignores {@code config.system} gets
+     */
     public record Chat(Model model, String instructions, List<Message> messages, Settings settings) {}
 
     /** The upstream's {@code model} object; only {@code id} and {@code providerId} pick the provider. */

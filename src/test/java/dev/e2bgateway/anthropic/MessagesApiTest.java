@@ -146,8 +146,7 @@ class MessagesApiTest {
         }
         JsonNode sent = server.upstream.takeRequest().body();
         assertThat(sent.at("/messages/0/content/1").toString()).isEqualTo("{\"type\":\"image\",\"image\":\"data:image/png;base64,iVBORw0KGgo=\"}");
-        String instructions = sent.get("template").elements().next().get("instructions").asText();
-        assertThat(instructions).contains("You are terse.", "Use French.");
+        assertThat(sent.at("/config/system").asText()).contains("You are terse.\n\nUse French.");
         assertThat(sent.at("/config/maxTokens").asInt()).isGreaterThan(100);
     }
 

@@ -108,7 +108,7 @@ class ProviderRulesTest {
             chat(server.gateway, door, "gpt-4o", null); // no system prompt at all first
             JsonNode plain = server.upstream.takeRequest().body();
             assertThat(plain.at("/config/system").asText()).isEqualTo(prompt);
-            assertThat(plain.at("/template/chat/instructions").asText()).isEqualTo(prompt);
+            assertThat(plain.at("/template/chat/instructions").asText()).isEqualTo(resource("/dev/e2bgateway/prompt/fallback.md"));
             String body = "{\"model\":\"gpt-4o\",\"stream\":" + door.stream + ",\"messages\":[{\"role\":\"system\",\"content\":"
                     + Gateway.quote(clientSystem) + "},{\"role\":\"user\",\"content\":\"Hi\"}]}";
             try (Response r = server.gateway.post("/v1/chat/completions", body)) {
@@ -122,8 +122,37 @@ class ProviderRulesTest {
         String system = sent.at("/config/system").asText();
         assertThat(system).startsWith(prompt).endsWith("\n\n" + clientSystem);
         assertThat(prompt).contains("`code`", "Markdown", "code fences");
-        assertThat(sent.at("/template/chat/instructions").asText()).as("the same text for a host that ignores config.system")
-                .isEqualTo(system);
+        assertThat(sent.at("/template/chat/instructions").asText()).as("only the fallback for a host that ignores config.system")
+                .isEqualTo(resource("/dev/e2bgateway/prompt/fallback.md")).contains("`code`").doesNotContain(clientSystem);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Door.class)
+    void the_client_system_prompt_and_the_tools_section_travel_once(Door door) throws IOException {
+        String clientSystem = "MARKER-SYSTEM-7f3a: you are a careful reviewer.";
+        String tool = door.anthropic()
+                ? "{\"name\":\"lookup_ticket\",\"description\":\"MARKER-TOOL-91c2 finds a ticket.\",\"input_schema\":{\"type\":\"object\"}}"
+                : "{\"type\":\"function\",\"function\":{\"name\":\"lookup_ticket\",\"description\":\"MARKER-TOOL-91c2 finds a ticket.\","
+                + "\"parameters\":{\"type\":\"object\"}}}";
+        String system = door.anthropic() ? "\"system\":" + Gateway.quote(clientSystem) : null;
+        String path = door.anthropic() ? "/v1/messages" : "/v1/chat/completions";
+        String messages = (door.anthropic() ? "" : "{\"role\":\"system\",\"content\":" + Gateway.quote(clientSystem) + "},")
+                + "{\"role\":\"user\",\"content\":\"Hi\"}";
+        String body = "{\"model\":\"claude-sonnet-4-5-20250929\",\"max_tokens\":100,\"stream\":" + door.stream
+                + ",\"tools\":[" + tool + "],\"messages\":[" + messages + "]" + (system == null ? "" : "," + system) + "}";
+        try (Response r = server.gateway.post(path, body)) {
+            assertThat(r.code()).isEqualTo(200);
+            r.body().string();
+        }
+        String sent = server.upstream.takeRequest().body().toString();
+        assertThat(count(sent, "MARKER-SYSTEM-7f3a")).as("the client's system prompt").isEqualTo(1);
+        assertThat(count(sent, "MARKER-TOOL-91c2")).as("the tool's description").isEqualTo(1);
+        assertThat(count(sent, "## Available tools")).as("the tools section").isEqualTo(1);
+        assertThat(count(sent, "You are a helpful, knowledgeable assistant")).as("the gateway's chat prompt").isEqualTo(1);
+    }
+
+    private static int count(String text, String part) {
+        return text.split(java.util.regex.Pattern.quote(part), -1).length - 1;
     }
 
     @ParameterizedTest
