@@ -83,7 +83,7 @@ public final class UpstreamRequests {
         }
     }
 
-    private static List<FragmentsRequest.Message> messages(List<ChatRequest.Message> messages) {
+    static List<FragmentsRequest.Message> messages(List<ChatRequest.Message> messages) {
         List<FragmentsRequest.Message> out = new ArrayList<>(messages.size());
         for (ChatRequest.Message m : messages) {
             List<FragmentsRequest.Part> parts = new ArrayList<>(m.parts().size());

@@ -155,7 +155,7 @@ class MessagesApiTest {
         try (Response r = post("/v1/messages/count_tokens",
                 "{\"model\":\"claude-3-7-sonnet-latest\",\"system\":\"Be brief.\",\"messages\":[{\"role\":\"user\",\"content\":\"Hello there\"}]}", Gateway.KEY)) {
             assertThat(r.code()).isEqualTo(200);
-            assertThat(Gateway.json(r).get("input_tokens").asInt()).isBetween(5, 30);
+            assertThat(Gateway.json(r).get("input_tokens").asInt()).as("the gateway's chat prompt is counted too").isBetween(150, 1_000);
         }
         server.upstream.assertNoRequest();
     }

@@ -351,7 +351,7 @@ class ResponsesApiTest {
             assertThat(r.code()).isEqualTo(200);
             JsonNode count = Gateway.json(r);
             assertThat(count.get("object").asText()).isEqualTo("response.input_tokens");
-            assertThat(count.get("input_tokens").asInt()).isBetween(5, 30);
+            assertThat(count.get("input_tokens").asInt()).as("the gateway's chat prompt is counted too").isBetween(150, 1_000);
         }
         server.upstream.assertNoRequest();
     }
