@@ -96,13 +96,17 @@ public final class UpstreamRequests {
         return out;
     }
 
-    /** Each parameter within the provider's rules: clamped, dropped where refused, one of an exclusive pair. */
+    /**
+     * Each parameter within the provider's rules: clamped, dropped where refused, one of an exclusive
+     * pair. Without a client temperature the provider's default goes (the upstream's SDK would send 0).
+     */
     private static FragmentsRequest.Settings settings(ChatRequest request, String system, String apiKey) {
         ParameterRules rules = request.model().rules();
         ChatRequest.Sampling s = request.sampling();
-        Double temperature = s.temperature() == null || !rules.sends("temperature") ? null : clamp(s.temperature(), 0, rules.temperature());
+        double wanted = s.temperature() != null ? s.temperature() : rules.defaultTemperature();
+        Double temperature = rules.sends("temperature") ? clamp(wanted, 0, rules.temperature()) : null;
         Double topP = s.topP() == null || !rules.sends("topP") ? null : clamp(s.topP(), 0, rules.topP());
-        // The upstream's SDK sends temperature 0 when none is given, so an exclusive pair can only ever be temperature.
+        // A temperature always goes (the client's, the provider's default, or the SDK's 0), so an exclusive pair is temperature.
         if (rules.exclusiveSampling()) topP = null;
         return new FragmentsRequest.Settings(
                 temperature,
