@@ -1,6 +1,5 @@
 package dev.e2bgateway.tools;
 
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +30,6 @@ public final class CallHistory {
 
     /** {@code results} as a {@code <tool_results>} block in the order of the latest turn's calls. */
     public String results(ToolTranscript transcript, List<ToolTranscript.Result> results) {
-        return transcript.results(new ArrayList<>(results), latest);
+        return transcript.results(results, latest);
     }
 }
