@@ -151,7 +151,9 @@ public final class App {
         // Nothing waits at startup for what only a chat needs: the vocabularies and the upstream
         // client (the JDK's security providers, and its trust store for an https upstream, take
         // a third of a second) are built on other threads; the first chat waits if they are not done.
-        TokenCounter tokens = new TokenCounter();
+        ObjectMapper mapper = objectMapper();
+        UpstreamRequests upstreamRequests = new UpstreamRequests(mapper);
+        TokenCounter tokens = new TokenCounter(upstreamRequests);
         tokens.warmUpInBackground();
         FutureTask<OkHttpClient> httpSetup = new FutureTask<>(() -> httpClient(config));
         Thread httpSetupThread = new Thread(httpSetup, "http-client-setup");
@@ -159,7 +161,6 @@ public final class App {
         httpSetupThread.start();
         Call.Factory http = request -> join(httpSetup).newCall(request);
 
-        ObjectMapper mapper = objectMapper();
         ModelRegistry models = new ModelCatalog(mapper).load(config.modelsFile());
         Config.Server server = config.server();
 
@@ -173,7 +174,7 @@ public final class App {
         RouteTable routes = new RouteTable(routeList, System::currentTimeMillis, marks);
         metrics.routes(routes);
         ChatService chat = new ChatService(routes,
-                new FragmentsRequest(mapper), new UpstreamRequests(mapper), tokens, metrics,
+                new FragmentsRequest(mapper), upstreamRequests, tokens, metrics,
                 new UpstreamErrors(config.timeouts().idle(), System::currentTimeMillis),
                 new RetryPolicy(config.retry().maxAttempts(), backoff, Sleeper.CANCELLABLE), mapper);
 

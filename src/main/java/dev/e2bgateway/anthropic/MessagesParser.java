@@ -8,6 +8,7 @@ import dev.e2bgateway.core.OutputFormat;
 import dev.e2bgateway.core.ToolUse;
 import dev.e2bgateway.tools.Tool;
 import dev.e2bgateway.tools.ToolChoice;
+import dev.e2bgateway.tools.CallHistory;
 import dev.e2bgateway.tools.ToolTranscript;
 import dev.e2bgateway.core.ChatRequest.Message;
 import dev.e2bgateway.core.ChatRequest.Part;
@@ -20,8 +21,6 @@ import dev.e2bgateway.models.ModelRegistry;
 import dev.e2bgateway.models.ModelSpec;
 
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Set;
 import java.util.List;
 
@@ -77,7 +76,7 @@ final class MessagesParser {
             throw ApiError.invalidRequest("messages", "messages: must be a non-empty array of messages");
         }
         List<Message> conversation = new ArrayList<>();
-        Map<String, String> callNames = new HashMap<>();
+        CallHistory history = new CallHistory();
         for (int i = 0; i < messages.size(); i++) {
             JsonNode m = messages.get(i);
             String path = "messages." + i;
@@ -86,7 +85,7 @@ final class MessagesParser {
                 throw ApiError.invalidRequest(path + ".role", path + ".role: must be 'user' or 'assistant'");
             }
             conversation.add(new Message(role.equals("user") ? Role.USER : Role.ASSISTANT,
-                    blocks(m.get("content"), path + ".content", model, role.equals("user"), callNames)));
+                    blocks(m.get("content"), path + ".content", model, role.equals("user"), history)));
         }
         if (conversation.get(0).role() != Role.USER) {
             throw ApiError.invalidRequest("messages", "messages: the first message must use the 'user' role");
@@ -173,7 +172,7 @@ final class MessagesParser {
             "web_search_tool_result", "web_fetch_tool_result", "code_execution_tool_result", "mcp_tool_use", "mcp_tool_result",
             "container_upload", "search_result");
 
-    private List<Part> blocks(JsonNode content, String path, ModelSpec model, boolean user, Map<String, String> callNames) {
+    private List<Part> blocks(JsonNode content, String path, ModelSpec model, boolean user, CallHistory history) {
         if (content == null || content.isNull()) throw ApiError.invalidRequest(path, path + ": Field required");
         if (content.isTextual()) return List.of(new Text(content.asText()));
         if (!content.isArray()) throw ApiError.invalidRequest(path, path + ": must be a string or an array of content blocks");
@@ -195,14 +194,13 @@ final class MessagesParser {
                     if (user) throw ApiError.invalidRequest(where, where + ": tool_use blocks belong to assistant messages");
                     String name = block.path("name").asText("");
                     if (name.isEmpty()) throw ApiError.invalidRequest(where + ".name", where + ".name: Field required");
-                    callNames.put(block.path("id").asText(""), name);
                     JsonNode input = block.get("input");
-                    calls.add(new ToolTranscript.Call(name, input == null || input.isNull() ? "{}" : input.toString()));
+                    calls.add(new ToolTranscript.Call(block.path("id").asText(""), name, input == null || input.isNull() ? "{}" : input.toString()));
                 }
                 case "tool_result" -> {
                     if (!user) throw ApiError.invalidRequest(where, where + ": tool_result blocks belong to user messages");
                     String id = block.path("tool_use_id").asText("");
-                    results.add(new ToolTranscript.Result(id, callNames.get(id), resultText(block.get("content"), where),
+                    results.add(new ToolTranscript.Result(id, history.name(id), resultText(block.get("content"), where),
                             block.path("is_error").asBoolean(false)));
                 }
                 default -> {
@@ -215,10 +213,11 @@ final class MessagesParser {
         }
         // Calls and results go into the text in the call format, so the model sees them (shared/docs/tool-calls.md).
         if (!calls.isEmpty()) {
+            history.made(calls);
             String text = parts.stream().filter(p -> p instanceof Text).map(p -> ((Text) p).text()).reduce("", String::concat);
             return List.of(new Text(transcript.assistant(text, calls)));
         }
-        if (!results.isEmpty()) parts.add(0, new Text(transcript.results(results)));
+        if (!results.isEmpty()) parts.add(0, new Text(history.results(transcript, results)));
         return parts;
     }
 

@@ -2,6 +2,7 @@ package dev.e2bgateway.core;
 
 import dev.e2bgateway.models.ModelSpec;
 import dev.e2bgateway.tokens.Tokenizer;
+import dev.e2bgateway.upstream.FragmentsRequest;
 
 import java.util.regex.Pattern;
 
@@ -45,17 +46,29 @@ public final class TokenCounter {
         return tokenizer(o200k);
     }
 
-    /** Prompt tokens of a request: system prompt and messages, with OpenAI's per-message overhead. */
+    private final UpstreamRequests requests;
+
+    /** @param requests builds the upstream prompt, which is what gets counted */
+    public TokenCounter(UpstreamRequests requests) {
+        this.requests = requests;
+    }
+
+    /**
+     * Prompt tokens of a request: what the model actually receives, with OpenAI's per-message
+     * overhead. That is the upstream's system prompt (the gateway's chat prompt, the tools section
+     * and the output format, then the client's system prompt) and the messages as sent (the
+     * transcript of earlier calls and results included, one role's consecutive messages merged).
+     * Agents decide when to compact their context from this number, so it must not leave out
+     * the tens of kilobytes the gateway adds; usage, {@code count_tokens} and
+     * {@code input_tokens} all read it, so they agree.
+     */
     public int promptTokens(ChatRequest request) {
         Tokenizer encoding = tokenizerFor(request.model());
-        int total = REPLY_PRIMING;
-        if (request.system() != null && !request.system().isEmpty()) {
-            total += PER_MESSAGE + count(encoding, request.system());
-        }
-        for (ChatRequest.Message m : request.messages()) {
+        int total = REPLY_PRIMING + PER_MESSAGE + count(encoding, requests.systemPrompt(request));
+        for (FragmentsRequest.Message m : FragmentsRequest.asSent(UpstreamRequests.messages(request.messages()))) {
             total += PER_MESSAGE;
-            for (ChatRequest.Part part : m.parts()) {
-                total += part instanceof ChatRequest.Text t ? count(encoding, t.text()) : PER_IMAGE;
+            for (FragmentsRequest.Part part : m.parts()) {
+                total += part instanceof FragmentsRequest.Text t ? count(encoding, t.text()) : PER_IMAGE;
             }
         }
         return total;

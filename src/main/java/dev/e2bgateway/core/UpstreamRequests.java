@@ -27,6 +27,15 @@ public final class UpstreamRequests {
     /** The gateway's chat prompt, a resource so it can be read and tuned (README says what it tells the model). */
     static final String CHAT_PROMPT = resource("/dev/e2bgateway/prompt/chat.md");
 
+    /**
+     * The template's {@code instructions}: only what a deployment that ignores {@code config.system}
+     * needs to answer a chat sensibly (the reply goes into {@code code}). The full prompt travels
+     * once, as {@code config.system}, which replaces the template prompt on the current upstream;
+     * sending it twice doubled every body (shared/docs/e2b-upstream.md). README says what such a
+     * deployment then misses: the client's system prompt, the tools, the output format.
+     */
+    static final String FALLBACK_PROMPT = resource("/dev/e2bgateway/prompt/fallback.md");
+
     private final ToolPrompt toolPrompt;
     private final ObjectMapper json;
 
@@ -41,8 +50,7 @@ public final class UpstreamRequests {
         String system = systemPrompt(request);
         return new FragmentsRequest.Chat(
                 new FragmentsRequest.Model(model.upstreamId(), model.provider(), model.providerId(), model.name(), model.multiModal()),
-                // The same text as the template's instructions too, for a deployment that ignores config.system.
-                system,
+                FALLBACK_PROMPT,
                 messages(request.messages()),
                 settings(request, system, providerKeys.forProvider(model.providerId()).orElse(null)));
     }
@@ -75,7 +83,7 @@ public final class UpstreamRequests {
         }
     }
 
-    private static List<FragmentsRequest.Message> messages(List<ChatRequest.Message> messages) {
+    static List<FragmentsRequest.Message> messages(List<ChatRequest.Message> messages) {
         List<FragmentsRequest.Message> out = new ArrayList<>(messages.size());
         for (ChatRequest.Message m : messages) {
             List<FragmentsRequest.Part> parts = new ArrayList<>(m.parts().size());
@@ -88,13 +96,17 @@ public final class UpstreamRequests {
         return out;
     }
 
-    /** Each parameter within the provider's rules: clamped, dropped where refused, one of an exclusive pair. */
+    /**
+     * Each parameter within the provider's rules: clamped, dropped where refused, one of an exclusive
+     * pair. Without a client temperature the provider's default goes (the upstream's SDK would send 0).
+     */
     private static FragmentsRequest.Settings settings(ChatRequest request, String system, String apiKey) {
         ParameterRules rules = request.model().rules();
         ChatRequest.Sampling s = request.sampling();
-        Double temperature = s.temperature() == null || !rules.sends("temperature") ? null : clamp(s.temperature(), 0, rules.temperature());
+        double wanted = s.temperature() != null ? s.temperature() : rules.defaultTemperature();
+        Double temperature = rules.sends("temperature") ? clamp(wanted, 0, rules.temperature()) : null;
         Double topP = s.topP() == null || !rules.sends("topP") ? null : clamp(s.topP(), 0, rules.topP());
-        // The upstream's SDK sends temperature 0 when none is given, so an exclusive pair can only ever be temperature.
+        // A temperature always goes (the client's, the provider's default, or the SDK's 0), so an exclusive pair is temperature.
         if (rules.exclusiveSampling()) topP = null;
         return new FragmentsRequest.Settings(
                 temperature,

@@ -263,7 +263,7 @@ public final class ModelCatalog {
     }
 
     private static final Set<String> NUMBER_RULES = Set.of("temperature", "topP", "topK", "frequencyPenalty", "presencePenalty",
-            "maxTokens", "reasoningTokens");
+            "maxTokens", "reasoningTokens", "defaultTemperature");
 
     private Patch rules(JsonNode node, String source, String where) {
         if (!node.isObject()) throw problem(source, where, "must be an object");
@@ -284,7 +284,7 @@ public final class ModelCatalog {
                 }
             } else {
                 throw problem(source, where, "field '" + f.getKey() + "' is not a rule (temperature, topP, topK, frequencyPenalty,"
-                        + " presencePenalty, maxTokens, exclusiveSampling, unsupported, reasoningTokens, imageUrls)");
+                        + " presencePenalty, maxTokens, exclusiveSampling, unsupported, reasoningTokens, imageUrls, defaultTemperature)");
             }
         }
         Set<String> unsupported = null;
@@ -297,7 +297,7 @@ public final class ModelCatalog {
                 dbl(node, "frequencyPenalty"), dbl(node, "presencePenalty"), integer(node, "maxTokens"),
                 node.has("exclusiveSampling") ? node.get("exclusiveSampling").asBoolean() : null,
                 unsupported, integer(node, "reasoningTokens"),
-                node.has("imageUrls") ? node.get("imageUrls").asBoolean() : null);
+                node.has("imageUrls") ? node.get("imageUrls").asBoolean() : null, dbl(node, "defaultTemperature"));
     }
 
     /** {@code over}'s fields over {@code base}'s. */
@@ -312,7 +312,8 @@ public final class ModelCatalog {
                 over.exclusiveSampling() != null ? over.exclusiveSampling() : base.exclusiveSampling(),
                 over.unsupported() != null ? over.unsupported() : base.unsupported(),
                 over.reasoningTokens() != null ? over.reasoningTokens() : base.reasoningTokens(),
-                over.imageUrls() != null ? over.imageUrls() : base.imageUrls());
+                over.imageUrls() != null ? over.imageUrls() : base.imageUrls(),
+                over.defaultTemperature() != null ? over.defaultTemperature() : base.defaultTemperature());
     }
 
     private ModelSpec spec(ObjectNode e, Map<String, Patch> providers) {

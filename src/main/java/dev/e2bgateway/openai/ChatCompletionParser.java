@@ -6,6 +6,7 @@ import dev.e2bgateway.core.ChatRequest;
 import dev.e2bgateway.core.JsonOutput;
 import dev.e2bgateway.core.OutputFormat;
 import dev.e2bgateway.tools.Tool;
+import dev.e2bgateway.tools.CallHistory;
 import dev.e2bgateway.tools.ToolTranscript;
 import dev.e2bgateway.core.ChatRequest.Message;
 import dev.e2bgateway.core.ChatRequest.Part;
@@ -19,8 +20,6 @@ import dev.e2bgateway.models.ModelSpec;
 
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.List;
 
 /**
@@ -56,10 +55,12 @@ final class ChatCompletionParser {
 
         List<String> system = new ArrayList<>();
         List<Message> conversation = new ArrayList<>();
-        Map<String, String> callNames = new HashMap<>();
+        CallHistory history = new CallHistory();
+        List<ToolTranscript.Result> results = new ArrayList<>();
         for (int i = 0; i < messages.size(); i++) {
-            message(messages.get(i), "messages[" + i + "]", model, system, conversation, callNames);
+            message(messages.get(i), "messages[" + i + "]", model, system, conversation, history, results);
         }
+        flushResults(conversation, history, results);
         OutputFormat format = responseFormat(root.get("response_format"));
         ToolRequest.Parsed tools = ToolRequest.parse(root);
         if (conversation.stream().noneMatch(m -> m.role() == Role.USER)) {
@@ -93,7 +94,7 @@ final class ChatCompletionParser {
     }
 
     private void message(JsonNode node, String path, ModelSpec model, List<String> system, List<Message> conversation,
-                         Map<String, String> callNames) {
+                         CallHistory history, List<ToolTranscript.Result> results) {
         if (!node.isObject()) throw ApiError.invalidRequest(path, "Each message must be an object with 'role' and 'content'.");
         JsonNode roleNode = node.get("role");
         String role = roleNode != null && roleNode.isTextual() ? roleNode.asText() : null;
@@ -108,17 +109,18 @@ final class ChatCompletionParser {
             if (!nullable) throw ApiError.invalidRequest(contentPath, "Missing content at " + contentPath + ".");
         }
         List<Part> parts = content == null || content.isNull() ? List.of() : parts(content, contentPath, model, role.equals("user"));
+        if (!role.equals("tool") && !role.equals("function")) flushResults(conversation, history, results);
         switch (role) {
             case "system", "developer" -> system.add(ChatRequest.textOf(parts));
             case "tool" -> {
+                // Consecutive tool messages answer one assistant turn: they go upstream as one block, in the calls' order.
                 String id = node.path("tool_call_id").asText("");
-                conversation.add(new Message(Role.USER, List.of(new Text(transcript.results(
-                        List.of(new ToolTranscript.Result(id, callNames.get(id), ChatRequest.textOf(parts), false)))))));
+                results.add(new ToolTranscript.Result(id, history.name(id), ChatRequest.textOf(parts), false));
             }
-            case "function" -> conversation.add(new Message(Role.USER, List.of(new Text(transcript.results(
-                    List.of(new ToolTranscript.Result("", node.path("name").asText(null), ChatRequest.textOf(parts), false)))))));
+            case "function" -> results.add(new ToolTranscript.Result("", node.path("name").asText(null), ChatRequest.textOf(parts), false));
             case "assistant" -> {
-                List<ToolTranscript.Call> calls = calls(node, path, callNames);
+                List<ToolTranscript.Call> calls = calls(node, path);
+                history.made(calls);
                 if (calls.isEmpty()) {
                     if (!parts.isEmpty()) conversation.add(new Message(Role.ASSISTANT, parts));
                 } else {
@@ -130,10 +132,17 @@ final class ChatCompletionParser {
         }
     }
 
+    /** The tool results read since the last other message, as one user message. */
+    private void flushResults(List<Message> conversation, CallHistory history, List<ToolTranscript.Result> results) {
+        if (results.isEmpty()) return;
+        conversation.add(new Message(Role.USER, List.of(new Text(history.results(transcript, results)))));
+        results.clear();
+    }
+
     private static final List<String> ROLES = List.of("system", "developer", "user", "assistant", "tool", "function");
 
     /** An assistant message's {@code tool_calls} (or deprecated {@code function_call}); remembers each id's tool name. */
-    private List<ToolTranscript.Call> calls(JsonNode node, String path, Map<String, String> callNames) {
+    private List<ToolTranscript.Call> calls(JsonNode node, String path) {
         List<ToolTranscript.Call> calls = new ArrayList<>();
         JsonNode toolCalls = node.get("tool_calls");
         if (toolCalls != null && !toolCalls.isNull()) {
@@ -147,13 +156,12 @@ final class ChatCompletionParser {
                     throw ApiError.invalidRequest(path + ".tool_calls[" + i + "]", "A tool call needs its function's 'name'.");
                 }
                 String arguments = custom ? customArguments(body.path("input").asText("")) : body.path("arguments").asText("{}");
-                callNames.put(call.path("id").asText(""), name);
-                calls.add(new ToolTranscript.Call(name, arguments));
+                calls.add(new ToolTranscript.Call(call.path("id").asText(""), name, arguments));
             }
         }
         JsonNode functionCall = node.get("function_call");
         if (calls.isEmpty() && functionCall != null && functionCall.isObject()) {
-            calls.add(new ToolTranscript.Call(functionCall.path("name").asText(""), functionCall.path("arguments").asText("{}")));
+            calls.add(new ToolTranscript.Call(null, functionCall.path("name").asText(""), functionCall.path("arguments").asText("{}")));
         }
         return calls;
     }

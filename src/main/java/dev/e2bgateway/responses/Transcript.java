@@ -10,12 +10,11 @@ import dev.e2bgateway.core.ChatRequest.Text;
 import dev.e2bgateway.dialect.Images;
 import dev.e2bgateway.models.ModelSpec;
 import dev.e2bgateway.tools.Tool;
+import dev.e2bgateway.tools.CallHistory;
 import dev.e2bgateway.tools.ToolTranscript;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Reads a conversation of Responses items (as {@link InputItems} shapes them) into the core's
@@ -52,7 +51,7 @@ final class Transcript {
         final ModelSpec model;
         final List<String> system = new ArrayList<>();
         final List<Message> messages = new ArrayList<>();
-        final Map<String, String> callNames = new HashMap<>();
+        final CallHistory history = new CallHistory();
         final List<Part> assistantText = new ArrayList<>();
         final List<ToolTranscript.Call> calls = new ArrayList<>();
         final List<ToolTranscript.Result> results = new ArrayList<>();
@@ -80,19 +79,17 @@ final class Transcript {
                 case "function_call" -> {
                     flushResults();
                     String name = ResponseTools.offeredName(node.path("namespace").asText(null), node.path("name").asText());
-                    callNames.put(node.path("call_id").asText(), name);
-                    calls.add(new ToolTranscript.Call(name, node.path("arguments").asText("{}")));
+                    calls.add(new ToolTranscript.Call(node.path("call_id").asText(), name, node.path("arguments").asText("{}")));
                 }
                 case "custom_tool_call" -> {
                     flushResults();
                     String name = ResponseTools.offeredName(node.path("namespace").asText(null), node.path("name").asText());
-                    callNames.put(node.path("call_id").asText(), name);
-                    calls.add(new ToolTranscript.Call(name, json.createObjectNode().put(Tool.CUSTOM_INPUT, node.path("input").asText("")).toString()));
+                    calls.add(new ToolTranscript.Call(node.path("call_id").asText(), name, json.createObjectNode().put(Tool.CUSTOM_INPUT, node.path("input").asText("")).toString()));
                 }
                 case "function_call_output", "custom_tool_call_output" -> {
                     flushAssistant();
                     String callId = node.path("call_id").asText();
-                    results.add(new ToolTranscript.Result(callId, callNames.get(callId), outputText(node.get("output")), false));
+                    results.add(new ToolTranscript.Result(callId, history.name(callId), outputText(node.get("output")), false));
                 }
                 default -> {
                     // reasoning, built-in tools' calls and results, ...: nothing the upstream can use
@@ -109,6 +106,7 @@ final class Transcript {
             if (calls.isEmpty()) {
                 if (!assistantText.isEmpty()) messages.add(new Message(Role.ASSISTANT, List.copyOf(assistantText)));
             } else {
+                history.made(calls);
                 // Earlier calls go back in the call format, so the model sees what it did.
                 messages.add(new Message(Role.ASSISTANT, List.of(new Text(transcript.assistant(ChatRequest.textOf(assistantText), List.copyOf(calls))))));
             }
@@ -118,7 +116,7 @@ final class Transcript {
 
         void flushResults() {
             if (results.isEmpty()) return;
-            messages.add(new Message(Role.USER, List.of(new Text(transcript.results(List.copyOf(results))))));
+            messages.add(new Message(Role.USER, List.of(new Text(history.results(transcript, results)))));
             results.clear();
         }
 

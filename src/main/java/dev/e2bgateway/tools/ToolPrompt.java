@@ -38,7 +38,7 @@ public final class ToolPrompt {
             Any other type is JSON: 3, true, null, ["a"], {"k": 1}.
             - Call only the tools below, with only their listed parameters, and give every required one.
             - Write the block as plain text, not in a code fence. Make the call; do not just say you will.
-            - Stop right after </tool_calls>. The results come in the next message, inside <tool_results>.
+            - Stop right after </tool_calls>. The results come in the next message, inside <tool_results>,             each with the id of its call. Calls in earlier messages show that id; never write an id yourself.
             """;
 
     private static final String PARALLEL = "- Several <invoke> in one block are several calls, run in parallel.\n";

@@ -7,6 +7,9 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -17,9 +20,12 @@ import java.util.Map;
  * message as a {@code <tool_results>} block (shared/docs/tool-calls.md, "Writing calls
  * and results back").
  *
- * <p>Calls carry no id: the call format has no place for one, and an id in the history
- * would invite the model to invent ids of its own. Each result carries its call's id
- * unchanged, with the tool's name, in the order the client sent them.
+ * <p>Each earlier call carries the client's id for it ({@code <invoke name="Read" id="toolu_01...">}),
+ * and each result the same id as {@code call_id}, with the tool's name; results are written in
+ * the order of their calls, whatever order the client sent them in (agents return parallel
+ * results as the tools finish). So the model can pair a result with its call by id and by
+ * position alike (shared/docs/tool-calls.md, "Ids on calls in the history"). The model never
+ * writes an id: the parser ignores any attribute of {@code <invoke>} but {@code name}.
  *
  * <p>Values are written as they are, like the model writes them, so a value containing
  * {@code </parameter>} (or a result containing {@code </result>}) reads ambiguously: the
@@ -30,11 +36,13 @@ public final class ToolTranscript {
     /**
      * A call the assistant made earlier, as the client sends it back.
      *
+     * @param id        the client's id for the call, or null when it has none (the deprecated
+     *                  {@code function_call})
      * @param name      the tool's name
      * @param arguments the arguments as JSON text (OpenAI's {@code arguments} string, or
      *                  Anthropic's {@code input} object serialised)
      */
-    public record Call(String name, String arguments) {
+    public record Call(String id, String name, String arguments) {
     }
 
     /**
@@ -73,7 +81,9 @@ public final class ToolTranscript {
         }
         StringBuilder out = new StringBuilder("<tool_calls>\n");
         for (Call call : calls) {
-            out.append("<invoke name=\"").append(attribute(call.name())).append("\">\n");
+            out.append("<invoke name=\"").append(attribute(call.name())).append('"');
+            if (call.id() != null && !call.id().isEmpty()) out.append(" id=\"").append(attribute(call.id())).append('"');
+            out.append(">\n");
             JsonNode arguments = parse(call.arguments());
             if (arguments != null && arguments.isObject()) {
                 for (Map.Entry<String, JsonNode> p : arguments.properties()) {
@@ -91,13 +101,22 @@ public final class ToolTranscript {
         return out.append("</tool_calls>").toString();
     }
 
-    /** The results as a {@code <tool_results>} block; "" for none. */
+    /** The results as a {@code <tool_results>} block, in the order given; "" for none. */
     public String results(List<Result> results) {
+        return results(results, List.of());
+    }
+
+    /**
+     * The results as a {@code <tool_results>} block, in the order of {@code calls} (the assistant
+     * turn they answer); a result whose id is not among them keeps its place after those that are.
+     * "" for none.
+     */
+    public String results(List<Result> results, List<Call> calls) {
         if (results.isEmpty()) {
             return "";
         }
         StringBuilder out = new StringBuilder("<tool_results>\n");
-        for (Result result : results) {
+        for (Result result : inCallOrder(results, calls)) {
             out.append("<result call_id=\"").append(attribute(result.callId())).append('"');
             if (result.name() != null) {
                 out.append(" name=\"").append(attribute(result.name())).append('"');
@@ -113,6 +132,19 @@ public final class ToolTranscript {
             out.append("</result>\n");
         }
         return out.append("</tool_results>").toString();
+    }
+
+    /** A stable sort by the position of each result's call among {@code calls}. */
+    static List<Result> inCallOrder(List<Result> results, List<Call> calls) {
+        if (calls.isEmpty() || results.size() < 2) return results;
+        Map<String, Integer> position = new HashMap<>();
+        for (int i = 0; i < calls.size(); i++) {
+            String id = calls.get(i).id();
+            if (id != null && !id.isEmpty()) position.putIfAbsent(id, i);
+        }
+        List<Result> sorted = new ArrayList<>(results);
+        sorted.sort(Comparator.comparingInt(r -> position.getOrDefault(r.callId(), Integer.MAX_VALUE)));
+        return sorted;
     }
 
     /**

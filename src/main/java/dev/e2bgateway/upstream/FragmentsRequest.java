@@ -12,7 +12,11 @@ import java.util.concurrent.ThreadLocalRandom;
 /** Encodes the body of {@code POST /api/chat} (shared/docs/e2b-upstream.md). */
 public final class FragmentsRequest {
 
-    /** One chat call in the upstream's terms. */
+    /**
+     * One chat call in the upstream's terms.
+     *
+     * @param instructions the template's instructions: what a deployment that ignores {@code config.system} gets
+     */
     public record Chat(Model model, String instructions, List<Message> messages, Settings settings) {}
 
     /** The upstream's {@code model} object; only {@code id} and {@code providerId} pick the provider. */
@@ -93,10 +97,11 @@ public final class FragmentsRequest {
     }
 
     /**
-     * user/assistant only, consecutive messages of one role merged, content as parts. Empty
-     * text parts are dropped (Anthropic's API refuses them), and so are messages left empty.
+     * The messages as they go upstream: consecutive messages of one role merged, empty text
+     * parts dropped (Anthropic's API refuses them), and messages left empty with them. Token
+     * counts read this too, so they count what the model receives.
      */
-    private ArrayNode messages(List<Message> messages) {
+    public static List<Message> asSent(List<Message> messages) {
         List<Message> merged = new ArrayList<>();
         for (Message m : messages) {
             List<Part> parts = m.parts().stream().filter(p -> !(p instanceof Text t) || !t.text().isEmpty()).toList();
@@ -110,8 +115,13 @@ public final class FragmentsRequest {
                 merged.add(new Message(m.fromUser(), parts));
             }
         }
+        return merged;
+    }
+
+    /** user/assistant only, content as parts. */
+    private ArrayNode messages(List<Message> messages) {
         ArrayNode out = json.createArrayNode();
-        for (Message m : merged) {
+        for (Message m : asSent(messages)) {
             ObjectNode node = out.addObject();
             node.put("role", m.fromUser() ? "user" : "assistant");
             ArrayNode content = node.putArray("content");

@@ -107,7 +107,7 @@ class ChatCompletionsTest {
     }
 
     @Test
-    void roles_are_merged_and_system_prompts_go_into_the_template_instructions() throws IOException {
+    void roles_are_merged_and_system_prompts_go_into_config_system() throws IOException {
         String body = """
                 {"model":"gpt-4o","messages":[
                   {"role":"system","content":"You are a pirate."},
@@ -137,9 +137,10 @@ class ChatCompletionsTest {
         assertThat(templates.size()).isEqualTo(1);
         JsonNode template = templates.elements().next();
         assertThat(template.get("lib").isArray()).isTrue();
-        String instructions = template.get("instructions").asText();
-        assertThat(instructions).contains("`code`", "You are a pirate.", "Answer in French.");
-        assertThat(instructions.indexOf("You are a pirate.")).isLessThan(instructions.indexOf("Answer in French."));
+        String system = sent.at("/config/system").asText();
+        assertThat(system).contains("`code`", "You are a pirate.", "Answer in French.");
+        assertThat(system.indexOf("You are a pirate.")).isLessThan(system.indexOf("Answer in French."));
+        assertThat(template.get("instructions").asText()).as("the fallback only").contains("`code`").doesNotContain("pirate");
     }
 
     @Test

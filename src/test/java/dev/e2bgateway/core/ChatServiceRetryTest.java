@@ -63,7 +63,7 @@ class ChatServiceRetryTest {
             return true;
         };
         return new ChatService(route(),
-                new FragmentsRequest(new ObjectMapper()), new UpstreamRequests(new ObjectMapper()), new TokenCounter(), events,
+                new FragmentsRequest(new ObjectMapper()), new UpstreamRequests(new ObjectMapper()), new TokenCounter(new UpstreamRequests(new ObjectMapper())), events,
                 new UpstreamErrors(Duration.ofSeconds(5), () -> NOW),
                 new RetryPolicy(attempts, new Backoff(100, 30_000, () -> 0.5, clock), sleeper), new ObjectMapper());
     }
@@ -128,7 +128,7 @@ class ChatServiceRetryTest {
             return false;
         };
         ChatService service = new ChatService(route(),
-                new FragmentsRequest(new ObjectMapper()), new UpstreamRequests(new ObjectMapper()), new TokenCounter(), new UpstreamEvents() { },
+                new FragmentsRequest(new ObjectMapper()), new UpstreamRequests(new ObjectMapper()), new TokenCounter(new UpstreamRequests(new ObjectMapper())), new UpstreamEvents() { },
                 new UpstreamErrors(Duration.ofSeconds(5), () -> NOW),
                 new RetryPolicy(2, new Backoff(100, 30_000, () -> 0.5, () -> NOW), cancelledWhileWaiting), new ObjectMapper());
         assertThatThrownBy(() -> service.complete(request(), new ChatTrace("req_test"), new Cancellation(), new BufferedReply()))

@@ -2,6 +2,7 @@ package dev.e2bgateway.fuzz;
 
 import dev.e2bgateway.anthropic.MessagesDialect;
 import dev.e2bgateway.core.TokenCounter;
+import dev.e2bgateway.core.UpstreamRequests;
 import dev.e2bgateway.dialect.Exchange;
 import dev.e2bgateway.models.ModelCatalog;
 import net.jqwik.api.Arbitrary;
@@ -22,7 +23,7 @@ import static dev.e2bgateway.fuzz.ParserVerdict.parsedOrRefused;
 @AddLifecycleHook(FuzzTries.class)
 class AnthropicParserFuzzTest {
 
-    private final MessagesDialect dialect = new MessagesDialect(Shapes.JSON, new ModelCatalog(Shapes.JSON).load(null), new TokenCounter());
+    private final MessagesDialect dialect = new MessagesDialect(Shapes.JSON, new ModelCatalog(Shapes.JSON).load(null), new TokenCounter(new UpstreamRequests(Shapes.JSON)));
 
     @Property(tries = 1500)
     void random_bytes_are_parsed_or_refused(@ForAll @Size(max = 400) byte[] body) {

@@ -7,6 +7,7 @@ import com.networknt.schema.SpecificationVersion;
 import dev.e2bgateway.anthropic.MessagesDialect;
 import dev.e2bgateway.core.OutputFormat;
 import dev.e2bgateway.core.TokenCounter;
+import dev.e2bgateway.core.UpstreamRequests;
 import dev.e2bgateway.dialect.Exchange;
 import dev.e2bgateway.models.ModelCatalog;
 import dev.e2bgateway.models.ModelRegistry;
@@ -56,7 +57,7 @@ class GatewayFuzzTest {
     private static Gateway gateway;
 
     private final ModelRegistry models = new ModelCatalog(Shapes.JSON).load(null);
-    private final TokenCounter tokens = new TokenCounter();
+    private final TokenCounter tokens = new TokenCounter(new UpstreamRequests(Shapes.JSON));
     private final ChatCompletionsDialect openai = new ChatCompletionsDialect(Shapes.JSON, models);
     private final MessagesDialect anthropic = new MessagesDialect(Shapes.JSON, models, tokens);
 

@@ -264,8 +264,8 @@ class ResponsesApiTest {
         assertThat(messages).hasSize(3);
         assertThat(messages.at("/1/role").asText()).isEqualTo("assistant");
         assertThat(messages.at("/1/content/0/text").asText()).isEqualTo("Checking.\n<tool_calls>\n"
-                + "<invoke name=\"get_weather\">\n<parameter name=\"city\">Paris</parameter>\n</invoke>\n"
-                + "<invoke name=\"crm.lookup\">\n<parameter name=\"email\">a@b.c</parameter>\n</invoke>\n</tool_calls>");
+                + "<invoke name=\"get_weather\" id=\"call_1\">\n<parameter name=\"city\">Paris</parameter>\n</invoke>\n"
+                + "<invoke name=\"crm.lookup\" id=\"call_2\">\n<parameter name=\"email\">a@b.c</parameter>\n</invoke>\n</tool_calls>");
         assertThat(messages.at("/2/role").asText()).isEqualTo("user");
         assertThat(messages.at("/2/content/0/text").asText()).isEqualTo("<tool_results>\n"
                 + "<result call_id=\"call_1\" name=\"get_weather\">\n18 C, sunny\n</result>\n"
@@ -351,7 +351,7 @@ class ResponsesApiTest {
             assertThat(r.code()).isEqualTo(200);
             JsonNode count = Gateway.json(r);
             assertThat(count.get("object").asText()).isEqualTo("response.input_tokens");
-            assertThat(count.get("input_tokens").asInt()).isBetween(5, 30);
+            assertThat(count.get("input_tokens").asInt()).as("the gateway's chat prompt is counted too").isBetween(150, 1_000);
         }
         server.upstream.assertNoRequest();
     }

@@ -149,7 +149,7 @@ class StoredResponsesTest {
                 "It is 18 C.");
         JsonNode messages = server.upstream.takeRequest().body().get("messages");
         assertThat(texts(messages)).containsExactly("user: Weather in Paris?",
-                "assistant: <tool_calls>\n<invoke name=\"get_weather\">\n<parameter name=\"city\">Paris</parameter>\n</invoke>\n</tool_calls>",
+                "assistant: <tool_calls>\n<invoke name=\"get_weather\" id=\"" + call.get("call_id").asText() + "\">\n<parameter name=\"city\">Paris</parameter>\n</invoke>\n</tool_calls>",
                 "user: <tool_results>\n<result call_id=\"" + call.get("call_id").asText() + "\" name=\"get_weather\">\n18 C\n</result>\n</tool_results>");
     }
 

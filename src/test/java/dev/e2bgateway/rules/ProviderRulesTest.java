@@ -108,7 +108,7 @@ class ProviderRulesTest {
             chat(server.gateway, door, "gpt-4o", null); // no system prompt at all first
             JsonNode plain = server.upstream.takeRequest().body();
             assertThat(plain.at("/config/system").asText()).isEqualTo(prompt);
-            assertThat(plain.at("/template/chat/instructions").asText()).isEqualTo(prompt);
+            assertThat(plain.at("/template/chat/instructions").asText()).isEqualTo(resource("/dev/e2bgateway/prompt/fallback.md"));
             String body = "{\"model\":\"gpt-4o\",\"stream\":" + door.stream + ",\"messages\":[{\"role\":\"system\",\"content\":"
                     + Gateway.quote(clientSystem) + "},{\"role\":\"user\",\"content\":\"Hi\"}]}";
             try (Response r = server.gateway.post("/v1/chat/completions", body)) {
@@ -122,8 +122,37 @@ class ProviderRulesTest {
         String system = sent.at("/config/system").asText();
         assertThat(system).startsWith(prompt).endsWith("\n\n" + clientSystem);
         assertThat(prompt).contains("`code`", "Markdown", "code fences");
-        assertThat(sent.at("/template/chat/instructions").asText()).as("the same text for a host that ignores config.system")
-                .isEqualTo(system);
+        assertThat(sent.at("/template/chat/instructions").asText()).as("only the fallback for a host that ignores config.system")
+                .isEqualTo(resource("/dev/e2bgateway/prompt/fallback.md")).contains("`code`").doesNotContain(clientSystem);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Door.class)
+    void the_client_system_prompt_and_the_tools_section_travel_once(Door door) throws IOException {
+        String clientSystem = "MARKER-SYSTEM-7f3a: you are a careful reviewer.";
+        String tool = door.anthropic()
+                ? "{\"name\":\"lookup_ticket\",\"description\":\"MARKER-TOOL-91c2 finds a ticket.\",\"input_schema\":{\"type\":\"object\"}}"
+                : "{\"type\":\"function\",\"function\":{\"name\":\"lookup_ticket\",\"description\":\"MARKER-TOOL-91c2 finds a ticket.\","
+                + "\"parameters\":{\"type\":\"object\"}}}";
+        String system = door.anthropic() ? "\"system\":" + Gateway.quote(clientSystem) : null;
+        String path = door.anthropic() ? "/v1/messages" : "/v1/chat/completions";
+        String messages = (door.anthropic() ? "" : "{\"role\":\"system\",\"content\":" + Gateway.quote(clientSystem) + "},")
+                + "{\"role\":\"user\",\"content\":\"Hi\"}";
+        String body = "{\"model\":\"claude-sonnet-4-5-20250929\",\"max_tokens\":100,\"stream\":" + door.stream
+                + ",\"tools\":[" + tool + "],\"messages\":[" + messages + "]" + (system == null ? "" : "," + system) + "}";
+        try (Response r = server.gateway.post(path, body)) {
+            assertThat(r.code()).isEqualTo(200);
+            r.body().string();
+        }
+        String sent = server.upstream.takeRequest().body().toString();
+        assertThat(count(sent, "MARKER-SYSTEM-7f3a")).as("the client's system prompt").isEqualTo(1);
+        assertThat(count(sent, "MARKER-TOOL-91c2")).as("the tool's description").isEqualTo(1);
+        assertThat(count(sent, "## Available tools")).as("the tools section").isEqualTo(1);
+        assertThat(count(sent, "You are a helpful, knowledgeable assistant")).as("the gateway's chat prompt").isEqualTo(1);
+    }
+
+    private static int count(String text, String part) {
+        return text.split(java.util.regex.Pattern.quote(part), -1).length - 1;
     }
 
     @ParameterizedTest
@@ -146,10 +175,79 @@ class ProviderRulesTest {
             assertThat(both.get("temperature").asDouble()).as(model).isEqualTo(0.4);
             assertThat(both.has("topP")).as(model + ": topP beside temperature").isFalse();
             JsonNode topPOnly = sent(door, model, "\"top_p\":0.9").get("config");
-            assertThat(topPOnly.has("topP")).as(model + ": the upstream's SDK adds temperature 0 anyway").isFalse();
+            assertThat(topPOnly.has("topP")).as(model + ": a temperature always goes (the provider's default here)").isFalse();
+            assertThat(topPOnly.get("temperature").asDouble()).as(model).isEqualTo(1.0);
         }
         JsonNode older = sent(door, "claude-sonnet-4-20250514", "\"temperature\":0.4,\"top_p\":0.9").get("config");
         assertThat(older.get("topP").asDouble()).as("Claude Sonnet 4 takes both").isEqualTo(0.9);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Door.class)
+    void without_a_client_temperature_each_provider_gets_its_documented_default(Door door) throws IOException {
+        Map<String, Double> defaults = new java.util.LinkedHashMap<>();
+        defaults.put("gpt-4o", 1.0);                                        // OpenAI
+        defaults.put("claude-sonnet-4-5-20250929", 1.0);                    // Anthropic (exclusive sampling)
+        defaults.put("claude-3-5-haiku-latest", 1.0);                       // Anthropic
+        defaults.put("models/gemini-2.0-flash", 1.0);                       // Google
+        defaults.put("gemini-2.0-flash-001", 1.0);                          // Vertex
+        defaults.put("mistral-large-latest", 0.7);                          // Mistral
+        defaults.put("llama-3.3-70b-versatile", 1.0);                       // Groq
+        defaults.put("meta-llama/Meta-Llama-3.1-70B-Instruct-Turbo", 1.0);  // Together AI
+        defaults.put("accounts/fireworks/models/qwen3-235b-a22b-instruct-2507", 1.0); // Fireworks
+        defaults.put("grok-3", 1.0);                                        // xAI
+        defaults.put("deepseek-chat", 1.0);                                 // DeepSeek
+        defaults.put("llama3.1", 0.8);                                      // Ollama
+        for (Map.Entry<String, Double> e : defaults.entrySet()) {
+            JsonNode config = sent(door, e.getKey(), null).get("config");
+            assertThat(config.has("temperature")).as(e.getKey() + ": the upstream's SDK would send 0").isTrue();
+            assertThat(config.get("temperature").asDouble()).as(e.getKey()).isEqualTo(e.getValue());
+        }
+        for (String model : new String[]{"o3", "o3-mini", "gpt-5"}) {
+            assertThat(sent(door, model, null).get("config").has("temperature")).as(model + ": temperature unsupported").isFalse();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Door.class)
+    void a_client_temperature_wins_over_the_default_and_is_clamped(Door door) throws IOException {
+        assertThat(sent(door, "gpt-4o", "\"temperature\":0").at("/config/temperature").asDouble()).as("0 is a choice").isEqualTo(0.0);
+        assertThat(sent(door, "mistral-large-latest", "\"temperature\":0.3").at("/config/temperature").asDouble()).isEqualTo(0.3);
+        if (!door.anthropic()) { // Anthropic's door takes at most 1
+            assertThat(sent(door, "mistral-large-latest", "\"temperature\":1.9").at("/config/temperature").asDouble())
+                    .as("Mistral's maximum").isEqualTo(1.5);
+        }
+        JsonNode exclusive = sent(door, "claude-opus-4-5-20251101", "\"temperature\":0.2,\"top_p\":0.5").get("config");
+        assertThat(exclusive.get("temperature").asDouble()).isEqualTo(0.2);
+        assertThat(exclusive.has("topP")).isFalse();
+        JsonNode both = sent(door, "gpt-4o", "\"top_p\":0.5").get("config");
+        assertThat(both.get("topP").asDouble()).isEqualTo(0.5);
+        assertThat(both.get("temperature").asDouble()).as("the default beside a top_p, as the provider's own API would use").isEqualTo(1.0);
+    }
+
+    @Test
+    void a_models_file_sets_a_providers_or_a_models_default_temperature(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("models.json");
+        Files.writeString(file, """
+                {
+                  "providers": {"openai": {"defaultTemperature": 0.4}, "groq": {"defaultTemperature": 5}},
+                  "models": [{"id": "gpt-4-turbo", "rules": {"defaultTemperature": 0}}]
+                }
+                """);
+        try (FakeFragments upstream = new FakeFragments();
+             Gateway gateway = Gateway.start(upstream, Map.of("E2B_MODELS_FILE", file.toString()))) {
+            chat(gateway, Door.OPENAI, "gpt-4o", null);
+            assertThat(upstream.takeRequest().body().at("/config/temperature").asDouble()).isEqualTo(0.4);
+            chat(gateway, Door.OPENAI, "gpt-4-turbo", null);
+            assertThat(upstream.takeRequest().body().at("/config/temperature").asDouble()).as("the SDK's old 0, chosen").isEqualTo(0.0);
+            chat(gateway, Door.OPENAI, "llama-3.3-70b-versatile", null);
+            assertThat(upstream.takeRequest().body().at("/config/temperature").asDouble()).as("clamped to the maximum").isEqualTo(2.0);
+            chat(gateway, Door.OPENAI, "claude-3-5-haiku-latest", null);
+            assertThat(upstream.takeRequest().body().at("/config/temperature").asDouble()).as("other providers keep theirs").isEqualTo(1.0);
+        }
+        Files.writeString(file, "{\"providers\": {\"openai\": {\"defaultTemperature\": \"warm\"}}}");
+        assertThatThrownBy(() -> App.create(Config.from(Map.of("E2B_MODELS_FILE", file.toString())), new InFlight()))
+                .hasMessageContaining("providers.openai field 'defaultTemperature' must be a non-negative number");
     }
 
     @ParameterizedTest

@@ -11,7 +11,8 @@ import java.util.List;
 import static dev.e2bgateway.sdk.ModelReplies.FINAL;
 import static dev.e2bgateway.sdk.ModelReplies.TWO_CALLS;
 import static dev.e2bgateway.sdk.ModelReplies.WEATHER_CALL;
-import static dev.e2bgateway.sdk.ModelReplies.WEATHER_CALL_BLOCK;
+import static dev.e2bgateway.sdk.ModelReplies.twoCalls;
+import static dev.e2bgateway.sdk.ModelReplies.weatherCallBlock;
 import static dev.e2bgateway.sdk.ModelReplies.messages;
 import static dev.e2bgateway.sdk.ModelReplies.result;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -38,16 +39,16 @@ class AiSdkTest {
         assertThat(server.upstream.takeRequest().body().toString()).contains("get_weather", "get_time");
         assertThat(messages(server.upstream.takeRequest().body())).containsExactly(
                 "user: What is the weather in Paris?",
-                "assistant: Let me check.\n" + WEATHER_CALL_BLOCK,
+                "assistant: Let me check.\n" + weatherCallBlock(out.get("generatedCallId").asText()),
                 "user: <tool_results>\n" + result(out.get("generatedCallId").asText(), "get_weather", "18 °C, sunny") + "\n</tool_results>");
 
         server.upstream.takeRequest();
         List<String> ids = List.of(out.at("/streamedCallIds/0").asText(), out.at("/streamedCallIds/1").asText());
         assertThat(messages(server.upstream.takeRequest().body())).containsExactly(
                 "user: What is the weather in Paris?",
-                "assistant: " + TWO_CALLS,
-                "user: <tool_results>\n" + result(ids.get(0), "get_weather", "18 °C, sunny") + "\n</tool_results>"
-                        + "<tool_results>\n" + result(ids.get(1), "get_time", "12:00") + "\n</tool_results>");
+                "assistant: " + twoCalls(ids.get(0), ids.get(1)),
+                "user: <tool_results>\n" + result(ids.get(0), "get_weather", "18 °C, sunny") + "\n"
+                        + result(ids.get(1), "get_time", "12:00") + "\n</tool_results>");
         server.upstream.assertNoRequest();
     }
 }

@@ -11,7 +11,8 @@ import java.util.List;
 import static dev.e2bgateway.sdk.ModelReplies.FINAL;
 import static dev.e2bgateway.sdk.ModelReplies.TWO_CALLS;
 import static dev.e2bgateway.sdk.ModelReplies.WEATHER_CALL;
-import static dev.e2bgateway.sdk.ModelReplies.WEATHER_CALL_BLOCK;
+import static dev.e2bgateway.sdk.ModelReplies.twoCalls;
+import static dev.e2bgateway.sdk.ModelReplies.weatherCallBlock;
 import static dev.e2bgateway.sdk.ModelReplies.messages;
 import static dev.e2bgateway.sdk.ModelReplies.result;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -48,13 +49,13 @@ class AnthropicNodeToolsTest {
         List<String> followUp = messages(server.upstream.takeRequest().body());
         assertThat(followUp).containsExactly(
                 "user: What is the weather in Paris?",
-                "assistant: Let me check.\n" + WEATHER_CALL_BLOCK,
+                "assistant: Let me check.\n" + weatherCallBlock(out.get("streamedId").asText()),
                 "user: <tool_results>\n" + result(out.get("streamedId").asText(), "get_weather", "18 °C, sunny") + "\n</tool_results>");
 
         List<String> ids = List.of(out.at("/parallelIds/0").asText(), out.at("/parallelIds/1").asText());
         List<String> parallel = messages(server.upstream.takeRequest().body());
         assertThat(parallel).hasSize(3);
-        assertThat(parallel.get(1)).isEqualTo("assistant: " + TWO_CALLS);
+        assertThat(parallel.get(1)).isEqualTo("assistant: " + twoCalls(ids.get(0), ids.get(1)));
         assertThat(parallel.get(2)).isEqualTo("user: <tool_results>\n"
                 + result(ids.get(0), "get_weather", "sunny\nwind 10 km/h") + "\n"
                 + "<result call_id=\"" + ids.get(1) + "\" name=\"get_time\" error=\"true\">\nunknown time zone\n</result>\n"
@@ -64,9 +65,10 @@ class AnthropicNodeToolsTest {
         assertThat(runnerFirst.toString()).contains("get_weather");
         List<String> runnerSecond = messages(server.upstream.takeRequest().body());
         assertThat(runnerSecond).hasSize(3);
-        assertThat(runnerSecond.get(1)).isEqualTo("assistant: Let me check.\n" + WEATHER_CALL_BLOCK);
         assertThat(runnerSecond.get(2)).startsWith("user: <tool_results>\n<result call_id=\"toolu_").endsWith(
                 " name=\"get_weather\">\n18 °C, sunny\n</result>\n</tool_results>");
+        String runnerId = runnerSecond.get(2).substring("user: <tool_results>\n<result call_id=\"".length()).split("\"")[0];
+        assertThat(runnerSecond.get(1)).isEqualTo("assistant: Let me check.\n" + weatherCallBlock(runnerId));
         assertThat(server.upstream.takeRequest().body().at("/config/system").asText()).as("the schema reaches the model")
                 .contains("# Output format").contains("\"conditions\"");
         server.upstream.takeRequest();

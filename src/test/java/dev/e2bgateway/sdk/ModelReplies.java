@@ -17,19 +17,22 @@ final class ModelReplies {
     static final String WEATHER_CALL = "Let me check.\n<tool_calls>\n<invoke name=\"get_weather\">\n"
             + "<parameter name=\"city\">Paris</parameter>\n<parameter name=\"days\">3</parameter>\n</invoke>\n</tool_calls>";
 
-    /** How {@link #WEATHER_CALL} reads in the history the gateway sends back upstream. */
-    static final String WEATHER_CALL_BLOCK = """
-            <tool_calls>
-            <invoke name="get_weather">
-            <parameter name="city">Paris</parameter>
-            <parameter name="days">3</parameter>
-            </invoke>
-            </tool_calls>""";
+    /** How {@link #WEATHER_CALL} reads in the history the gateway sends back upstream: with the client's id for it. */
+    static String weatherCallBlock(String id) {
+        return "<tool_calls>\n<invoke name=\"get_weather\" id=\"" + id + "\">\n"
+                + "<parameter name=\"city\">Paris</parameter>\n<parameter name=\"days\">3</parameter>\n</invoke>\n</tool_calls>";
+    }
 
     static final String TWO_CALLS = "<tool_calls>\n"
             + "<invoke name=\"get_weather\">\n<parameter name=\"city\">Paris</parameter>\n</invoke>\n"
             + "<invoke name=\"get_time\">\n<parameter name=\"zone\">Europe/Paris</parameter>\n</invoke>\n"
             + "</tool_calls>";
+
+    /** How {@link #TWO_CALLS} reads in the history, with the client's ids for the calls. */
+    static String twoCalls(String weatherId, String timeId) {
+        return TWO_CALLS.replace("<invoke name=\"get_weather\">", "<invoke name=\"get_weather\" id=\"" + weatherId + "\">")
+                .replace("<invoke name=\"get_time\">", "<invoke name=\"get_time\" id=\"" + timeId + "\">");
+    }
 
     private ModelReplies() {
     }

@@ -142,13 +142,8 @@ class OpenAiJavaToolsTest {
         List<String> sent = ModelReplies.messages(server.upstream.takeRequest().body());
         assertThat(sent).hasSize(3);
         assertThat(sent.get(0)).isEqualTo("user: What is the weather in Paris?");
-        assertThat(sent.get(1)).startsWith("assistant: Let me check.").contains("""
-                <tool_calls>
-                <invoke name="get_weather">
-                <parameter name="city">Paris</parameter>
-                <parameter name="days">3</parameter>
-                </invoke>
-                </tool_calls>""");
+        assertThat(sent.get(1)).startsWith("assistant: Let me check.").contains("<tool_calls>\n<invoke name=\"get_weather\" id=\""
+                + call.id() + "\">\n<parameter name=\"city\">Paris</parameter>\n<parameter name=\"days\">3</parameter>\n</invoke>\n</tool_calls>");
         assertThat(sent.get(2)).isEqualTo("user: <tool_results>\n<result call_id=\"" + call.id()
                 + "\" name=\"get_weather\">\n18 °C, sunny\n</result>\n</tool_results>");
     }
@@ -191,7 +186,7 @@ class OpenAiJavaToolsTest {
         server.upstream.takeRequest();
         server.upstream.takeRequest();
 
-        // Both results back, in the order the client sends them, each with its call's id.
+        // Both results back, the second call's first: upstream they follow the calls' order, each with its call's id.
         List<ChatCompletionMessageFunctionToolCall> calls = functionCalls(streamed);
         server.upstream.enqueue(Script.reply("Sunny, and it is noon."));
         client.chat().completions().create(weatherParams()
@@ -200,11 +195,11 @@ class OpenAiJavaToolsTest {
                 .addMessage(ChatCompletionToolMessageParam.builder().toolCallId(calls.get(0).id()).content("sunny").build())
                 .build());
         String sent = String.join("\n", ModelReplies.messages(server.upstream.takeRequest().body()));
-        assertThat(sent).contains("<invoke name=\"get_weather\">\n<parameter name=\"city\">Paris</parameter>\n</invoke>\n"
-                + "<invoke name=\"get_time\">\n<parameter name=\"zone\">Europe/Paris</parameter>\n</invoke>");
+        assertThat(sent).contains("<invoke name=\"get_weather\" id=\"" + calls.get(0).id() + "\">\n<parameter name=\"city\">Paris</parameter>\n</invoke>\n"
+                + "<invoke name=\"get_time\" id=\"" + calls.get(1).id() + "\">\n<parameter name=\"zone\">Europe/Paris</parameter>\n</invoke>");
         assertThat(sent).containsSubsequence(
-                "<result call_id=\"" + calls.get(1).id() + "\" name=\"get_time\">\n12:00\n</result>",
-                "<result call_id=\"" + calls.get(0).id() + "\" name=\"get_weather\">\nsunny\n</result>");
+                "<result call_id=\"" + calls.get(0).id() + "\" name=\"get_weather\">\nsunny\n</result>",
+                "<result call_id=\"" + calls.get(1).id() + "\" name=\"get_time\">\n12:00\n</result>");
     }
 
     /** Parameters of every JSON type; the SDK derives the tool's schema from this class. */

@@ -51,7 +51,7 @@ class ResponsesNodeSdkTest {
             for (int i = 0; i < 2; i++) {
                 JsonNode messages = upstream.takeRequest().body().get("messages");
                 assertThat(messages).hasSize(3);
-                assertThat(messages.at("/1/content/0/text").asText()).contains("<invoke name=\"get_weather\">");
+                assertThat(messages.at("/1/content/0/text").asText()).contains("<invoke name=\"get_weather\" id=\"" + callId + "\">");
                 assertThat(messages.at("/2/content/0/text").asText()).contains("call_id=\"" + callId + "\"", "18 C, sunny");
             }
         }

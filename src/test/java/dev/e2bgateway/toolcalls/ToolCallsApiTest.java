@@ -257,7 +257,7 @@ class ToolCallsApiTest {
         JsonNode messages = server.upstream.takeRequest().body().get("messages");
         assertThat(messages).hasSize(3);
         assertThat(messages.at("/1/role").asText()).isEqualTo("assistant");
-        assertThat(messages.at("/1/content/0/text").asText()).contains("<tool_calls>", "<invoke name=\"get_weather\">",
+        assertThat(messages.at("/1/content/0/text").asText()).contains("<tool_calls>", "<invoke name=\"get_weather\" id=\"call_abc123\">",
                 "<parameter name=\"city\">Paris</parameter>", "<parameter name=\"days\">2</parameter>");
         assertThat(messages.at("/2/role").asText()).isEqualTo("user");
         assertThat(messages.at("/2/content/0/text").asText()).contains("<tool_results>",
@@ -279,8 +279,8 @@ class ToolCallsApiTest {
         post("/v1/messages", body);
         JsonNode messages = server.upstream.takeRequest().body().get("messages");
         String assistant = messages.at("/1/content/0/text").asText();
-        assertThat(assistant).startsWith("Checking.").contains("<invoke name=\"get_weather\">", "<parameter name=\"city\">Oslo</parameter>",
-                "<invoke name=\"get_time\">").doesNotContain("hmm");
+        assertThat(assistant).startsWith("Checking.").contains("<invoke name=\"get_weather\" id=\"toolu_01\">",
+                "<parameter name=\"city\">Oslo</parameter>", "<invoke name=\"get_time\" id=\"toolu_02\">").doesNotContain("hmm");
         String results = messages.at("/2/content/0/text").asText();
         assertThat(results).contains("<result call_id=\"toolu_01\" name=\"get_weather\">", "-3 °C",
                 "<result call_id=\"toolu_02\" name=\"get_time\" error=\"true\">", "clock broken");

@@ -51,6 +51,17 @@ class ToolCallParserTest {
                 </tool_calls>""",
                 call(0, "get_weather", "{\"city\":\"Paris\"}"), call(1, "get_time", "{\"zone\":\"Europe/Paris\"}")),
 
+        IDS_COPIED_FROM_THE_HISTORY_ARE_IGNORED(AUTO, """
+                <tool_calls>
+                <invoke name="get_weather" id="toolu_01A9">
+                <parameter name="city">Paris</parameter>
+                </invoke>
+                <invoke id='call_&quot;x' name="get_time" extra="1">
+                <parameter name="zone">UTC</parameter>
+                </invoke>
+                </tool_calls>""",
+                call(0, "get_weather", "{\"city\":\"Paris\"}"), call(1, "get_time", "{\"zone\":\"UTC\"}")),
+
         TYPED_PARAMETERS(AUTO, "<tool_calls><invoke name=\"configure\">"
                 + "<parameter name=\"n\">3.14</parameter><parameter name=\"i\">42</parameter>"
                 + "<parameter name=\"b\">true</parameter><parameter name=\"a\">[1, \"two\", null]</parameter>"

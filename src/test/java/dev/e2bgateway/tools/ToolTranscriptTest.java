@@ -18,18 +18,18 @@ class ToolTranscriptTest {
     private final ToolTranscript transcript = new ToolTranscript(JSON);
 
     @Test
-    void calls_are_written_in_the_contract_format_strings_verbatim_others_as_compact_json() {
+    void calls_are_written_in_the_contract_format_with_their_ids_strings_verbatim_others_as_compact_json() {
         String text = transcript.assistant("Let me check.", List.of(
-                new Call("get_weather", "{\"city\": \"Paris\", \"days\": 3}"),
-                new Call("configure", "{\"a\": [1, 2], \"o\": {\"k\": null}, \"b\": false}")));
+                new Call("call_1", "get_weather", "{\"city\": \"Paris\", \"days\": 3}"),
+                new Call("toolu_\"2", "configure", "{\"a\": [1, 2], \"o\": {\"k\": null}, \"b\": false}")));
         assertThat(text).isEqualTo("""
                 Let me check.
                 <tool_calls>
-                <invoke name="get_weather">
+                <invoke name="get_weather" id="call_1">
                 <parameter name="city">Paris</parameter>
                 <parameter name="days">3</parameter>
                 </invoke>
-                <invoke name="configure">
+                <invoke name="configure" id="toolu_&quot;2">
                 <parameter name="a">[1,2]</parameter>
                 <parameter name="o">{"k":null}</parameter>
                 <parameter name="b">false</parameter>
@@ -54,6 +54,46 @@ class ToolTranscriptTest {
     }
 
     @Test
+    void results_are_written_in_the_order_of_their_calls_whatever_order_they_came_in() {
+        List<Call> calls = List.of(new Call("toolu_A", "Read", "{\"file_path\": \"src/Main.java\"}"),
+                new Call("toolu_B", "Read", "{\"file_path\": \"src/MainTest.java\"}"),
+                new Call("toolu_C", "Bash", "{\"command\": \"ls\"}"));
+        String text = transcript.results(List.of(
+                new Result("toolu_C", "Bash", "pom.xml src", false),
+                new Result("elsewhere", null, "an unknown call's result", false),
+                new Result("toolu_B", "Read", "class MainTest {}", false),
+                new Result("toolu_A", "Read", "class Main {}", false)), calls);
+        assertThat(text).isEqualTo("""
+                <tool_results>
+                <result call_id="toolu_A" name="Read">
+                class Main {}
+                </result>
+                <result call_id="toolu_B" name="Read">
+                class MainTest {}
+                </result>
+                <result call_id="toolu_C" name="Bash">
+                pom.xml src
+                </result>
+                <result call_id="elsewhere">
+                an unknown call's result
+                </result>
+                </tool_results>""");
+    }
+
+    @Test
+    void a_call_without_an_id_is_written_without_one() {
+        assertThat(transcript.calls(List.of(new Call("", "get_time", "{}"))))
+                .isEqualTo("<tool_calls>\n<invoke name=\"get_time\">\n</invoke>\n</tool_calls>");
+    }
+
+    @Test
+    void a_call_written_with_its_id_reads_back_as_the_same_call() {
+        String block = transcript.calls(List.of(new Call("toolu_01\"<x>", "get_weather", "{\"city\":\"Oslo\"}")));
+        assertThat(Replies.parse(ToolChoice.auto(), List.of(block))).filteredOn(CallCompleted.class::isInstance)
+                .singleElement().isEqualTo(new CallCompleted(0, "get_weather", "{\"city\":\"Oslo\"}"));
+    }
+
+    @Test
     void attribute_values_are_escaped_and_stay_on_one_line() {
         assertThat(ToolTranscript.attribute("a\"b<c>d&e\nf\rg")).isEqualTo("a&quot;b&lt;c&gt;d&amp;e&#10;f&#13;g");
     }
@@ -61,14 +101,14 @@ class ToolTranscriptTest {
     @Test
     void no_calls_leave_the_text_alone_and_no_text_leaves_only_the_block() {
         assertThat(transcript.assistant("Hi.", List.of())).isEqualTo("Hi.");
-        assertThat(transcript.assistant("", List.of(new Call("get_time", "{}"))))
+        assertThat(transcript.assistant("", List.of(new Call(null, "get_time", "{}"))))
                 .isEqualTo("<tool_calls>\n<invoke name=\"get_time\">\n</invoke>\n</tool_calls>");
         assertThat(transcript.results(List.of())).isEmpty();
     }
 
     @Test
     void arguments_that_are_not_a_json_object_are_kept_as_sent() {
-        assertThat(transcript.calls(List.of(new Call("get_time", "zone=UTC"))))
+        assertThat(transcript.calls(List.of(new Call(null, "get_time", "zone=UTC"))))
                 .isEqualTo("<tool_calls>\n<invoke name=\"get_time\">\nzone=UTC\n</invoke>\n</tool_calls>");
     }
 
@@ -92,7 +132,7 @@ class ToolTranscriptTest {
     @EnumSource(Value.class)
     void a_written_call_reads_back_as_the_same_call(Value value) {
         ObjectNode arguments = JSON.createObjectNode().put("path", "a.txt").put("content", value.text);
-        String block = transcript.calls(List.of(new Call("write_file", arguments.toString())));
+        String block = transcript.calls(List.of(new Call(null, "write_file", arguments.toString())));
         List<ToolCallEvent> events = Replies.parse(ToolChoice.auto(), List.of(block));
         assertThat(events).filteredOn(CallCompleted.class::isInstance)
                 .singleElement()
@@ -103,7 +143,7 @@ class ToolTranscriptTest {
     void written_typed_arguments_read_back_as_the_same_json() {
         String arguments = "{\"n\":2.5,\"i\":-7,\"b\":true,\"a\":[\"x\",{\"y\":[]}],\"o\":{\"k\":\"v\\nw\"},\"z\":null}";
         List<ToolCallEvent> events = Replies.parse(ToolChoice.auto(),
-                List.of(transcript.calls(List.of(new Call("configure", arguments)))));
+                List.of(transcript.calls(List.of(new Call(null, "configure", arguments)))));
         assertThat(events).filteredOn(CallCompleted.class::isInstance)
                 .singleElement()
                 .isEqualTo(new CallCompleted(0, "configure", arguments));
