@@ -231,10 +231,10 @@ public final class App {
             cfg.routes.post("/v1/messages/count_tokens", ctx -> JsonResponses.write(ctx, anthropic.countTokens(bodies.read(ctx))));
             chatRoute(cfg, "/v1/responses", responses, new ChatEndpoint(responses, chat, lifecycle, bodies, errors));
             cfg.routes.before("/v1/responses/*", ctx -> RouteDialect.attach(ctx, responses.errors()));
-            cfg.routes.post("/v1/responses/input_tokens", ctx -> JsonResponses.write(ctx, responses.inputTokens(bodies.read(ctx))));
-            cfg.routes.get("/v1/responses/{id}", ctx -> JsonResponses.write(ctx, responses.retrieve(ctx.pathParam("id"), ctx.queryParam("stream"))));
-            cfg.routes.delete("/v1/responses/{id}", ctx -> JsonResponses.write(ctx, responses.delete(ctx.pathParam("id"))));
-            cfg.routes.get("/v1/responses/{id}/input_items", ctx -> JsonResponses.write(ctx, responses.inputItems(ctx.pathParam("id"),
+            cfg.routes.post("/v1/responses/input_tokens", ctx -> JsonResponses.write(ctx, responses.inputTokens(Auth.keyName(ctx), bodies.read(ctx))));
+            cfg.routes.get("/v1/responses/{id}", ctx -> JsonResponses.write(ctx, responses.retrieve(Auth.keyName(ctx), ctx.pathParam("id"), ctx.queryParam("stream"))));
+            cfg.routes.delete("/v1/responses/{id}", ctx -> JsonResponses.write(ctx, responses.delete(Auth.keyName(ctx), ctx.pathParam("id"))));
+            cfg.routes.get("/v1/responses/{id}/input_items", ctx -> JsonResponses.write(ctx, responses.inputItems(Auth.keyName(ctx), ctx.pathParam("id"),
                     ctx.queryParam("limit"), ctx.queryParam("order"), ctx.queryParam("after"))));
             // Against DNS rebinding, before anything else is looked at (auth included).
             cfg.routes.before(hosts::check);

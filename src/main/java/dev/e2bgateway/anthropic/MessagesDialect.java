@@ -28,7 +28,7 @@ public final class MessagesDialect implements Dialect {
     }
 
     @Override
-    public Exchange parse(byte[] body) {
+    public Exchange parse(byte[] body, String keyName) {
         MessagesParser.Parsed parsed = parser.parse(body);
         ChatRequest request = parsed.request();
         MessageEvents events = new MessageEvents(json, Ids.next("msg_"), request.model().answeredBy(),

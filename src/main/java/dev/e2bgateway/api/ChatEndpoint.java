@@ -5,6 +5,7 @@ import dev.e2bgateway.core.ChatRequest;
 import dev.e2bgateway.core.ChatService;
 import dev.e2bgateway.dialect.Dialect;
 import dev.e2bgateway.dialect.Exchange;
+import dev.e2bgateway.http.Auth;
 import dev.e2bgateway.http.ChatLifecycle;
 import dev.e2bgateway.http.ErrorWriter;
 import dev.e2bgateway.http.JsonResponses;
@@ -30,7 +31,7 @@ public final class ChatEndpoint {
     }
 
     public void handle(Context ctx) {
-        Exchange exchange = dialect.parse(bodies.read(ctx));
+        Exchange exchange = dialect.parse(bodies.read(ctx), Auth.keyName(ctx));
         ChatRequest request = exchange.request();
         lifecycle.run(ctx, request.requestedModel(), exchange.stream(), (trace, cancellation) -> {
             if (exchange.stream()) {

@@ -15,8 +15,11 @@ public interface Dialect {
      * Validates a request body and returns the exchange it starts. Every problem is an
      * {@code ApiError} (a 400 naming the field, a 404 for an unknown model); nothing invalid
      * reaches the upstream.
+     *
+     * @param keyName the name of the client key the request was authenticated with (never the key):
+     *                what a dialect keeps for a caller (stored responses) is that key's alone
      */
-    Exchange parse(byte[] body);
+    Exchange parse(byte[] body, String keyName);
 
     /** How this dialect writes errors. */
     ErrorFormat errors();

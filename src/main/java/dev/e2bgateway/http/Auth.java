@@ -48,6 +48,17 @@ public final class Auth {
         return ctx.attribute(CLIENT_KEY);
     }
 
+    /**
+     * The name of the key this request was authenticated with: whose stored responses it sees.
+     * Read from the request each time, never kept, so a key set replaced at runtime takes effect
+     * for the next request.
+     */
+    public static String keyName(Context ctx) {
+        ClientKey key = of(ctx);
+        if (key == null) throw new IllegalStateException("no client key: " + ctx.path() + " is not behind Auth.check");
+        return key.name();
+    }
+
     private ClientKey match(String presented) {
         byte[] digest = ClientKeys.sha256(presented);
         ClientKey found = null;

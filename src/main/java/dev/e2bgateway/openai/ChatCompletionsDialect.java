@@ -27,7 +27,7 @@ public final class ChatCompletionsDialect implements Dialect {
     }
 
     @Override
-    public Exchange parse(byte[] body) {
+    public Exchange parse(byte[] body, String keyName) {
         ChatCompletionParser.Parsed parsed = parser.parse(body);
         String id = Ids.next("chatcmpl-");
         long created = Instant.now().getEpochSecond();

@@ -44,8 +44,8 @@ public final class ResponsesDialect implements Dialect {
     }
 
     @Override
-    public Exchange parse(byte[] body) {
-        ResponsesParser.Parsed parsed = parser.parse(body, false);
+    public Exchange parse(byte[] body, String keyName) {
+        ResponsesParser.Parsed parsed = parser.parse(keyName, body, false);
         ResponseShape shape = new ResponseShape(json, Ids.unguessable("resp_"), Instant.now().getEpochSecond(),
                 parsed.request().model().answeredBy(), parsed.echo()); // a retired id names its successor
         return new Exchange(parsed.request(), parsed.stream(), true, // every finished response carries usage
@@ -59,47 +59,51 @@ public final class ResponsesDialect implements Dialect {
                         output.add(shape.call(call, ResponseShape.CallIds.next(shape.custom(call)), shape.value(call), "completed"));
                     }
                     ObjectNode response = shape.finished(output, reply.finish());
-                    keep(parsed, response);
+                    keep(keyName, parsed, response);
                     return bytes(response);
                 },
-                () -> new ResponseEvents(json, shape, response -> keep(parsed, response)));
+                () -> new ResponseEvents(json, shape, response -> keep(keyName, parsed, response)));
     }
 
     /** With {@code store}, the finished response is kept before the client hears of it, so its id works at once. */
-    private void keep(ResponsesParser.Parsed parsed, ObjectNode response) {
-        if (parsed.store()) stored.save(response, parsed.input(), parsed.chain());
+    private void keep(String keyName, ResponsesParser.Parsed parsed, ObjectNode response) {
+        if (parsed.store()) stored.save(keyName, response, parsed.input(), parsed.chain());
     }
 
-    /** {@code GET /v1/responses/{id}}: the stored response; replaying it as a stream ({@code stream=true}) is not offered. */
-    public byte[] retrieve(String id, String stream) {
+    /**
+     * {@code GET /v1/responses/{id}}: the stored response, if the key named {@code keyName} stored
+     * it (another key's is a 404 like an unknown id's, as on every endpoint here); replaying it as
+     * a stream ({@code stream=true}) is not offered.
+     */
+    public byte[] retrieve(String keyName, String id, String stream) {
         if ("true".equals(stream)) {
             throw ApiError.invalidRequest("stream", "Replaying a stored response as a stream is not supported here: GET it without stream=true.");
         }
-        return bytes(stored.response(id));
+        return bytes(stored.response(keyName, id));
     }
 
     /** {@code DELETE /v1/responses/{id}}. */
-    public byte[] delete(String id) {
-        return bytes(stored.delete(id));
+    public byte[] delete(String keyName, String id) {
+        return bytes(stored.delete(keyName, id));
     }
 
     /**
      * {@code GET /v1/responses/{id}/input_items}: the response's own input items (not those of the
      * responses it continues), newest first unless {@code order=asc}.
      */
-    public byte[] inputItems(String id, String limit, String order, String after) {
+    public byte[] inputItems(String keyName, String id, String limit, String order, String after) {
         Integer size;
         try {
             size = limit == null ? null : Integer.valueOf(limit);
         } catch (NumberFormatException e) {
             throw ApiError.invalidRequest("limit", "'limit' must be an integer between 1 and 100.");
         }
-        return bytes(stored.inputItems(id, size, order, after));
+        return bytes(stored.inputItems(keyName, id, size, order, after));
     }
 
     /** {@code POST /v1/responses/input_tokens}: the prompt's tokens, counted as a response's {@code usage.input_tokens}. */
-    public byte[] inputTokens(byte[] body) {
-        ChatRequest request = parser.parse(body, true).request();
+    public byte[] inputTokens(String keyName, byte[] body) {
+        ChatRequest request = parser.parse(keyName, body, true).request();
         return bytes(json.createObjectNode().put("object", "response.input_tokens").put("input_tokens", tokens.promptTokens(request)));
     }
 

@@ -48,8 +48,11 @@ final class ResponsesParser {
         this.transcript = new Transcript(json);
     }
 
-    /** @param counting for {@code input_tokens}: nothing is stored, so the store's health does not matter */
-    Parsed parse(byte[] body, boolean counting) {
+    /**
+     * @param owner    the name of the caller's key: only its stored responses and items can be continued or referred to
+     * @param counting for {@code input_tokens}: nothing is stored, so the store's health does not matter
+     */
+    Parsed parse(String owner, byte[] body, boolean counting) {
         JsonNode root = Fields.readObject(json, body);
         String modelName = Fields.requiredString(root, "model");
         ModelSpec model = models.find(modelName).orElseThrow(() -> ApiError.modelNotFound(modelName));
@@ -70,14 +73,14 @@ final class ResponsesParser {
 
         // The store is asked last, once everything it cannot fix has been checked.
         String previousId = optionalString(root, "previous_response_id");
-        StoredResponses.Previous previous = previousId == null ? null : stored.previous(previousId);
+        StoredResponses.Previous previous = previousId == null ? null : stored.previous(owner, previousId);
 
         JsonNode inputNode = root.get("input");
         if ((inputNode == null || inputNode.isNull()) && previous == null) {
             throw ApiError.invalidRequest("input", "'input' is a required property.");
         }
         List<ObjectNode> input = inputNode == null || inputNode.isNull() ? List.of()
-                : inputItems.normalize(inputNode, stored::items);
+                : inputItems.normalize(inputNode, ids -> stored.items(owner, ids));
 
         List<Transcript.Item> items = new ArrayList<>();
         if (previous != null) {

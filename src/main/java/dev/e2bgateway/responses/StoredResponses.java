@@ -27,6 +27,10 @@ import java.util.function.Supplier;
  * store), so a long conversation is stored once, not once per turn. Reading restarts each
  * entry's time to live, so a conversation kept going never loses its beginning. Every store
  * failure becomes a 503 that says so.
+ *
+ * <p>Every response belongs to the key that stored it ({@code owner}: the key's name, never the
+ * key): another key's response is not found, with the very answer an id that was never stored
+ * gets, so that an id seen in a log or on a screen gives nothing away to another key.
  */
 final class StoredResponses {
 
@@ -49,16 +53,16 @@ final class StoredResponses {
         });
     }
 
-    /** The conversation up to and including {@code id}: a 400 if it or an earlier response of it is no longer stored. */
-    Previous previous(String id) {
-        ObjectNode document = guard(() -> parse(store.get(List.of(id)).get(id)));
+    /** {@code owner}'s conversation up to and including {@code id}: a 400 if it or an earlier response of it is no longer stored. */
+    Previous previous(String owner, String id) {
+        ObjectNode document = guard(() -> parse(store.get(owner, List.of(id)).get(id)));
         if (document == null) {
             throw ApiError.invalidRequest("previous_response_id", "previous_response_not_found", "Previous response with id '"
                     + id + "' not found. It was never stored here (store: false), has expired, or was deleted.");
         }
         List<String> chain = new ArrayList<>();
         document.path("chain").forEach(c -> chain.add(c.asText()));
-        Map<String, String> earlier = guard(() -> store.get(chain));
+        Map<String, String> earlier = guard(() -> store.get(owner, chain));
         List<JsonNode> items = new ArrayList<>();
         for (String earlierId : chain) {
             String text = earlier.get(earlierId);
@@ -74,16 +78,16 @@ final class StoredResponses {
         return new Previous(List.copyOf(chain), items);
     }
 
-    /** Stored output items by id, for {@code item_reference}s; ids not stored are missing from the answer. */
-    Map<String, ObjectNode> items(Set<String> ids) {
-        Map<String, String> found = guard(() -> store.items(ids));
+    /** {@code owner}'s stored output items by id, for {@code item_reference}s; ids not stored are missing from the answer. */
+    Map<String, ObjectNode> items(String owner, Set<String> ids) {
+        Map<String, String> found = guard(() -> store.items(owner, ids));
         Map<String, ObjectNode> items = new LinkedHashMap<>();
         found.forEach((id, text) -> items.put(id, parse(text)));
         return items;
     }
 
-    /** Keeps a finished response with its input, after the responses in {@code chain}. */
-    void save(ObjectNode response, List<? extends JsonNode> input, List<String> chain) {
+    /** Keeps {@code owner}'s finished response with its input, after the responses in {@code chain}. */
+    void save(String owner, ObjectNode response, List<? extends JsonNode> input, List<String> chain) {
         ObjectNode document = json.createObjectNode();
         document.set("response", response);
         document.putArray("input").addAll(copies(input));
@@ -95,31 +99,31 @@ final class StoredResponses {
         }
         String id = response.path("id").asText();
         guard(() -> {
-            store.put(id, write(document), items);
+            store.put(owner, id, write(document), items);
             return null;
         });
     }
 
     /** {@code GET /v1/responses/{id}}. */
-    JsonNode response(String id) {
-        return found(id).get("response");
+    JsonNode response(String owner, String id) {
+        return found(owner, id).get("response");
     }
 
     /** {@code DELETE /v1/responses/{id}}. */
-    ObjectNode delete(String id) {
-        if (!guard(() -> store.delete(id))) throw notFound(id);
+    ObjectNode delete(String owner, String id) {
+        if (!guard(() -> store.delete(owner, id))) throw notFound(id);
         return json.createObjectNode().put("id", id).put("object", "response").put("deleted", true);
     }
 
     /** {@code GET /v1/responses/{id}/input_items}: one page, newest first unless {@code order} is "asc". */
-    ObjectNode inputItems(String id, Integer limit, String order, String after) {
+    ObjectNode inputItems(String owner, String id, Integer limit, String order, String after) {
         int size = limit == null ? 20 : limit;
         if (size < 1 || size > 100) throw ApiError.invalidRequest("limit", "'limit' must be between 1 and 100, got " + size + ".");
         if (order != null && !order.equals("asc") && !order.equals("desc")) {
             throw ApiError.invalidRequest("order", "'order' must be 'asc' or 'desc'.");
         }
         List<JsonNode> items = new ArrayList<>();
-        found(id).path("input").forEach(items::add);
+        found(owner, id).path("input").forEach(items::add);
         if (!"asc".equals(order)) Collections.reverse(items);
         int start = 0;
         if (after != null) {
@@ -143,8 +147,8 @@ final class StoredResponses {
         return list;
     }
 
-    private ObjectNode found(String id) {
-        ObjectNode document = guard(() -> parse(store.get(List.of(id)).get(id)));
+    private ObjectNode found(String owner, String id) {
+        ObjectNode document = guard(() -> parse(store.get(owner, List.of(id)).get(id)));
         if (document == null) throw notFound(id);
         return document;
     }

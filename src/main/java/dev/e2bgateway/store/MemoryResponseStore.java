@@ -10,19 +10,22 @@ import java.util.function.LongSupplier;
 
 /**
  * Stored responses in this process's memory, lost on restart: at most {@code maxStored} of them
- * and about {@code maxBytes} in all, the least recently used going first, each expiring
- * {@code ttl} after its last use. One lock guards it; nothing inside it blocks.
+ * and about {@code maxBytes} in all (all owners together), the least recently used going first,
+ * each expiring {@code ttl} after its last use by its owner. One lock guards it; nothing inside
+ * it blocks.
  */
 public final class MemoryResponseStore implements ResponseStore {
 
-    /** A stored response; {@code lastUsed} moves on every read. */
+    /** A stored response with its items; {@code lastUsed} moves on every use by its owner. */
     private static final class Entry {
+        final String owner;
         final String document;
         final Map<String, String> items;
         final long bytes;
         long lastUsed;
 
-        Entry(String document, Map<String, String> items, long now) {
+        Entry(String owner, String document, Map<String, String> items, long now) {
+            this.owner = owner;
             this.document = document;
             this.items = Map.copyOf(items);
             this.bytes = document.length() + items.values().stream().mapToLong(String::length).sum();
@@ -34,10 +37,13 @@ public final class MemoryResponseStore implements ResponseStore {
     private final long maxBytes;
     private final long ttlMillis;
     private final LongSupplier clock;
-    /** In access order: the first entry is the least recently used. */
-    private final LinkedHashMap<String, Entry> responses = new LinkedHashMap<>(64, 0.75f, true);
+    /**
+     * Least recently used first. Kept in insertion order and moved by hand on each use by the
+     * owner (access order would let any caller's look-up move another owner's entry).
+     */
+    private final LinkedHashMap<String, Entry> responses = new LinkedHashMap<>(64);
     /** Item id to the id of the response it belongs to. */
-    private final Map<String, String> owners = new HashMap<>();
+    private final Map<String, String> itemResponses = new HashMap<>();
     private long bytes;
 
     /** @param clock milliseconds, for expiry ({@code System::currentTimeMillis}) */
@@ -50,12 +56,12 @@ public final class MemoryResponseStore implements ResponseStore {
     }
 
     @Override
-    public synchronized void put(String id, String document, Map<String, String> items) {
+    public synchronized void put(String owner, String id, String document, Map<String, String> items) {
         remove(id);
         long now = clock.getAsLong();
-        Entry entry = new Entry(document, items, now);
+        Entry entry = new Entry(owner, document, items, now);
         responses.put(id, entry);
-        items.keySet().forEach(item -> owners.put(item, id));
+        items.keySet().forEach(item -> itemResponses.put(item, id));
         bytes += entry.bytes;
         Iterator<Map.Entry<String, Entry>> eldest = responses.entrySet().iterator();
         // The newest always stays, even alone over the byte budget: it was just promised to the client.
@@ -70,29 +76,29 @@ public final class MemoryResponseStore implements ResponseStore {
     }
 
     @Override
-    public synchronized Map<String, String> get(Collection<String> ids) {
+    public synchronized Map<String, String> get(String owner, Collection<String> ids) {
         Map<String, String> found = new LinkedHashMap<>();
         for (String id : ids) {
-            Entry entry = live(id);
+            Entry entry = live(owner, id);
             if (entry != null) found.put(id, entry.document);
         }
         return found;
     }
 
     @Override
-    public synchronized Map<String, String> items(Collection<String> ids) {
+    public synchronized Map<String, String> items(String owner, Collection<String> ids) {
         Map<String, String> found = new LinkedHashMap<>();
         for (String item : ids) {
-            String owner = owners.get(item);
-            Entry entry = owner == null ? null : live(owner);
+            String response = itemResponses.get(item);
+            Entry entry = response == null ? null : live(owner, response);
             if (entry != null) found.put(item, entry.items.get(item));
         }
         return found;
     }
 
     @Override
-    public synchronized boolean delete(String id) {
-        Entry entry = live(id);
+    public synchronized boolean delete(String owner, String id) {
+        Entry entry = live(owner, id);
         if (entry == null) return false;
         remove(id);
         return true;
@@ -118,16 +124,23 @@ public final class MemoryResponseStore implements ResponseStore {
         return responses.size();
     }
 
-    /** The entry if stored and not expired, its time restarted; an expired one is dropped. */
-    private Entry live(String id) {
-        Entry entry = responses.get(id); // moves it to the most recently used end
+    /**
+     * {@code owner}'s entry if stored and not expired, its time restarted and moved to the most
+     * recently used end; an expired one is dropped (whoever asks: it is gone for everyone), and
+     * another owner's is left exactly as it was.
+     */
+    private Entry live(String owner, String id) {
+        Entry entry = responses.get(id);
         if (entry == null) return null;
         long now = clock.getAsLong();
         if (expired(entry, now)) {
             remove(id);
             return null;
         }
+        if (!entry.owner.equals(owner)) return null;
         entry.lastUsed = now;
+        responses.remove(id);
+        responses.put(id, entry);
         return entry;
     }
 
@@ -142,6 +155,6 @@ public final class MemoryResponseStore implements ResponseStore {
 
     private void forget(Entry entry) {
         bytes -= entry.bytes;
-        entry.items.keySet().forEach(owners::remove);
+        entry.items.keySet().forEach(itemResponses::remove);
     }
 }

@@ -73,6 +73,11 @@ public final class RedisConnection implements AutoCloseable {
      * could not be done. A connection found broken (Redis restarted since it was pooled) is dropped
      * with every idle one, and the work tried once more on a new connection; a timeout is not
      * retried: it has taken its time.
+     *
+     * <p>A connection can also break after Redis ran the work but before its answer came back, so
+     * {@code work} may run twice: it must give the same result when it does (a plain
+     * {@code INCRBY} would not; {@link RedisCounters} sends a token with each change instead).
+     * Jedis itself sends nothing again: a standalone client's executor has no retries.
      */
     <T> T call(String what, Supplier<T> work) {
         try {

@@ -55,7 +55,7 @@ class AnthropicParserFuzzTest {
 
     private void parse(Input body) {
         parsedOrRefused(body, () -> {
-            Exchange e = dialect.parse(body.bytes());
+            Exchange e = dialect.parse(body.bytes(), "fuzz");
             e.request();
             e.events();
             return e;

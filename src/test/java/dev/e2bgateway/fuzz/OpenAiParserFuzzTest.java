@@ -46,7 +46,7 @@ class OpenAiParserFuzzTest {
 
     private void parse(Input body) {
         Exchange exchange = parsedOrRefused(body, () -> {
-            Exchange e = dialect.parse(body.bytes());
+            Exchange e = dialect.parse(body.bytes(), "fuzz");
             e.request(); // what the core gets, and the stream's format, are built without failing
             e.events();
             return e;
