@@ -57,8 +57,8 @@ class GatewayFuzzTest {
 
     private final ModelRegistry models = new ModelCatalog(Shapes.JSON).load(null);
     private final TokenCounter tokens = new TokenCounter();
-    private final ChatCompletionsDialect openai = new ChatCompletionsDialect(Shapes.JSON, models);
-    private final MessagesDialect anthropic = new MessagesDialect(Shapes.JSON, models, tokens);
+    private final ChatCompletionsDialect openai = new ChatCompletionsDialect(Shapes.JSON, () -> models);
+    private final MessagesDialect anthropic = new MessagesDialect(Shapes.JSON, () -> models, tokens);
 
     /** One request: the route and the body. */
     record Post(String path, Input body) {
