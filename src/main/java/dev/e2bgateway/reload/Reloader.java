@@ -124,7 +124,10 @@ public final class Reloader implements AutoCloseable {
     /** Re-reads every settings file, on the reload thread (SIGHUP). */
     public CompletableFuture<Map<SettingsFile, Outcome>> reloadAll(String why) {
         try {
-            return CompletableFuture.supplyAsync(() -> reload(files.keySet(), why), worker);
+            return CompletableFuture.supplyAsync(() -> reload(files.keySet(), why), worker)
+                    .whenComplete((outcomes, failure) -> {
+                        if (failure != null) log.error("reloading the settings files ({}) failed", why, failure);
+                    });
         } catch (RejectedExecutionException e) {
             log.info("not reloading ({}): the gateway is stopping", why);
             return CompletableFuture.completedFuture(Map.of());
@@ -134,7 +137,7 @@ public final class Reloader implements AutoCloseable {
     private void look() {
         try {
             Set<SettingsFile> changed = stamps.settledChanges();
-            if (!changed.isEmpty()) reload(changed, "changed on disk");
+            if (!changed.isEmpty()) reload(changed, "file watch");
         } catch (RuntimeException e) {
             // A look that failed must not end the watching (a scheduled task that throws is never run again).
             log.error("looking at the settings files failed", e);
@@ -193,6 +196,10 @@ public final class Reloader implements AutoCloseable {
                 outcomes.put(file, Outcome.OK);
             } catch (ConfigException e) {
                 refuse(file, e, old, outcomes);
+            } catch (RuntimeException e) {
+                // A loader's own bug must not end the reloading, nor go unsaid: the file is refused like a broken one.
+                log.error("{} {}: loading failed", file.variable, path, e);
+                refuse(file, new ConfigException(file.variable + " " + path + ": cannot be loaded: " + e), old, outcomes);
             }
         }
         RouteTable table = old.routes();
