@@ -243,6 +243,38 @@ class ConfigReloadTest {
     }
 
     @Test
+    void a_stream_in_flight_on_a_route_that_a_reload_removes_finishes_and_new_chats_take_the_new_routes(@TempDir Path dir)
+            throws Exception {
+        try (FakeFragments a = new FakeFragments(); FakeFragments b = new FakeFragments()) {
+            Path file = dir.resolve("upstreams.json");
+            Files.writeString(file, "{\"upstreams\": [{\"name\": \"a\", \"baseUrl\": \"" + a.baseUrl() + "\"}]}");
+            try (Gateway gateway = Gateway.start(a, Map.of("E2B_UPSTREAMS_FILE", file.toString(), "E2B_CONFIG_WATCH_MS", "50"))) {
+                String base = gateway.baseUrl();
+                CountDownLatch reloaded = new CountDownLatch(1);
+                String reply = Fragments.json("c", "one route's reply, begun before the reload and ended after it.");
+                int split = reply.indexOf("ended");
+                a.enqueue(Script.pieces(reply.substring(0, split), reply.substring(split)).gateBefore(1, reloaded));
+                try (Response stream = post(base, Gateway.KEY, Gateway.chat("gpt-4o", "Hi", "\"stream\":true"))) {
+                    SseReader sse = new SseReader(stream);
+                    sse.next();
+                    replace(file, "{\"upstreams\": [{\"name\": \"b\", \"baseUrl\": \"" + b.baseUrl() + "\"}]}");
+                    Poll.until("route a replaced by b", Duration.ofSeconds(10),
+                            () -> get(base, "/v1/gateway/upstreams").get("data").get(0).get("name").asText().equals("b"));
+                    assertThat(chat(base, Gateway.KEY)).isEqualTo(200);
+                    b.takeRequest();
+                    reloaded.countDown();
+                    List<String> rest = sse.rest();
+                    assertThat(rest).last().isEqualTo("[DONE]");
+                    assertThat(rest).noneMatch(e -> e.contains("\"error\""));
+                    assertThat(String.join("", rest)).contains("after it.");
+                }
+                a.takeRequest();
+                a.assertNoRequest();
+            }
+        }
+    }
+
+    @Test
     void reloaded_upstreams_keep_the_state_of_routes_whose_name_and_url_are_unchanged(@TempDir Path dir) throws Exception {
         try (FakeFragments a = new FakeFragments(); FakeFragments b = new FakeFragments()) {
             Path file = dir.resolve("upstreams.json");
