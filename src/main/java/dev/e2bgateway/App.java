@@ -28,7 +28,6 @@ import dev.e2bgateway.error.ApiError;
 import dev.e2bgateway.http.AccessLog;
 import dev.e2bgateway.http.Auth;
 import dev.e2bgateway.http.ChatLifecycle;
-import dev.e2bgateway.http.ClientKeys;
 import dev.e2bgateway.http.KeyLimiter;
 import dev.e2bgateway.http.ClientDisconnect;
 import dev.e2bgateway.http.Cors;
@@ -43,6 +42,10 @@ import dev.e2bgateway.metrics.Metrics;
 import dev.e2bgateway.models.ModelCatalog;
 import dev.e2bgateway.models.ModelRegistry;
 import dev.e2bgateway.openai.ChatCompletionsDialect;
+import dev.e2bgateway.reload.ConfigVersions;
+import dev.e2bgateway.reload.Outcome;
+import dev.e2bgateway.reload.Reloader;
+import dev.e2bgateway.reload.Settings;
 import dev.e2bgateway.responses.ResponsesDialect;
 import dev.e2bgateway.store.MemoryResponseStore;
 import dev.e2bgateway.store.MemoryCounters;
@@ -70,6 +73,7 @@ import org.slf4j.LoggerFactory;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -77,6 +81,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * Wires the gateway with {@code new}: before-handlers for request ids, CORS, each route's dialect
@@ -148,6 +153,14 @@ public final class App {
 
     /** The gateway for {@code config}; {@code inFlight} is shared with the shutdown hook that drains it. */
     public static Javalin create(Config config, InFlight inFlight) {
+        return build(config, inFlight).app();
+    }
+
+    /** The gateway and what reloads its settings files (Main connects SIGHUP to it); the reloader stops with the app. */
+    public record Built(Javalin app, Reloader reloader) {}
+
+    /** As {@link #create}, with the reloader. */
+    public static Built build(Config config, InFlight inFlight) {
         // Nothing waits at startup for what only a chat needs: the vocabularies and the upstream
         // client (the JDK's security providers, and its trust store for an https upstream, take
         // a third of a second) are built on other threads; the first chat waits if they are not done.
@@ -161,7 +174,6 @@ public final class App {
         httpSetupThread.start();
         Call.Factory http = request -> join(httpSetup).newCall(request);
 
-        ModelRegistry models = new ModelCatalog(mapper).load(config.modelsFile());
         Config.Server server = config.server();
 
         Metrics metrics = new Metrics(inFlight);
@@ -169,10 +181,22 @@ public final class App {
                 () -> ThreadLocalRandom.current().nextDouble(), System::currentTimeMillis);
         // One Redis for everything the gateways of a fleet share: stored responses, key counts, routes' daily limits.
         RedisConnection redis = config.responses().redisUrl() == null ? null : new RedisConnection(config.responses().redisUrl());
-        List<Route> routeList = routes(config, http, providerKeys(models, config), mapper);
-        RouteMarks marks = redis == null ? RouteMarks.NONE : new RedisRouteMarks(redis, routeList.stream().map(Route::name).toList());
-        RouteTable routes = new RouteTable(routeList, System::currentTimeMillis, marks);
-        metrics.routes(routes);
+        // The keys, models and upstreams files, as one snapshot that SIGHUP or an edit replaces (README, "Reloading settings").
+        Reloader reloader = new Reloader(config, mapper, new Reloader.Routes() {
+            @Override
+            public List<Route> build(List<UpstreamsFile.RouteSettings> upstreams, ModelRegistry models) {
+                return routes(config, http, upstreams, providerKeys(models, config));
+            }
+
+            @Override
+            public RouteMarks marks(List<String> names) {
+                return redis == null ? RouteMarks.NONE : new RedisRouteMarks(redis, names);
+            }
+        }, System::currentTimeMillis, (file, outcome) -> metrics.configReload(file.label, outcome.label), metrics::routes);
+        metrics.configFiles(reloader.files().keySet().stream().map(f -> f.label).toList(),
+                Arrays.stream(Outcome.values()).map(o -> o.label).toList());
+        Supplier<ModelRegistry> models = () -> reloader.current().models();
+        Supplier<RouteTable> routes = () -> reloader.current().routes();
         ChatService chat = new ChatService(routes,
                 new FragmentsRequest(mapper), upstreamRequests, tokens, metrics,
                 new UpstreamErrors(config.timeouts().idle(), System::currentTimeMillis),
@@ -187,7 +211,7 @@ public final class App {
         KeyLimiter limiter = new KeyLimiter(redis == null ? new MemoryCounters(System::currentTimeMillis) : new RedisCounters(redis),
                 System::currentTimeMillis,
                 metrics::keyLimited);
-        Auth auth = new Auth(ClientKeys.load(server, mapper), limiter);
+        Auth auth = new Auth(() -> reloader.current().keys(), limiter);
         HostCheck hosts = new HostCheck(server.host(), server.allowedHosts());
         RequestBodies bodies = new RequestBodies(server.maxBodyBytes());
         ClientDisconnect.Watcher disconnects = new ClientDisconnect.Watcher(server.disconnectWatchDelay().toMillis());
@@ -196,7 +220,7 @@ public final class App {
         PlaygroundPage playground = new PlaygroundPage(version(), config.upstream().baseUrl());
         AccessLog accessLog = new AccessLog();
 
-        return Javalin.create(cfg -> {
+        Javalin app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             // Java 21+: every request on its own virtual thread, so a thousand open streams are a
             // thousand cheap threads, not a queue. On Java 17 Javalin falls back to a platform pool.
@@ -213,6 +237,7 @@ public final class App {
                 if (RequestLog.isChat(ctx)) metrics.chatOutcome(RequestLog.outcome(ctx));
             });
             cfg.events.serverStopped(() -> {
+                reloader.close();
                 accessLog.close();
                 disconnects.close();
                 store.close();
@@ -246,13 +271,17 @@ public final class App {
             cfg.routes.get("/health", ctx -> {
                 // A load balancer stops sending traffic once this says draining. Routes are counted, never named.
                 if (inFlight.draining()) ctx.status(503);
-                long available = routes.status().stream().filter(RouteTable.Status::available).count();
+                Settings settings = reloader.current();
+                long available = settings.routes().status().stream().filter(RouteTable.Status::available).count();
                 Map<String, Object> health = new LinkedHashMap<>();
                 health.put("status", inFlight.draining() ? "draining" : "ok");
-                health.put("upstreams", Map.of("available", available, "sitting_out", routes.size() - available));
+                health.put("upstreams", Map.of("available", available, "sitting_out", settings.routes().size() - available));
+                // Which version of each settings file is in use: hashes and times only, no paths, no names.
+                if (!settings.versions().isEmpty()) health.put("config", ConfigVersions.health(settings));
                 json.write(ctx, health);
             });
-            cfg.routes.get("/v1/gateway/upstreams", ctx -> json.write(ctx, Map.of("object", "list", "data", routes.status())));
+            cfg.routes.get("/v1/gateway/upstreams", ctx -> json.write(ctx, Map.of("object", "list", "data", routes.get().status())));
+            cfg.routes.get("/v1/gateway/config", ctx -> json.write(ctx, ConfigVersions.detail(reloader, config.reload())));
             cfg.routes.get("/v1/models", modelsEndpoint::list);
             cfg.routes.get("/v1/models/<id>", modelsEndpoint::get);
             cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
@@ -281,15 +310,16 @@ public final class App {
                 if (!ErrorWriter.written(ctx)) errors.write(ctx, ApiError.methodNotAllowed(ctx.method().name(), ctx.path()));
             });
         });
+        return new Built(app, reloader);
     }
 
     /**
      * The upstream routes: those of E2B_UPSTREAMS_FILE (each with its own proxy and provider keys
      * over the global ones), else one per URL of E2B_BASE_URL with the global settings.
      */
-    private static List<Route> routes(Config config, Call.Factory http, ProviderKeys globalKeys, ObjectMapper mapper) {
+    private static List<Route> routes(Config config, Call.Factory http, List<UpstreamsFile.RouteSettings> upstreams, ProviderKeys globalKeys) {
         Duration idle = config.timeouts().idle();
-        if (config.upstream().upstreamsFile() == null) {
+        if (upstreams == null) {
             List<URI> urls = config.upstream().baseUrls();
             List<Route> routes = new ArrayList<>();
             for (int i = 0; i < urls.size(); i++) {
@@ -299,7 +329,7 @@ public final class App {
             return routes;
         }
         List<Route> routes = new ArrayList<>();
-        for (UpstreamsFile.RouteSettings r : UpstreamsFile.load(config.upstream().upstreamsFile(), mapper)) {
+        for (UpstreamsFile.RouteSettings r : upstreams) {
             for (String provider : r.providerKeys().providers()) {
                 if (!ModelCatalog.PROVIDER_IDS.contains(provider)) {
                     throw new ConfigException("E2B_UPSTREAMS_FILE " + config.upstream().upstreamsFile() + ": route " + r.name()

@@ -6,11 +6,13 @@ import dev.e2bgateway.config.ProxySettings;
 import io.github.cdimascio.dotenv.Dotenv;
 import io.github.cdimascio.dotenv.DotenvEntry;
 import dev.e2bgateway.core.InFlight;
+import dev.e2bgateway.reload.Reloader;
 import io.javalin.Javalin;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.NetworkConnector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
 
 import java.time.Duration;
 import java.util.HashMap;
@@ -35,14 +37,16 @@ public final class Main {
         }
         logSettings(config);
         InFlight inFlight = new InFlight();
-        Javalin app;
+        App.Built built;
         try {
-            app = App.create(config, inFlight);
+            built = App.build(config, inFlight);
         } catch (ConfigException e) {
             System.err.println("e2b-gateway: " + e.getMessage());
             System.exit(2);
             return;
         }
+        Javalin app = built.app();
+        reloadOnHangUp(built.reloader());
         try {
             app.start(config.server().host(), config.server().port());
         } catch (RuntimeException e) {
@@ -69,6 +73,19 @@ public final class Main {
         log.info("stopped");
         // A JVM ended by a signal exits 143 even after a clean shutdown; this one was clean.
         Runtime.getRuntime().halt(0);
+    }
+
+    /**
+     * SIGHUP (systemctl reload) re-reads the settings files instead of ending the JVM, the JVM's
+     * default. Installed before the "listening" line, so whoever waits for that line may send it.
+     */
+    private static void reloadOnHangUp(Reloader reloader) {
+        try {
+            Signal.handle(new Signal("HUP"), signal -> reloader.reloadAll("SIGHUP"));
+        } catch (IllegalArgumentException e) {
+            // -Xrs, or a platform without SIGHUP: edits are still picked up when E2B_CONFIG_WATCH is on.
+            log.warn("SIGHUP cannot be caught here ({}): the settings files reload only when they change on disk", e.getMessage());
+        }
     }
 
     /** Environment variables first, then .env in the working directory. */

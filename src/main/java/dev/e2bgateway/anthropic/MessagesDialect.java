@@ -11,6 +11,7 @@ import dev.e2bgateway.dialect.Ids;
 import dev.e2bgateway.models.ModelRegistry;
 
 import java.util.Map;
+import java.util.function.Supplier;
 
 /** Anthropic messages ({@code POST /v1/messages}), both modes, and {@code count_tokens}. */
 public final class MessagesDialect implements Dialect {
@@ -20,7 +21,7 @@ public final class MessagesDialect implements Dialect {
     private final TokenCounter tokens;
     private final AnthropicErrors errors;
 
-    public MessagesDialect(ObjectMapper json, ModelRegistry models, TokenCounter tokens) {
+    public MessagesDialect(ObjectMapper json, Supplier<ModelRegistry> models, TokenCounter tokens) {
         this.json = json;
         this.parser = new MessagesParser(json, models);
         this.tokens = tokens;

@@ -23,6 +23,7 @@ import dev.e2bgateway.models.ModelSpec;
 import java.util.ArrayList;
 import java.util.Set;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * Validates an Anthropic Messages request ({@code POST /v1/messages}) and turns it into the
@@ -36,10 +37,10 @@ final class MessagesParser {
     static final String THREAD_UNSUPPORTED = "thread_unsupported_request";
 
     private final ObjectMapper json;
-    private final ModelRegistry models;
+    private final Supplier<ModelRegistry> models; // read once per request: a reload swaps the registry
     private final ToolTranscript transcript;
 
-    MessagesParser(ObjectMapper json, ModelRegistry models) {
+    MessagesParser(ObjectMapper json, Supplier<ModelRegistry> models) {
         this.json = json;
         this.models = models;
         this.transcript = new ToolTranscript(json);
@@ -67,7 +68,7 @@ final class MessagesParser {
                     "thread: this gateway holds no message threads; send the full conversation without 'thread'");
         }
         String modelName = Fields.requiredString(root, "model");
-        ModelSpec model = models.find(modelName).orElseThrow(() -> ApiError.modelNotFound(modelName));
+        ModelSpec model = models.get().find(modelName).orElseThrow(() -> ApiError.modelNotFound(modelName));
         Integer maxTokens = Fields.optionalInt(root, "max_tokens", 1, Integer.MAX_VALUE);
         if (needsMaxTokens && maxTokens == null) throw ApiError.invalidRequest("max_tokens", "max_tokens: Field required");
 

@@ -6,6 +6,8 @@ import dev.e2bgateway.models.ModelRegistry;
 import dev.e2bgateway.openai.ModelObject;
 import io.javalin.http.Context;
 
+import java.util.function.Supplier;
+
 /**
  * {@code GET /v1/models} (the listed models, in menu order) and {@code GET /v1/models/{id}}
  * (any model that answers when called, listed or not: a client that names one may look it up);
@@ -13,20 +15,20 @@ import io.javalin.http.Context;
  */
 public final class ModelsEndpoint {
 
-    private final ModelRegistry models;
+    private final Supplier<ModelRegistry> models; // the registry of the moment: a reload swaps it
     private final JsonResponses json;
 
-    public ModelsEndpoint(ModelRegistry models, JsonResponses json) {
+    public ModelsEndpoint(Supplier<ModelRegistry> models, JsonResponses json) {
         this.models = models;
         this.json = json;
     }
 
     public void list(Context ctx) {
-        json.write(ctx, ModelObject.ListBody.of(models.listed().stream().map(ModelObject::of).toList()));
+        json.write(ctx, ModelObject.ListBody.of(models.get().listed().stream().map(ModelObject::of).toList()));
     }
 
     public void get(Context ctx) {
         String id = ctx.pathParam("id");
-        json.write(ctx, models.find(id).map(ModelObject::of).orElseThrow(() -> ApiError.modelNotFound(id)));
+        json.write(ctx, models.get().find(id).map(ModelObject::of).orElseThrow(() -> ApiError.modelNotFound(id)));
     }
 }

@@ -15,8 +15,10 @@ import java.util.function.Function;
  *
  * @param modelsFile a models file to apply over the built-in catalog, or null
  * @param responses  where the Responses API keeps stored responses
+ * @param reload     how the settings files are watched for changes
  */
-public record Config(Server server, Upstream upstream, Timeouts timeouts, Retry retry, Path modelsFile, Responses responses) {
+public record Config(Server server, Upstream upstream, Timeouts timeouts, Retry retry, Path modelsFile, Responses responses,
+                     Reload reload) {
 
     /**
      * How clients reach the gateway.
@@ -68,6 +70,12 @@ public record Config(Server server, Upstream upstream, Timeouts timeouts, Retry 
         }
     }
 
+    /**
+     * The keys, models and upstreams files are re-read on SIGHUP and, with {@code watch}, when one
+     * changes on disk: each is looked at every {@code interval} (E2B_CONFIG_WATCH, E2B_CONFIG_WATCH_MS).
+     */
+    public record Reload(boolean watch, Duration interval) {}
+
     /** The key the original service shipped with; anyone can guess it. */
     public static final String WELL_KNOWN_KEY = "sk-123456";
 
@@ -108,7 +116,9 @@ public record Config(Server server, Upstream upstream, Timeouts timeouts, Retry 
                 new Responses(r.integer("E2B_RESPONSES_MAX_STORED", 1000, 1, Integer.MAX_VALUE),
                         r.integer("E2B_RESPONSES_MAX_STORED_MB", 64, 1, 1 << 20) * 1024L * 1024L,
                         r.duration("E2B_RESPONSES_TTL", Duration.ofDays(30)),
-                        r.redisUrl("E2B_REDIS_URL")));
+                        r.redisUrl("E2B_REDIS_URL")),
+                new Reload(r.bool("E2B_CONFIG_WATCH", true),
+                        Duration.ofMillis(r.integer("E2B_CONFIG_WATCH_MS", 1000, 50, 3_600_000))));
     }
 
     /** E2B_BASE_URL may list several base URLs, comma-separated: each is a route (the first is shown as "the" upstream). */

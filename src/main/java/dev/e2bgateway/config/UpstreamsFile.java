@@ -32,10 +32,15 @@ public final class UpstreamsFile {
 
     /** The enabled routes of the file. */
     public static List<RouteSettings> load(Path path, ObjectMapper json) {
+        return load(path, null, json);
+    }
+
+    /** As {@link #load(Path, ObjectMapper)}, with the file's content as read already (null: read it). */
+    public static List<RouteSettings> load(Path path, byte[] content, ObjectMapper json) {
         String source = "E2B_UPSTREAMS_FILE " + path;
         JsonNode root;
         try {
-            root = json.readTree(Files.readAllBytes(path));
+            root = json.readTree(content != null ? content : Files.readAllBytes(path));
         } catch (IOException e) {
             throw new ConfigException(source + ": cannot be read as JSON: " + String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
         }

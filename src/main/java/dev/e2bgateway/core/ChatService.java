@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * The one pipeline behind every front door: builds the upstream request, calls the upstream
@@ -24,7 +25,8 @@ public final class ChatService {
 
     private static final Logger log = LoggerFactory.getLogger(ChatService.class);
 
-    private final RouteTable routes;
+    /** The routes of the moment; each chat reads them once and keeps them to its end, a reload notwithstanding. */
+    private final Supplier<RouteTable> routes;
     private final FragmentsRequest encoder;
     private final UpstreamRequests requests;
     private final TokenCounter tokens;
@@ -33,7 +35,7 @@ public final class ChatService {
     private final RetryPolicy retry;
     private final ObjectMapper mapper;
 
-    public ChatService(RouteTable routes, FragmentsRequest encoder, UpstreamRequests requests, TokenCounter tokens,
+    public ChatService(Supplier<RouteTable> routes, FragmentsRequest encoder, UpstreamRequests requests, TokenCounter tokens,
                        UpstreamEvents events, UpstreamErrors errors, RetryPolicy retry, ObjectMapper mapper) {
         this.mapper = mapper;
         this.routes = routes;
@@ -62,7 +64,7 @@ public final class ChatService {
         FragmentReader reader = new FragmentReader();
         ReplyLimiter limiter = new ReplyLimiter(request.stop(), request.maxTokens(), tokens.tokenizerFor(request.model()));
         ReplyPipeline pipeline = new ReplyPipeline(request, sink, trace, limiter, events, mapper);
-        Opened opened = open(request, buffer, trace, cancellation);
+        Opened opened = open(request, routes.get(), buffer, trace, cancellation);
         FragmentsClient.Reply reply = opened.reply();
         try {
             for (int n = opened.firstRead(); n >= 0; n = reply.read(buffer)) {
@@ -103,7 +105,7 @@ public final class ChatService {
      * attempt and no wait); a provider's own limit moves on only to a route with another key for
      * that provider. Nothing has reached the client at this point, so all this is invisible to it.
      */
-    private Opened open(ChatRequest request, byte[] buffer, ChatTrace trace, Cancellation cancellation) {
+    private Opened open(ChatRequest request, RouteTable routes, byte[] buffer, ChatTrace trace, Cancellation cancellation) {
         boolean emptyBefore = false;
         Set<Route> excluded = new HashSet<>();
         String provider = request.model().providerId();
@@ -135,10 +137,10 @@ public final class ChatService {
                     attempt--; // a route that turned us away costs no attempt
                     continue;
                 }
-                if (several && e.kind() == UpstreamFailure.Kind.RATE_LIMIT_PROVIDER && otherKey(route, provider, excluded)) {
+                if (several && e.kind() == UpstreamFailure.Kind.RATE_LIMIT_PROVIDER && otherKey(routes, route, provider, excluded)) {
                     events.failure(e.kind());
                     log.info("{} the provider's limit on route {}'s key; moving to a route with another key", trace.requestId(), route.name());
-                    excluded.addAll(sameKey(route, provider));
+                    excluded.addAll(sameKey(routes, route, provider));
                     continue;
                 }
                 // Every attempt spends one of the host's daily requests: an empty 200 gets one more try, not more.
@@ -163,11 +165,11 @@ public final class ChatService {
     }
 
     /** Whether a route not yet excluded sends another key for {@code provider} than {@code route} does. */
-    private boolean otherKey(Route route, String provider, Set<Route> excluded) {
+    private static boolean otherKey(RouteTable routes, Route route, String provider, Set<Route> excluded) {
         return routes.all().stream().anyMatch(r -> !excluded.contains(r) && !r.keyFor(provider).equals(route.keyFor(provider)));
     }
 
-    private List<Route> sameKey(Route route, String provider) {
+    private static List<Route> sameKey(RouteTable routes, Route route, String provider) {
         return routes.all().stream().filter(r -> r.keyFor(provider).equals(route.keyFor(provider))).toList();
     }
 

@@ -60,6 +60,26 @@ public final class RouteTable {
         this(routes, clock, RouteMarks.NONE);
     }
 
+    /**
+     * The table for a reloaded upstreams file: a route with the same name and URL as one of this
+     * table keeps what this table knows of it (its breaker, its daily limit), a new one starts
+     * afresh. A trial in flight stays this table's: its outcome lands here, so the successor may
+     * run a trial of its own.
+     */
+    public synchronized RouteTable successor(List<Route> routes, RouteMarks marks) {
+        RouteTable next = new RouteTable(routes, clock, marks);
+        for (State s : next.states) {
+            for (State old : states) {
+                if (old.route.name().equals(s.route.name()) && old.route.client().baseUrl().equals(s.route.client().baseUrl())) {
+                    s.until = old.until;
+                    s.reason = old.reason;
+                    s.failures = old.failures;
+                }
+            }
+        }
+        return next;
+    }
+
     /** What other gateways learnt of the routes' daily limits, read at most once a second. */
     private void readMarks(long now) {
         if (marks == RouteMarks.NONE || now - marksReadAt < MARKS_FRESH_MILLIS) return;

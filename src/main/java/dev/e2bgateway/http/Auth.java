@@ -9,6 +9,7 @@ import org.slf4j.LoggerFactory;
 
 import java.security.MessageDigest;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * Checks the client key: {@code Authorization: Bearer <key>} (or Anthropic's {@code x-api-key}).
@@ -22,11 +23,12 @@ public final class Auth {
     public static final String KEY_ATTRIBUTE = "e2b.key";
     private static final String CLIENT_KEY = "e2b.clientKey";
 
-    private final List<ClientKey> keys;
+    /** The keys of the moment: a reload swaps the list; each request reads it once. */
+    private final Supplier<List<ClientKey>> keys;
     private final KeyLimiter limiter;
 
-    public Auth(List<ClientKey> keys, KeyLimiter limiter) {
-        this.keys = List.copyOf(keys);
+    public Auth(Supplier<List<ClientKey>> keys, KeyLimiter limiter) {
+        this.keys = keys;
         this.limiter = limiter;
     }
 
@@ -62,7 +64,7 @@ public final class Auth {
     private ClientKey match(String presented) {
         byte[] digest = ClientKeys.sha256(presented);
         ClientKey found = null;
-        for (ClientKey k : keys) {
+        for (ClientKey k : keys.get()) {
             if (MessageDigest.isEqual(k.digest(), digest) && found == null) found = k; // no early exit
         }
         return found;
@@ -77,6 +79,6 @@ public final class Auth {
 
     @Override
     public String toString() {
-        return keys.stream().map(ClientKey::name).toList().toString();
+        return keys.get().stream().map(ClientKey::name).toList().toString();
     }
 }

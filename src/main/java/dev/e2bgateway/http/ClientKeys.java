@@ -29,6 +29,11 @@ public final class ClientKeys {
     }
 
     public static List<ClientKey> load(Config.Server server, ObjectMapper json) {
+        return load(server, json, null);
+    }
+
+    /** As {@link #load(Config.Server, ObjectMapper)}, with the keys file's content as read already (null: read it). */
+    public static List<ClientKey> load(Config.Server server, ObjectMapper json, byte[] fileContent) {
         Config.KeyLimits defaults = server.keyLimits();
         List<ClientKey> keys = new ArrayList<>();
         List<String> fromEnv = server.apiKeys();
@@ -36,7 +41,7 @@ public final class ClientKeys {
             String name = fromEnv.size() == 1 ? "default" : "key-" + (i + 1);
             keys.add(new ClientKey(name, sha256(fromEnv.get(i)), defaults.rpm(), defaults.rpd(), defaults.concurrency()));
         }
-        if (server.keysFile() != null) keys.addAll(file(server.keysFile(), json, defaults));
+        if (server.keysFile() != null) keys.addAll(file(server.keysFile(), fileContent, json, defaults));
         Set<String> names = new HashSet<>();
         for (ClientKey k : keys) {
             if (!names.add(k.name())) throw new ConfigException("E2B_KEYS_FILE " + server.keysFile() + ": the name '" + k.name() + "' is used twice");
@@ -44,11 +49,11 @@ public final class ClientKeys {
         return List.copyOf(keys);
     }
 
-    private static List<ClientKey> file(Path path, ObjectMapper json, Config.KeyLimits defaults) {
+    private static List<ClientKey> file(Path path, byte[] content, ObjectMapper json, Config.KeyLimits defaults) {
         String source = "E2B_KEYS_FILE " + path;
         JsonNode root;
         try {
-            root = json.readTree(Files.readAllBytes(path));
+            root = json.readTree(content != null ? content : Files.readAllBytes(path));
         } catch (IOException e) {
             throw new ConfigException(source + ": cannot be read as JSON: " + String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
         }

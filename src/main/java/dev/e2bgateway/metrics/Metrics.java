@@ -6,11 +6,15 @@ import dev.e2bgateway.core.UpstreamEvents;
 import dev.e2bgateway.upstream.UpstreamFailure;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -70,18 +74,42 @@ public final class Metrics implements UpstreamEvents {
                 .register(registry).increment();
     }
 
-    /** Gauges of each upstream route: available (1) or sitting out (0), and its consecutive failures. */
-    public void routes(RouteTable routes) {
+    private final List<Meter> routeGauges = new ArrayList<>();
+
+    /**
+     * Gauges of each upstream route: available (1) or sitting out (0), and its consecutive failures.
+     * Called again with each reloaded table: the gauges then read that one (a route gone has none).
+     */
+    public synchronized void routes(RouteTable routes) {
+        routeGauges.forEach(registry::remove);
+        routeGauges.clear();
         for (RouteTable.Status s : routes.status()) {
             String name = s.name();
-            Gauge.builder("gateway.upstream.route.available", routes, t -> t.status().stream()
+            routeGauges.add(Gauge.builder("gateway.upstream.route.available", routes, t -> t.status().stream()
                             .filter(r -> r.name().equals(name)).findFirst().map(r -> r.available() ? 1.0 : 0.0).orElse(0.0))
                     .description("Whether an upstream route takes requests (0: sitting out its daily limit or a failure)")
-                    .tag("route", name).register(registry);
-            Gauge.builder("gateway.upstream.route.failures", routes, t -> t.status().stream()
+                    .tag("route", name).strongReference(true).register(registry));
+            routeGauges.add(Gauge.builder("gateway.upstream.route.failures", routes, t -> t.status().stream()
                             .filter(r -> r.name().equals(name)).findFirst().map(r -> (double) r.failures()).orElse(0.0))
-                    .description("Consecutive failures of an upstream route").tag("route", name).register(registry);
+                    .description("Consecutive failures of an upstream route").tag("route", name).strongReference(true).register(registry));
         }
+    }
+
+    /** Every outcome of each settings file given starts at 0, so a dashboard sees the first reload as an increase. */
+    public void configFiles(Collection<String> files, Collection<String> outcomes) {
+        for (String file : files) {
+            for (String outcome : outcomes) configReloadCounter(file, outcome);
+        }
+    }
+
+    /** A look at a settings file ({@code keys}, {@code models}, {@code upstreams}): {@code ok}, {@code refused} or {@code unchanged}. */
+    public void configReload(String file, String outcome) {
+        configReloadCounter(file, outcome).increment();
+    }
+
+    private Counter configReloadCounter(String file, String outcome) {
+        return Counter.builder("gateway.config.reloads").description("Settings files re-read (SIGHUP or a change on disk), by outcome")
+                .tag("file", file).tag("outcome", outcome).register(registry);
     }
 
     @Override

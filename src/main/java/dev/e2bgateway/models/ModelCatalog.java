@@ -49,6 +49,11 @@ public final class ModelCatalog {
 
     /** The built-in catalog with {@code modelsFile} applied on top (null: none). */
     public ModelRegistry load(Path modelsFile) {
+        return load(modelsFile, null);
+    }
+
+    /** As {@link #load(Path)}, with the file's content as read already (null: read it). */
+    public ModelRegistry load(Path modelsFile, byte[] content) {
         JsonNode builtIn;
         try (InputStream in = ModelCatalog.class.getResourceAsStream("models.json")) {
             builtIn = json.readTree(in);
@@ -64,7 +69,7 @@ public final class ModelCatalog {
         if (modelsFile != null) {
             JsonNode file;
             try {
-                file = json.readTree(Files.readAllBytes(modelsFile));
+                file = json.readTree(content != null ? content : Files.readAllBytes(modelsFile));
             } catch (IOException e) {
                 throw new ConfigException("E2B_MODELS_FILE " + modelsFile + ": cannot be read as JSON: "
                         + e.getMessage().lines().findFirst().orElse(""));

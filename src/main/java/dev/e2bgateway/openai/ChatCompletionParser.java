@@ -21,6 +21,7 @@ import dev.e2bgateway.models.ModelSpec;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * Validates a {@code POST /v1/chat/completions} body and turns it into a {@link ChatRequest}.
@@ -34,10 +35,10 @@ final class ChatCompletionParser {
     record Parsed(ChatRequest request, boolean stream, boolean includeUsage, boolean legacyFunctions) {}
 
     private final ObjectMapper json;
-    private final ModelRegistry models;
+    private final Supplier<ModelRegistry> models; // read once per request: a reload swaps the registry
     private final ToolTranscript transcript;
 
-    ChatCompletionParser(ObjectMapper json, ModelRegistry models) {
+    ChatCompletionParser(ObjectMapper json, Supplier<ModelRegistry> models) {
         this.json = json;
         this.models = models;
         this.transcript = new ToolTranscript(json);
@@ -46,7 +47,7 @@ final class ChatCompletionParser {
     Parsed parse(byte[] body) {
         JsonNode root = Fields.readObject(json, body);
         String modelName = Fields.requiredString(root, "model");
-        ModelSpec model = models.find(modelName).orElseThrow(() -> ApiError.modelNotFound(modelName));
+        ModelSpec model = models.get().find(modelName).orElseThrow(() -> ApiError.modelNotFound(modelName));
 
         JsonNode messages = root.get("messages");
         if (messages == null || messages.isNull()) throw ApiError.invalidRequest("messages", "'messages' is a required property.");

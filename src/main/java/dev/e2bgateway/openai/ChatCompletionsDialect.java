@@ -12,6 +12,7 @@ import dev.e2bgateway.models.ModelRegistry;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.function.Supplier;
 
 /** OpenAI chat completions ({@code POST /v1/chat/completions}), both modes (shared/docs/openai-wire.md). */
 public final class ChatCompletionsDialect implements Dialect {
@@ -20,7 +21,7 @@ public final class ChatCompletionsDialect implements Dialect {
     private final ChatCompletionParser parser;
     private final OpenAiErrors errors;
 
-    public ChatCompletionsDialect(ObjectMapper json, ModelRegistry models) {
+    public ChatCompletionsDialect(ObjectMapper json, Supplier<ModelRegistry> models) {
         this.json = json;
         this.parser = new ChatCompletionParser(json, models);
         this.errors = new OpenAiErrors(json);

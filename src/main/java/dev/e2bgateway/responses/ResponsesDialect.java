@@ -20,6 +20,7 @@ import dev.e2bgateway.store.ResponseStore;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * The OpenAI Responses API ({@code POST /v1/responses}), both modes, with stored responses
@@ -35,7 +36,7 @@ public final class ResponsesDialect implements Dialect {
     private final TokenCounter tokens;
     private final OpenAiErrors errors;
 
-    public ResponsesDialect(ObjectMapper json, ModelRegistry models, TokenCounter tokens, ResponseStore store) {
+    public ResponsesDialect(ObjectMapper json, Supplier<ModelRegistry> models, TokenCounter tokens, ResponseStore store) {
         this.json = json;
         this.stored = new StoredResponses(json, store);
         this.parser = new ResponsesParser(json, models, stored);

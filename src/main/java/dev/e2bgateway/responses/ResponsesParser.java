@@ -14,6 +14,7 @@ import dev.e2bgateway.models.ModelSpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Validates a {@code POST /v1/responses} body and turns it into a {@link ChatRequest}: the
@@ -35,12 +36,12 @@ final class ResponsesParser {
                   List<String> chain) {}
 
     private final ObjectMapper json;
-    private final ModelRegistry models;
+    private final Supplier<ModelRegistry> models; // read once per request: a reload swaps the registry
     private final StoredResponses stored;
     private final InputItems inputItems;
     private final Transcript transcript;
 
-    ResponsesParser(ObjectMapper json, ModelRegistry models, StoredResponses stored) {
+    ResponsesParser(ObjectMapper json, Supplier<ModelRegistry> models, StoredResponses stored) {
         this.json = json;
         this.models = models;
         this.stored = stored;
@@ -55,7 +56,7 @@ final class ResponsesParser {
     Parsed parse(String owner, byte[] body, boolean counting) {
         JsonNode root = Fields.readObject(json, body);
         String modelName = Fields.requiredString(root, "model");
-        ModelSpec model = models.find(modelName).orElseThrow(() -> ApiError.modelNotFound(modelName));
+        ModelSpec model = models.get().find(modelName).orElseThrow(() -> ApiError.modelNotFound(modelName));
         refuse(root, "conversation", "Conversations (the Conversations API) are not supported here: continue with"
                 + " previous_response_id, or send the whole conversation as input.");
         refuse(root, "prompt", "Prompt templates ('prompt') are not supported here: send the instructions and input themselves.");

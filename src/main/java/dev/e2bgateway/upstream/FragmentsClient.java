@@ -32,6 +32,7 @@ public final class FragmentsClient {
     private static final int ERROR_TEXT_LIMIT = 300;
 
     private final Call.Factory http;
+    private final URI baseUrl;
     private final HttpUrl chatUrl;
     private final String origin;
     private final Duration idleTimeout;
@@ -43,10 +44,16 @@ public final class FragmentsClient {
      */
     public FragmentsClient(Call.Factory http, URI baseUrl, Duration idleTimeout) {
         this.http = http;
+        this.baseUrl = baseUrl;
         this.chatUrl = HttpUrl.get(baseUrl.toString()).newBuilder().addPathSegments("api/chat").build();
         this.origin = chatUrl.scheme() + "://" + chatUrl.host()
                 + (chatUrl.port() == HttpUrl.defaultPort(chatUrl.scheme()) ? "" : ":" + chatUrl.port());
         this.idleTimeout = idleTimeout;
+    }
+
+    /** The deployment this client calls. */
+    public URI baseUrl() {
+        return baseUrl;
     }
 
     /** POST /api/chat: returns the reply once the upstream answered 200; cancelling through {@code cancel} stops the call. */

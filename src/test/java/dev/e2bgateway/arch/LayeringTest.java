@@ -22,6 +22,7 @@ class LayeringTest {
     @ArchTest
     static final ArchRule packages_depend_only_downwards = layeredArchitecture().consideringOnlyDependenciesInLayers()
             .layer("wiring").definedBy("dev.e2bgateway")
+            .layer("reload").definedBy("dev.e2bgateway.reload..")
             .layer("api").definedBy("dev.e2bgateway.api..")
             .layer("dialects").definedBy("dev.e2bgateway.openai..", "dev.e2bgateway.anthropic..", "dev.e2bgateway.responses..")
             .layer("http").definedBy("dev.e2bgateway.http..")
@@ -36,19 +37,20 @@ class LayeringTest {
             .layer("error").definedBy("dev.e2bgateway.error..")
             .layer("config").definedBy("dev.e2bgateway.config..")
             .whereLayer("wiring").mayNotBeAccessedByAnyLayer()
+            .whereLayer("reload").mayOnlyBeAccessedByLayers("wiring")
             .whereLayer("api").mayOnlyBeAccessedByLayers("wiring")
             .whereLayer("dialects").mayOnlyBeAccessedByLayers("wiring", "api")
-            .whereLayer("http").mayOnlyBeAccessedByLayers("wiring", "api")
+            .whereLayer("http").mayOnlyBeAccessedByLayers("wiring", "reload", "api")
             .whereLayer("metrics").mayOnlyBeAccessedByLayers("wiring")
             .whereLayer("dialect").mayOnlyBeAccessedByLayers("wiring", "api", "dialects", "http")
-            .whereLayer("core").mayOnlyBeAccessedByLayers("wiring", "api", "dialects", "dialect", "http", "metrics")
-            .whereLayer("models").mayOnlyBeAccessedByLayers("wiring", "api", "dialects", "dialect", "core")
+            .whereLayer("core").mayOnlyBeAccessedByLayers("wiring", "reload", "api", "dialects", "dialect", "http", "metrics")
+            .whereLayer("models").mayOnlyBeAccessedByLayers("wiring", "reload", "api", "dialects", "dialect", "core")
             .whereLayer("upstream").mayOnlyBeAccessedByLayers("wiring", "core", "metrics")
             .whereLayer("json").mayOnlyBeAccessedByLayers("dialects")
             .whereLayer("tokens").mayOnlyBeAccessedByLayers("core")
-            .whereLayer("store").mayOnlyBeAccessedByLayers("wiring", "dialects", "http", "core")
+            .whereLayer("store").mayOnlyBeAccessedByLayers("wiring", "reload", "dialects", "http", "core")
             .whereLayer("error").mayOnlyBeAccessedByLayers("wiring", "api", "dialects", "dialect", "http", "core", "json")
-            .whereLayer("config").mayOnlyBeAccessedByLayers("wiring", "core", "models", "upstream", "http");
+            .whereLayer("config").mayOnlyBeAccessedByLayers("wiring", "reload", "core", "models", "upstream", "http");
 
     @ArchTest
     static final ArchRule no_package_cycles = slices().matching("dev.e2bgateway.(*)..").should().beFreeOfCycles();

@@ -45,6 +45,16 @@ class ConfigTest {
     }
 
     @Test
+    void the_settings_files_are_watched_every_second_unless_told_otherwise() {
+        assertThat(Config.defaults().reload()).isEqualTo(new Config.Reload(true, java.time.Duration.ofSeconds(1)));
+        Config.Reload off = Config.from(Map.of("E2B_CONFIG_WATCH", "off", "E2B_CONFIG_WATCH_MS", "250")).reload();
+        assertThat(off.watch()).isFalse();
+        assertThat(off.interval()).isEqualTo(java.time.Duration.ofMillis(250));
+        assertThatThrownBy(() -> Config.from(Map.of("E2B_CONFIG_WATCH", "sometimes"))).hasMessageStartingWith("E2B_CONFIG_WATCH");
+        assertThatThrownBy(() -> Config.from(Map.of("E2B_CONFIG_WATCH_MS", "10"))).hasMessageStartingWith("E2B_CONFIG_WATCH_MS");
+    }
+
+    @Test
     void stored_responses_default_to_memory_and_read_their_bounds_ttl_and_redis_url() {
         Config.Responses defaults = Config.defaults().responses();
         assertThat(defaults.maxStored()).isEqualTo(1000);

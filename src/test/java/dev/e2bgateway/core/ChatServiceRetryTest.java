@@ -18,6 +18,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -68,9 +69,10 @@ class ChatServiceRetryTest {
                 new RetryPolicy(attempts, new Backoff(100, 30_000, () -> 0.5, clock), sleeper), new ObjectMapper());
     }
 
-    private static RouteTable route() {
-        return new RouteTable(List.of(new Route("default", new FragmentsClient(http, URI.create(upstream.baseUrl()), Duration.ofSeconds(5)),
+    private static Supplier<RouteTable> route() {
+        RouteTable table = new RouteTable(List.of(new Route("default", new FragmentsClient(http, URI.create(upstream.baseUrl()), Duration.ofSeconds(5)),
                 ProviderKeys.NONE, 1)), () -> NOW);
+        return () -> table;
     }
 
     private static ChatRequest request() {

@@ -5,6 +5,7 @@ import dev.e2bgateway.core.TokenCounter;
 import dev.e2bgateway.core.UpstreamRequests;
 import dev.e2bgateway.dialect.Exchange;
 import dev.e2bgateway.models.ModelCatalog;
+import dev.e2bgateway.models.ModelRegistry;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.EdgeCasesMode;
 import net.jqwik.api.ForAll;
@@ -23,7 +24,8 @@ import static dev.e2bgateway.fuzz.ParserVerdict.parsedOrRefused;
 @AddLifecycleHook(FuzzTries.class)
 class AnthropicParserFuzzTest {
 
-    private final MessagesDialect dialect = new MessagesDialect(Shapes.JSON, new ModelCatalog(Shapes.JSON).load(null), new TokenCounter(new UpstreamRequests(Shapes.JSON)));
+    private final ModelRegistry models = new ModelCatalog(Shapes.JSON).load(null);
+    private final MessagesDialect dialect = new MessagesDialect(Shapes.JSON, () -> models, new TokenCounter(new UpstreamRequests(Shapes.JSON)));
 
     @Property(tries = 1500)
     void random_bytes_are_parsed_or_refused(@ForAll @Size(max = 400) byte[] body) {

@@ -58,8 +58,8 @@ class GatewayFuzzTest {
 
     private final ModelRegistry models = new ModelCatalog(Shapes.JSON).load(null);
     private final TokenCounter tokens = new TokenCounter(new UpstreamRequests(Shapes.JSON));
-    private final ChatCompletionsDialect openai = new ChatCompletionsDialect(Shapes.JSON, models);
-    private final MessagesDialect anthropic = new MessagesDialect(Shapes.JSON, models, tokens);
+    private final ChatCompletionsDialect openai = new ChatCompletionsDialect(Shapes.JSON, () -> models);
+    private final MessagesDialect anthropic = new MessagesDialect(Shapes.JSON, () -> models, tokens);
 
     /** One request: the route and the body. */
     record Post(String path, Input body) {

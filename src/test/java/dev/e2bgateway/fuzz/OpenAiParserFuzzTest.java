@@ -2,6 +2,7 @@ package dev.e2bgateway.fuzz;
 
 import dev.e2bgateway.dialect.Exchange;
 import dev.e2bgateway.models.ModelCatalog;
+import dev.e2bgateway.models.ModelRegistry;
 import dev.e2bgateway.openai.ChatCompletionsDialect;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.EdgeCasesMode;
@@ -21,8 +22,8 @@ import static dev.e2bgateway.fuzz.ParserVerdict.parsedOrRefused;
 @AddLifecycleHook(FuzzTries.class)
 class OpenAiParserFuzzTest {
 
-    private final ChatCompletionsDialect dialect = new ChatCompletionsDialect(Shapes.JSON,
-            new ModelCatalog(Shapes.JSON).load(null));
+    private final ModelRegistry models = new ModelCatalog(Shapes.JSON).load(null);
+    private final ChatCompletionsDialect dialect = new ChatCompletionsDialect(Shapes.JSON, () -> models);
 
     @Property(tries = 1500)
     void random_bytes_are_parsed_or_refused(@ForAll @Size(max = 400) byte[] body) {

@@ -105,6 +105,12 @@ public final class GatewayProcess implements AutoCloseable {
         process.destroy();
     }
 
+    /** SIGHUP, as systemctl reload sends (the unit's ExecReload). */
+    public void hangUp() throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-HUP", String.valueOf(process.pid())).inheritIO().start();
+        if (kill.waitFor() != 0) throw new AssertionError("kill -HUP " + process.pid() + " failed");
+    }
+
     public int awaitExit(long seconds) throws InterruptedException {
         if (!process.waitFor(seconds, TimeUnit.SECONDS)) throw new AssertionError("the gateway did not exit in " + seconds + " s");
         return process.exitValue();
