@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.function.Function;
 import java.util.function.Predicate;
-import java.util.function.Supplier;
 
 /**
  * A generator of values from a {@link Random}: the request generators' building block. The
@@ -166,10 +165,6 @@ interface Gen<T> {
         return r -> (byte) r.nextInt();
     }
 
-    static Gen<Boolean> booleans() {
-        return Random::nextBoolean;
-    }
-
     static Gen<byte[]> bytes(int max) {
         return r -> {
             byte[] b = new byte[r.nextInt(max + 1)];
@@ -208,10 +203,5 @@ interface Gen<T> {
 
     static <T> Gen<List<T>> subsetOf(List<T> values) {
         return r -> values.stream().filter(v -> r.nextBoolean()).toList();
-    }
-
-    /** Deferred, for generators that refer to themselves. */
-    static <T> Gen<T> lazy(Supplier<Gen<T>> gen) {
-        return r -> gen.get().next(r);
     }
 }
