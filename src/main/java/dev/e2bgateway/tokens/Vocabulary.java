@@ -3,7 +3,10 @@ package dev.e2bgateway.tokens;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
+import java.util.HexFormat;
 
 /**
  * A byte-pair vocabulary in three flat arrays: every token's bytes one after another, where each
@@ -41,8 +44,15 @@ final class Vocabulary {
         }
     }
 
-    /** Reads a tiktoken file: a line per token, its bytes in base64, a space, its rank. */
-    static Vocabulary load(String resource) {
+    /**
+     * Reads a tiktoken file, a resource beside this class: a line per token, its bytes in base64,
+     * a space, its rank. The file must have the SHA-256 digest {@code sha256} (hex).
+     */
+    static Vocabulary load(String resource, String sha256) {
+        return parse(read(resource, sha256));
+    }
+
+    static byte[] read(String resource, String sha256) {
         byte[] file;
         try (InputStream in = Vocabulary.class.getResourceAsStream(resource)) {
             if (in == null) throw new IllegalStateException("no tokenizer vocabulary " + resource + " on the class path");
@@ -50,6 +60,20 @@ final class Vocabulary {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + resource, e);
         }
+        String actual;
+        try {
+            actual = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(file));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java has SHA-256", e);
+        }
+        if (!actual.equals(sha256)) {
+            throw new IllegalStateException("the tokenizer vocabulary " + resource + " has SHA-256 " + actual + ", not " + sha256
+                    + ": the file was changed or damaged; the jar cannot count tokens with it");
+        }
+        return file;
+    }
+
+    static Vocabulary parse(byte[] file) {
         int lines = 0;
         for (byte b : file) if (b == '\n') lines++;
         lines++;

@@ -1,81 +1,108 @@
 package dev.e2bgateway.fuzz;
 
+import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.e2bgateway.anthropic.MessagesDialect;
 import dev.e2bgateway.core.TokenCounter;
 import dev.e2bgateway.core.UpstreamRequests;
 import dev.e2bgateway.dialect.Exchange;
 import dev.e2bgateway.models.ModelCatalog;
 import dev.e2bgateway.models.ModelRegistry;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.EdgeCasesMode;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.Size;
-import net.jqwik.api.lifecycle.AddLifecycleHook;
+import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Random;
+
+import static dev.e2bgateway.fuzz.ParserVerdict.assertMixed;
+import static dev.e2bgateway.fuzz.ParserVerdict.parsed;
 import static dev.e2bgateway.fuzz.ParserVerdict.parsedOrRefused;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Fuzzes the Messages parser and count_tokens: any body is parsed (or counted) or refused with
- * a 400 (404 for an unknown model), never another exception, never a hang. Tries per property
- * are the CI budget; -Dfuzz.tries=N for more.
+ * The Messages parser and count_tokens: any body is parsed (or counted) or refused with a 400
+ * (404 for an unknown model), never another exception, never a hang; a valid request always
+ * parses and is counted. Fuzz targets run their committed corpora on every build (README, Fuzzing).
  */
-@AddLifecycleHook(FuzzTries.class)
 class AnthropicParserFuzzTest {
 
-    private final ModelRegistry models = new ModelCatalog(Shapes.JSON).load(null);
-    private final MessagesDialect dialect = new MessagesDialect(Shapes.JSON, () -> models, new TokenCounter(new UpstreamRequests(Shapes.JSON)));
+    private static final ModelRegistry MODELS = new ModelCatalog(Shapes.JSON).load(null);
+    private final MessagesDialect dialect = new MessagesDialect(Shapes.JSON, () -> MODELS, new TokenCounter(new UpstreamRequests(Shapes.JSON)));
 
-    @Property(tries = 1500)
-    void random_bytes_are_parsed_or_refused(@ForAll @Size(max = 400) byte[] body) {
+    @FuzzTest(maxDuration = "60s")
+    void any_body_is_parsed_or_refused(byte[] body) {
         parse(new Input(body));
     }
 
-    @Property(tries = 1500, edgeCases = EdgeCasesMode.NONE)
-    void json_like_text_is_parsed_or_refused(@ForAll("jsonish") Input body) {
-        parse(body);
+    @FuzzTest(maxDuration = "60s")
+    void any_body_is_counted_or_refused(byte[] body) {
+        count(new Input(body));
     }
 
-    @Property(tries = 1500, edgeCases = EdgeCasesMode.NONE)
-    void well_formed_requests_of_every_shape_are_parsed_or_refused(@ForAll("plain") Input body) {
-        parse(body);
-    }
-
-    @Property(tries = 4000, edgeCases = EdgeCasesMode.NONE)
-    void mutated_requests_are_parsed_or_refused(@ForAll("mutated") Input body) {
-        parse(body);
-    }
-
-    @Property(tries = 1000, edgeCases = EdgeCasesMode.NONE)
-    void mutated_requests_are_counted_or_refused(@ForAll("mutated") Input body) {
-        byte[] counted = parsedOrRefused(body, () -> dialect.countTokens(body.bytes()));
-        if (counted != null && !new String(counted, java.nio.charset.StandardCharsets.UTF_8).matches("\\{\"input_tokens\":\\d+}")) {
-            throw new AssertionError("count_tokens answered " + new String(counted, java.nio.charset.StandardCharsets.UTF_8) + " for " + body);
+    @Test
+    void valid_requests_of_every_shape_parse_and_are_counted() {
+        Random random = new Random(1);
+        for (int i = 0; i < 1500; i++) {
+            Input body = AnthropicRequests.valid().next(random);
+            parsed(body, () -> build(body));
+            String counted = new String(parsed(body, () -> dialect.countTokens(body.bytes())), StandardCharsets.UTF_8);
+            assertThat(counted).as("%s", body).matches("\\{\"input_tokens\":[1-9]\\d*}");
         }
     }
 
-    private void parse(Input body) {
-        parsedOrRefused(body, () -> {
-            Exchange e = dialect.parse(body.bytes(), "fuzz");
-            e.request();
-            e.events();
-            return e;
-        });
+    @Test
+    void random_bytes_are_refused() {
+        Random random = new Random(2);
+        for (int i = 0; i < 1500; i++) {
+            Input body = new Input(Gen.bytes(400).next(random));
+            assertThat(parse(body)).as("%s", body).isNull();
+        }
     }
 
-    @Provide
-    Arbitrary<Input> jsonish() {
-        return JsonValues.jsonishText().map(Input::of);
+    @Test
+    void json_like_text_is_parsed_or_refused() {
+        Random random = new Random(3);
+        for (int i = 0; i < 1500; i++) parse(Input.of(JsonValues.jsonishText().next(random)));
     }
 
-    @Provide
-    Arbitrary<Input> plain() {
-        return AnthropicRequests.plain();
+    @Test
+    void requests_of_every_shape_are_parsed_or_refused_and_most_parse() {
+        Random random = new Random(4);
+        int parsed = 0;
+        for (int i = 0; i < 1500; i++) if (parse(AnthropicRequests.plain().next(random)) != null) parsed++;
+        assertMixed("requests of every shape", parsed, 1500, 0.3, 0.05);
     }
 
-    @Provide
-    Arbitrary<Input> mutated() {
-        return AnthropicRequests.mutated();
+    @Test
+    void mutated_requests_are_parsed_or_refused() {
+        Random random = new Random(5);
+        int parsed = 0;
+        for (int i = 0; i < 4000; i++) if (parse(AnthropicRequests.mutated().next(random)) != null) parsed++;
+        assertMixed("mutated requests", parsed, 4000, 0.1, 0.1);
+    }
+
+    @Test
+    void mutated_requests_are_counted_or_refused() {
+        Random random = new Random(6);
+        int counted = 0;
+        for (int i = 0; i < 1000; i++) if (count(AnthropicRequests.mutated().next(random)) != null) counted++;
+        assertMixed("mutated requests counted", counted, 1000, 0.1, 0.1);
+    }
+
+    private Exchange parse(Input body) {
+        return parsedOrRefused(body, () -> build(body));
+    }
+
+    private String count(Input body) {
+        byte[] counted = parsedOrRefused(body, () -> dialect.countTokens(body.bytes()));
+        if (counted == null) return null;
+        String text = new String(counted, StandardCharsets.UTF_8);
+        if (!text.matches("\\{\"input_tokens\":\\d+}")) throw new AssertionError("count_tokens answered " + text + " for " + body);
+        return text;
+    }
+
+    private Exchange build(Input body) {
+        Exchange e = dialect.parse(body.bytes(), "fuzz");
+        e.request();
+        e.events();
+        return e;
     }
 }

@@ -84,7 +84,8 @@ class FoundByFuzzingTest {
     /** Found by GatewayFuzzTest: references are resolved only when the reply is checked, after the upstream call: 500. */
     @ParameterizedTest
     @ValueSource(strings = {"{\"$ref\":\"#/nowhere\"}", "{\"$ref\":\"other.json\"}", "{\"$ref\":\"urn:fuzz:b\"}",
-            "{\"$dynamicRef\":\"#meta\"}", "{\"type\":\"object\",\"properties\":{\"a\":{\"$ref\":\"http://127.0.0.1:9/s.json\"}}}"})
+            "{\"$dynamicRef\":\"#meta\"}", "{\"type\":\"object\",\"properties\":{\"a\":{\"$ref\":\"http://127.0.0.1:9/s.json\"}}}",
+            "{\"$ref\":\"other.yaml\"}", "{\"$ref\":\"http://127.0.0.1:9/s.yaml#/a\"}"})
     void a_response_schema_whose_reference_cannot_be_resolved_is_a_400_before_the_upstream_is_called(String schema) throws IOException {
         try (Response r = server.gateway.post("/v1/chat/completions", withSchema(schema))) {
             String text = r.body().string();

@@ -2,10 +2,6 @@ package dev.e2bgateway.fuzz;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.Tuple;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -41,32 +37,29 @@ final class FragmentBodies {
     }
 
     /** Reply text: plain, escaped, multi-byte, astral, and now and then half a surrogate pair. */
-    static Arbitrary<String> code() {
-        Arbitrary<String> piece = Arbitraries.frequencyOf(
-                Tuple.of(4, Arbitraries.strings().ascii().ofMaxLength(12)),
-                Tuple.of(2, Arbitraries.strings().withCharRange('\u0000', '\u001f').ofMaxLength(3)),
-                Tuple.of(2, Arbitraries.strings().withCharRange('\u0080', '\u07ff').ofMaxLength(4)),
-                Tuple.of(2, Arbitraries.strings().withCharRange('\u4e00', '\u9fff').ofMaxLength(4)),
-                Tuple.of(2, Arbitraries.of("😀", "👩‍💻", "🎉", "\ud800\udc00", "\udbff\udfff", "𝄞")),
-                Tuple.of(2, Arbitraries.of("\"", "\\", "/", "\\u", "\\ud83d", "}", "]", "{\"code\":\"x\"}", "\ufeff", "\u2028",
+    static Gen<String> code() {
+        Gen<String> piece = Gen.frequency(
+                Gen.w(4, Gen.ascii(12)),
+                Gen.w(2, Gen.chars('\u0000', '\u001f', 3)),
+                Gen.w(2, Gen.chars('\u0080', '\u07ff', 4)),
+                Gen.w(2, Gen.chars('\u4e00', '\u9fff', 4)),
+                Gen.w(2, Gen.of("😀", "👩‍💻", "🎉", "\ud800\udc00", "\udbff\udfff", "𝄞")),
+                Gen.w(2, Gen.of("\"", "\\", "/", "\\u", "\\ud83d", "}", "]", "{\"code\":\"x\"}", "\ufeff", "\u2028",
                         "\ufffd", "\u007f", "\n", "\r\n", "\t")),
-                Tuple.of(1, Arbitraries.strings().all().ofMaxLength(4))); // lone surrogates included
-        return piece.list().ofMaxSize(10).map(list -> String.join("", list));
+                Gen.w(1, Gen.anyChars(4))); // lone surrogates included
+        return piece.list(10).map(list -> String.join("", list));
     }
 
-    static Arbitrary<Body> valid() {
-        return Combinators.combine(
-                        Arbitraries.frequencyOf(Tuple.of(8, code()), Tuple.of(2, Arbitraries.just("")), Tuple.of(1, Arbitraries.just((String) null))),
-                        code().injectNull(0.2),
-                        Arbitraries.subsetOf("template", "title", "description", "additional_dependencies", "has_additional_dependencies",
-                                "install_dependencies_command", "port", "file_path"),
-                        Arbitraries.maps(JsonValues.fieldNames().filter(k -> !FIXED.contains(k) && k.equals(wellFormed(k))), JsonValues.values()).ofMaxSize(3),
-                        Arbitraries.longs(),
-                        Arbitraries.of(true, false))
-                .as((code, commentary, fixed, extra, seed, bom) -> body(code, commentary, fixed, extra, new Random(seed), bom));
+    static Gen<Body> valid() {
+        Gen<String> code = Gen.frequency(Gen.w(8, code()), Gen.w(2, Gen.just("")), Gen.w(1, Gen.just((String) null)));
+        Gen<String> commentary = code().orNull(0.2);
+        Gen<List<String>> fixed = Gen.subsetOf(List.of("template", "title", "description", "additional_dependencies",
+                "has_additional_dependencies", "install_dependencies_command", "port", "file_path"));
+        Gen<Map<String, JsonNode>> extra = Gen.maps(JsonValues.fieldNames().filter(k -> !FIXED.contains(k) && k.equals(wellFormed(k))), JsonValues.values(), 3);
+        return r -> body(code.next(r), commentary.next(r), fixed.next(r), extra.next(r), new Random(r.nextLong()), r.nextBoolean());
     }
 
-    private static Body body(String code, String commentary, Set<String> fixed, Map<String, JsonNode> extra, Random random, boolean bom) {
+    private static Body body(String code, String commentary, List<String> fixed, Map<String, JsonNode> extra, Random random, boolean bom) {
         List<String[]> entries = new ArrayList<>(); // key, value as written
         if (code != null) entries.add(new String[]{"code", string(code, random)});
         if (commentary != null) entries.add(new String[]{"commentary", string(commentary, random)});

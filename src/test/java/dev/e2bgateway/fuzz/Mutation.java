@@ -3,10 +3,6 @@ package dev.e2bgateway.fuzz;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.Tuple;
 
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -24,18 +20,18 @@ record Mutation(Kind kind, int where, String field, JsonNode value) {
     enum Kind { REPLACE, REMOVE, ADD_FIELD, WRAP_IN_ARRAY }
 
     /** Mutations whose values come from {@code values} (any JSON, plus request parts of one dialect). */
-    static Arbitrary<Mutation> mutations(Arbitrary<JsonNode> values) {
-        return Combinators.combine(Arbitraries.of(Kind.class), Arbitraries.integers().between(0, 10_000),
+    static Gen<Mutation> mutations(Gen<JsonNode> values) {
+        return Gen.combine(Gen.of(Kind.class), Gen.ints(0, 10_000),
                 JsonValues.fieldNames(), values).as(Mutation::new);
     }
 
     /** Values for replacements: any JSON, deep nesting, long strings, and well-formed request parts. */
-    static Arbitrary<JsonNode> replacements(Arbitrary<JsonNode> requestParts) {
-        return Arbitraries.frequencyOf(
-                Tuple.of(6, JsonValues.values()),
-                Tuple.of(1, JsonValues.deep()),
-                Tuple.of(1, JsonValues.longStrings()),
-                Tuple.of(4, requestParts));
+    static Gen<JsonNode> replacements(Gen<JsonNode> requestParts) {
+        return Gen.frequency(
+                Gen.w(6, JsonValues.values()),
+                Gen.w(1, JsonValues.deep()),
+                Gen.w(1, JsonValues.longStrings()),
+                Gen.w(4, requestParts));
     }
 
     /** A mutated copy of {@code root}. */
@@ -101,10 +97,10 @@ record Mutation(Kind kind, int where, String field, JsonNode value) {
 
         enum EditKind { NONE, TRUNCATE, INSERT, REPLACE, DELETE }
 
-        static Arbitrary<ByteEdit> edits() {
-            return Combinators.combine(Arbitraries.frequencyOf(Tuple.of(6, Arbitraries.just(EditKind.NONE)),
-                            Tuple.of(1, Arbitraries.of(EditKind.TRUNCATE, EditKind.INSERT, EditKind.REPLACE, EditKind.DELETE))),
-                    Arbitraries.integers().between(0, 100_000), Arbitraries.bytes()).as(ByteEdit::new);
+        static Gen<ByteEdit> edits() {
+            return Gen.combine(Gen.frequency(Gen.w(6, Gen.just(EditKind.NONE)),
+                            Gen.w(1, Gen.of(EditKind.TRUNCATE, EditKind.INSERT, EditKind.REPLACE, EditKind.DELETE))),
+                    Gen.ints(0, 100_000), Gen.anyByte()).as(ByteEdit::new);
         }
 
         byte[] applyTo(byte[] bytes) {

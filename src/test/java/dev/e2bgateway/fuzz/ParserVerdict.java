@@ -1,11 +1,12 @@
 package dev.e2bgateway.fuzz;
 
 import dev.e2bgateway.error.ApiError;
-import net.jqwik.api.statistics.Statistics;
 
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.Callable;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The request parsers' contract under fuzzing (dialect.Dialect#parse): return, or refuse with an
@@ -29,14 +30,32 @@ final class ParserVerdict {
         }
         Throwable thrown = outcome.thrown();
         if (thrown == null) {
-            Statistics.label("outcome").collect("parsed");
+            if (outcome.value() == null) throw new AssertionError("the parse returned nothing for " + input);
             return outcome.value();
         }
         if (thrown instanceof ApiError e && CLIENT_ERRORS.contains(e.status())) {
-            Statistics.label("outcome").collect("refused " + e.status());
             return null;
         }
         throw new AssertionError("threw " + thrown.getClass().getName() + " (" + Input.of(String.valueOf(thrown.getMessage()))
                 + ") instead of parsing or refusing with 400/404/413 (the client would get a 500) for " + input, thrown);
+    }
+
+    /** Parses {@code input}, which is valid: it must parse. Returns what the parse returned. */
+    static <T> T parsed(Input input, Callable<T> parse) {
+        Bounded.Outcome<T> outcome = Bounded.run(parse, LIMIT);
+        if (outcome.timedOut()) throw new AssertionError("no answer within " + LIMIT.toSeconds() + " s (a hang) for " + input);
+        if (outcome.thrown() != null) {
+            throw new AssertionError("a valid request was refused: " + outcome.thrown() + " for " + input, outcome.thrown());
+        }
+        return outcome.value();
+    }
+
+    /**
+     * How many of a batch parsed: a mix of both is what the generator is for. A parser that
+     * refused everything, or one that accepted everything, would fail here.
+     */
+    static void assertMixed(String what, int parsed, int total, double minParsed, double minRefused) {
+        assertThat(parsed).as("%s: %d of %d parsed", what, parsed, total).isGreaterThanOrEqualTo((int) (total * minParsed));
+        assertThat(total - parsed).as("%s: %d of %d refused", what, total - parsed, total).isGreaterThanOrEqualTo((int) (total * minRefused));
     }
 }

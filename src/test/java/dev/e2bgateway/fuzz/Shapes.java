@@ -6,10 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.e2bgateway.App;
 import dev.e2bgateway.models.ModelCatalog;
 import dev.e2bgateway.models.ModelSpec;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.Tuple;
 
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -31,40 +27,40 @@ final class Shapes {
     }
 
     /** An object with the required fields always and each optional one with probability {@code present}. */
-    static Arbitrary<JsonNode> object(Map<String, Arbitrary<? extends JsonNode>> required,
-                                        Map<String, Arbitrary<? extends JsonNode>> optional, double present) {
+    static Gen<JsonNode> object(Map<String, Gen<? extends JsonNode>> required,
+                                        Map<String, Gen<? extends JsonNode>> optional, double present) {
         List<String> names = new ArrayList<>();
-        List<Arbitrary<JsonNode>> values = new ArrayList<>();
+        List<Gen<JsonNode>> values = new ArrayList<>();
         required.forEach((name, a) -> {
             names.add(name);
             values.add(a.map(n -> (JsonNode) n));
         });
         optional.forEach((name, a) -> {
             names.add(name);
-            values.add(a.map(n -> (JsonNode) n).injectNull(1 - present));
+            values.add(a.map(n -> (JsonNode) n).orNull(1 - present));
         });
-        return Combinators.combine(values).as(list -> {
+        return Gen.combine(values).map(list -> {
             ObjectNode o = JsonValues.NODES.objectNode();
             for (int i = 0; i < list.size(); i++) if (list.get(i) != null) o.set(names.get(i), list.get(i));
             return (JsonNode) o;
         });
     }
 
-    static Map<String, Arbitrary<? extends JsonNode>> fields(Object... pairs) {
-        Map<String, Arbitrary<? extends JsonNode>> map = new LinkedHashMap<>();
+    static Map<String, Gen<? extends JsonNode>> fields(Object... pairs) {
+        Map<String, Gen<? extends JsonNode>> map = new LinkedHashMap<>();
         for (int i = 0; i < pairs.length; i += 2) {
-            @SuppressWarnings("unchecked") Arbitrary<? extends JsonNode> a = (Arbitrary<? extends JsonNode>) pairs[i + 1];
+            @SuppressWarnings("unchecked") Gen<? extends JsonNode> a = (Gen<? extends JsonNode>) pairs[i + 1];
             map.put((String) pairs[i], a);
         }
         return map;
     }
 
-    static Arbitrary<JsonNode> text(Arbitrary<String> s) {
+    static Gen<JsonNode> text(Gen<String> s) {
         return s.map(JsonValues.NODES::textNode);
     }
 
-    static Arbitrary<JsonNode> literal(String... json) {
-        return Arbitraries.of(json).map(Shapes::parse);
+    static Gen<JsonNode> literal(String... json) {
+        return Gen.of(json).map(Shapes::parse);
     }
 
     static JsonNode parse(String json) {
@@ -75,31 +71,31 @@ final class Shapes {
         }
     }
 
-    static Arbitrary<JsonNode> models() {
-        return Arbitraries.frequencyOf(Tuple.of(20, Arbitraries.of(MODELS)),
-                Tuple.of(1, Arbitraries.of("no-such-model", "GPT-4O", "gpt-4o ", "models/", "/")))
+    static Gen<JsonNode> models() {
+        return Gen.frequency(Gen.w(20, Gen.of(MODELS)),
+                Gen.w(1, Gen.of("no-such-model", "GPT-4O", "gpt-4o ", "models/", "/")))
                 .map(JsonValues.NODES::textNode);
     }
 
-    static Arbitrary<String> toolNames() {
-        return Arbitraries.frequencyOf(Tuple.of(12, Arbitraries.of(TOOL_NAMES)),
-                Tuple.of(1, Arbitraries.of("", " ", "名前", "a\"b</invoke>", "x".repeat(300))));
+    static Gen<String> toolNames() {
+        return Gen.frequency(Gen.w(12, Gen.of(TOOL_NAMES)),
+                Gen.w(1, Gen.of("", " ", "名前", "a\"b</invoke>", "x".repeat(300))));
     }
 
     /** Message text: mostly plain, sometimes with the tool-call tags or odd unicode in it. */
-    static Arbitrary<String> messageText() {
+    static Gen<String> messageText() {
         return JsonValues.strings();
     }
 
     /** Parameter schemas and response schemas: plain ones, and ones a validator may choke on. */
-    static Arbitrary<JsonNode> schemas() {
-        return Arbitraries.frequencyOf(
-                Tuple.of(4, literal(
+    static Gen<JsonNode> schemas() {
+        return Gen.frequency(
+                Gen.w(4, literal(
                         "{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"},\"days\":{\"type\":\"integer\"}},\"required\":[\"city\"]}",
                         "{}",
                         "{\"type\":\"object\",\"properties\":{\"text\":{\"type\":\"string\"},\"n\":{\"type\":\"integer\"}},\"additionalProperties\":false}",
                         "{\"type\":\"object\",\"properties\":{\"a\":{\"anyOf\":[{\"type\":\"string\"},{\"type\":\"integer\"}]}}}")),
-                Tuple.of(2, literal(
+                Gen.w(2, literal(
                         "{\"type\":\"object\",\"properties\":{\"a\":{\"$ref\":\"#/$defs/A\"}},\"$defs\":{\"A\":{\"$ref\":\"#/$defs/A\"}}}",
                         "{\"$ref\":\"#\"}",
                         "{\"$ref\":\"#/nowhere\"}",
@@ -116,6 +112,27 @@ final class Shapes {
                         "{\"type\":\"object\",\"properties\":{\"d\":{\"type\":\"string\",\"format\":\"no-such-format\"}}}",
                         "{\"minimum\":1e400,\"maxLength\":-1,\"multipleOf\":0}",
                         "{\"items\":[{\"type\":\"string\"}],\"prefixItems\":{}}")),
-                Tuple.of(1, JsonValues.values()));
+                Gen.w(1, JsonValues.values()));
+    }
+
+    /** Ids of the built-in catalog only. */
+    static Gen<JsonNode> validModels() {
+        return Gen.of(MODELS).map(JsonValues.NODES::textNode);
+    }
+
+    /** Message text a client may send: any well-formed text, tags and odd unicode included. */
+    static Gen<String> validText() {
+        return Gen.frequency(Gen.w(4, JsonValues.strings().map(FragmentBodies::wellFormed)),
+                Gen.w(1, Gen.of("Hello", "Return JSON, please.", "What is the weather in Paris?", "你好", "😀")));
+    }
+
+    /** Schemas a validator accepts, for parameters and responses; the HTTP fuzz test's reply matches each. */
+    static Gen<JsonNode> validSchemas() {
+        return literal(
+                "{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"},\"days\":{\"type\":\"integer\"}},\"required\":[\"city\"]}",
+                "{\"type\":\"object\"}",
+                "{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"},\"days\":{\"type\":\"integer\"}},\"additionalProperties\":false}",
+                "{\"type\":\"object\",\"properties\":{\"a\":{\"anyOf\":[{\"type\":\"string\"},{\"type\":\"integer\"}]}}}",
+                "{\"type\":\"object\",\"properties\":{\"t\":{\"$ref\":\"#/$defs/T\"}},\"$defs\":{\"T\":{\"type\":\"string\"}}}");
     }
 }

@@ -143,11 +143,11 @@ class TokenizerParityTest {
     }
 
     /** The encodings' own patterns, as tiktoken and jtokkit write them, with Java's Unicode classes. */
-    private static final Pattern O200K_PATTERN = Pattern.compile(String.join("|",
+    static final Pattern O200K_PATTERN = Pattern.compile(String.join("|",
             "[^\\r\\n\\p{L}\\p{N}]?[\\p{Lu}\\p{Lt}\\p{Lm}\\p{Lo}\\p{M}]*[\\p{Ll}\\p{Lm}\\p{Lo}\\p{M}]+(?i:'s|'t|'re|'ve|'m|'ll|'d)?",
             "[^\\r\\n\\p{L}\\p{N}]?[\\p{Lu}\\p{Lt}\\p{Lm}\\p{Lo}\\p{M}]+[\\p{Ll}\\p{Lm}\\p{Lo}\\p{M}]*(?i:'s|'t|'re|'ve|'m|'ll|'d)?",
             "\\p{N}{1,3}", " ?[^\\s\\p{L}\\p{N}]+[\\r\\n/]*", "\\s*[\\r\\n]+", "\\s+(?!\\S)", "\\s+"), Pattern.UNICODE_CHARACTER_CLASS);
-    private static final Pattern CL100K_PATTERN = Pattern.compile(
+    static final Pattern CL100K_PATTERN = Pattern.compile(
             "'(?i:[sdmt]|ll|ve|re)|[^\\r\\n\\p{L}\\p{N}]?+\\p{L}+|\\p{N}{1,3}| ?[^\\s\\p{L}\\p{N}]++[\\r\\n]*|\\s*[\\r\\n]|\\s+(?!\\S)|\\s+",
             Pattern.UNICODE_CHARACTER_CLASS);
 
@@ -165,7 +165,7 @@ class TokenizerParityTest {
         }
     }
 
-    private static List<String> pieces(Splitter splitter, String text) {
+    static List<String> pieces(Splitter splitter, String text) {
         int[] c = text.codePoints().toArray();
         List<String> out = new ArrayList<>();
         for (int i = 0; i < c.length; ) {
@@ -176,14 +176,14 @@ class TokenizerParityTest {
         return out;
     }
 
-    private static List<String> matches(Pattern pattern, String text) {
+    static List<String> matches(Pattern pattern, String text) {
         List<String> out = new ArrayList<>();
         Matcher m = pattern.matcher(text);
         while (m.find()) out.add(m.group());
         return out;
     }
 
-    private static String escaped(String text) {
+    static String escaped(String text) {
         StringBuilder out = new StringBuilder("\"");
         text.codePoints().limit(200).forEach(cp -> {
             if (cp >= 0x20 && cp < 0x7f) out.appendCodePoint(cp);
