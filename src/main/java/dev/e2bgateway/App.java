@@ -170,7 +170,9 @@ public final class App {
         RedisConnection redis = config.responses().redisUrl() == null ? null : new RedisConnection(config.responses().redisUrl());
         List<Route> routeList = routes(config, http, providerKeys(models, config), mapper);
         RouteMarks marks = redis == null ? RouteMarks.NONE : new RedisRouteMarks(redis, routeList.stream().map(Route::name).toList());
-        RouteTable routes = new RouteTable(routeList, System::currentTimeMillis, marks);
+        // A trial request that has told nothing by the time a first byte was due counts as failed.
+        long trialMillis = config.timeouts().connect().toMillis() + config.timeouts().firstByte().toMillis();
+        RouteTable routes = new RouteTable(routeList, System::currentTimeMillis, marks, trialMillis);
         metrics.routes(routes);
         ChatService chat = new ChatService(routes,
                 new FragmentsRequest(mapper), new UpstreamRequests(mapper), tokens, metrics,

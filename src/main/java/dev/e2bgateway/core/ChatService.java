@@ -113,11 +113,13 @@ public final class ChatService {
             trace.attempt(trace.attempts() + 1);
             trace.route(route.name());
             events.routeChosen(route.name());
+            boolean told = false; // whether the route table heard how this attempt went
             try {
                 FragmentsClient.Reply reply = route.client().chat(encoder.encode(requests.of(request, route.providerKeys())), cancellation);
                 try {
                     Opened opened = new Opened(reply, firstRead(reply, buffer));
                     routes.succeeded(route);
+                    told = true;
                     return opened;
                 } catch (UpstreamFailure e) {
                     reply.close();
@@ -126,6 +128,7 @@ public final class ChatService {
             } catch (UpstreamFailure e) {
                 if (e.kind() == UpstreamFailure.Kind.CANCELLED || cancellation.cancelled()) throw cancellation.outcome();
                 routes.failed(route, e);
+                told = true;
                 boolean several = routes.size() > 1;
                 if (several && e.kind() == UpstreamFailure.Kind.RATE_LIMIT_DAILY) {
                     events.failure(e.kind());
@@ -157,6 +160,10 @@ public final class ChatService {
                 log.info("{} upstream attempt {}/{} failed ({}), retrying in {} ms",
                         trace.requestId(), attempt, retry.maxAttempts(), e.kind().label, delay);
                 if (!retry.sleeper().sleep(delay, cancellation)) throw cancellation.outcome();
+            } finally {
+                // A client that hung up (or anything unforeseen) says nothing about the route, but a
+                // trial this attempt held must not stay taken: the route would get no request again.
+                if (!told) routes.released(route);
             }
         }
     }
