@@ -44,6 +44,7 @@ import dev.e2bgateway.models.ModelCatalog;
 import dev.e2bgateway.models.ModelRegistry;
 import dev.e2bgateway.openai.ChatCompletionsDialect;
 import dev.e2bgateway.responses.ResponsesDialect;
+import dev.e2bgateway.store.BackgroundRouteMarks;
 import dev.e2bgateway.store.MemoryResponseStore;
 import dev.e2bgateway.store.MemoryCounters;
 import dev.e2bgateway.store.RedisConnection;
@@ -169,7 +170,10 @@ public final class App {
         // One Redis for everything the gateways of a fleet share: stored responses, key counts, routes' daily limits.
         RedisConnection redis = config.responses().redisUrl() == null ? null : new RedisConnection(config.responses().redisUrl());
         List<Route> routeList = routes(config, http, providerKeys(models, config), mapper);
-        RouteMarks marks = redis == null ? RouteMarks.NONE : new RedisRouteMarks(redis, routeList.stream().map(Route::name).toList());
+        // Read into a snapshot and written by a thread of their own: no chat waits for Redis to pick a route.
+        BackgroundRouteMarks sharedMarks = redis == null || routeList.size() == 1 ? null
+                : new BackgroundRouteMarks(new RedisRouteMarks(redis, routeList.stream().map(Route::name).toList()), 1_000).start();
+        RouteMarks marks = sharedMarks == null ? RouteMarks.NONE : sharedMarks;
         // A trial request that has told nothing by the time a first byte was due counts as failed.
         long trialMillis = config.timeouts().connect().toMillis() + config.timeouts().firstByte().toMillis();
         RouteTable routes = new RouteTable(routeList, System::currentTimeMillis, marks, trialMillis);
@@ -216,6 +220,7 @@ public final class App {
                 accessLog.close();
                 disconnects.close();
                 store.close();
+                if (sharedMarks != null) sharedMarks.close();
                 if (redis != null) redis.close();
                 join(httpSetup).connectionPool().evictAll();
             });

@@ -1,6 +1,10 @@
 package dev.e2bgateway.core;
 
 import dev.e2bgateway.config.ProviderKeys;
+import dev.e2bgateway.error.ApiError;
+import dev.e2bgateway.store.BackgroundRouteMarks;
+import dev.e2bgateway.store.RouteMarks;
+import dev.e2bgateway.support.Poll;
 import dev.e2bgateway.upstream.FragmentsClient;
 import dev.e2bgateway.upstream.UpstreamFailure;
 import okhttp3.OkHttpClient;
@@ -9,10 +13,14 @@ import org.junit.jupiter.api.Test;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The breaker's trial request on a fake clock: released on a hang-up, failed when it outlives its deadline. */
 class RouteTableTest {
@@ -23,7 +31,7 @@ class RouteTableTest {
     private final AtomicLong now = new AtomicLong(1_800_000_000_000L);
     private final Route a = route("a");
     private final Route b = route("b");
-    private final RouteTable table = new RouteTable(List.of(a, b), now::get, dev.e2bgateway.store.RouteMarks.NONE, TRIAL_MILLIS);
+    private final RouteTable table = new RouteTable(List.of(a, b), now::get, RouteMarks.NONE, TRIAL_MILLIS);
 
     private static Route route(String name) {
         return new Route(name, new FragmentsClient(HTTP, URI.create("http://127.0.0.1:9"), Duration.ofSeconds(1)), ProviderKeys.NONE, 1);
@@ -89,6 +97,42 @@ class RouteTableTest {
         Route next = table.pick(Set.of());
         if (next == b) next = table.pick(Set.of());
         assertThat(next).as("a new trial").isEqualTo(a);
+    }
+
+    @Test
+    void picking_and_marking_never_wait_for_shared_marks_that_hang() throws Exception {
+        CountDownLatch hanging = new CountDownLatch(1);
+        CountDownLatch answer = new CountDownLatch(1);
+        List<String> written = new CopyOnWriteArrayList<>();
+        RouteMarks redisThatHangs = new RouteMarks() {
+            @Override
+            public void sitOut(String route, long untilMillis) {
+                written.add(route + "@" + untilMillis);
+            }
+
+            @Override
+            public Map<String, Long> marked() {
+                hanging.countDown();
+                try {
+                    answer.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return Map.of("b", now.get() + 60_000);
+            }
+        };
+        try (BackgroundRouteMarks marks = new BackgroundRouteMarks(redisThatHangs, 10).start()) {
+            hanging.await(); // the refresh thread is stuck in the shared store, and stays so
+            RouteTable shared = new RouteTable(List.of(a, b), now::get, marks, TRIAL_MILLIS);
+            for (int i = 0; i < 10; i++) shared.pick(Set.of());
+            shared.failed(a, new UpstreamFailure(UpstreamFailure.Kind.RATE_LIMIT_DAILY, 429, "daily", false, now.get() + 5_000));
+            assertThat(shared.pick(Set.of())).as("a sits out; b's shared mark is not known yet").isEqualTo(b);
+            assertThat(written).as("the write waits behind the hanging read, the chat does not").isEmpty();
+            answer.countDown();
+            Poll.until("the mark is written", Duration.ofSeconds(10), () -> written.contains("a@" + (now.get() + 5_000)));
+            Poll.until("b's shared mark is read", Duration.ofSeconds(10), () -> marks.marked().containsKey("b"));
+            assertThatThrownBy(() -> shared.pick(Set.of())).as("both sit out their daily limits").isInstanceOf(ApiError.class);
+        }
     }
 
     @Test
