@@ -1,5 +1,6 @@
 package dev.e2bgateway;
 
+import dev.e2bgateway.error.LogSafe;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -276,7 +277,7 @@ public final class App {
                 default -> e.getStatus() < 500 ? ApiError.invalidRequest(null, e.getMessage()) : ApiError.internal();
             }));
             cfg.routes.exception(Exception.class, (e, ctx) -> {
-                log.error("{} unhandled failure in {} {}", RequestIds.of(ctx), ctx.method(), ctx.path(), e);
+                log.error("{} unhandled failure in {} {}", RequestIds.of(ctx), LogSafe.text(ctx.method()), LogSafe.text(ctx.path()), e);
                 errors.write(ctx, ApiError.internal());
             });
             cfg.routes.error(404, ctx -> {

@@ -1,5 +1,6 @@
 package dev.e2bgateway.core;
 
+import dev.e2bgateway.error.LogSafe;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.e2bgateway.error.ApiError;
 import dev.e2bgateway.upstream.FragmentException;
@@ -193,7 +194,7 @@ public final class ChatService {
     private RuntimeException failed(UpstreamFailure e, ChatTrace trace, Cancellation cancellation) {
         if (e.kind() == UpstreamFailure.Kind.CANCELLED || cancellation.cancelled()) return cancellation.outcome();
         events.failure(e.kind());
-        log.debug("{} upstream failed after {} attempt(s): {}", trace.requestId(), trace.attempts(), e.getMessage());
+        log.debug("{} upstream failed after {} attempt(s): {}", trace.requestId(), trace.attempts(), LogSafe.message(e.getMessage()));
         return errors.toClient(e);
     }
 

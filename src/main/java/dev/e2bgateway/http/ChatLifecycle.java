@@ -1,5 +1,6 @@
 package dev.e2bgateway.http;
 
+import dev.e2bgateway.error.LogSafe;
 import dev.e2bgateway.core.Cancellation;
 import dev.e2bgateway.core.ChatTrace;
 import dev.e2bgateway.core.ClientGoneException;
@@ -46,7 +47,7 @@ public final class ChatLifecycle {
             work.run(trace, cancellation);
         } catch (ClientGoneException | IOException e) {
             cancellation.cancel();
-            log.debug("{} client disconnected: {}", trace.requestId(), e.toString());
+            log.debug("{} client disconnected: {}", trace.requestId(), LogSafe.message(e));
         } finally {
             inFlight.remove(cancellation);
         }

@@ -1,5 +1,6 @@
 package dev.e2bgateway.http;
 
+import dev.e2bgateway.error.LogSafe;
 import dev.e2bgateway.core.ChatTrace;
 import io.javalin.http.Context;
 
@@ -40,9 +41,9 @@ public final class RequestLog {
         Boolean stream = ctx.attribute(STREAM);
         String key = ctx.attribute(Auth.KEY_ATTRIBUTE);
         StringBuilder line = new StringBuilder(160)
-                .append(RequestIds.of(ctx)).append(' ').append(ctx.method().name()).append(' ').append(ctx.path())
+                .append(RequestIds.of(ctx)).append(' ').append(ctx.method().name()).append(' ').append(LogSafe.text(ctx.path()))
                 .append(' ').append(ctx.statusCode())
-                .append(" model=").append(model == null ? "-" : model)
+                .append(" model=").append(model == null ? "-" : LogSafe.text(model))
                 .append(" stream=").append(stream == null ? "-" : stream.toString())
                 .append(" route=").append(trace == null || trace.route() == null ? "-" : trace.route());
         if (trace == null) {
