@@ -1,6 +1,5 @@
 package dev.e2bgateway;
 
-import dev.e2bgateway.error.LogSafe;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -26,6 +25,7 @@ import dev.e2bgateway.config.ConfigException;
 import dev.e2bgateway.config.ProviderKeys;
 import dev.e2bgateway.dialect.Dialect;
 import dev.e2bgateway.error.ApiError;
+import dev.e2bgateway.error.LogSafe;
 import dev.e2bgateway.http.AccessLog;
 import dev.e2bgateway.http.Auth;
 import dev.e2bgateway.http.ChatLifecycle;

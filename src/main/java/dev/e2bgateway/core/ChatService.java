@@ -1,8 +1,8 @@
 package dev.e2bgateway.core;
 
-import dev.e2bgateway.error.LogSafe;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.e2bgateway.error.ApiError;
+import dev.e2bgateway.error.LogSafe;
 import dev.e2bgateway.upstream.FragmentException;
 import dev.e2bgateway.upstream.FragmentReader;
 import dev.e2bgateway.upstream.FragmentsClient;

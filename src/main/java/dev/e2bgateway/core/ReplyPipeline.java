@@ -1,7 +1,7 @@
 package dev.e2bgateway.core;
 
-import dev.e2bgateway.error.LogSafe;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.e2bgateway.error.LogSafe;
 import dev.e2bgateway.tools.ToolCallEvent;
 import dev.e2bgateway.tools.ToolCallParser;
 import org.slf4j.Logger;

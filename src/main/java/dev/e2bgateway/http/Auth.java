@@ -1,8 +1,8 @@
 package dev.e2bgateway.http;
 
-import dev.e2bgateway.error.LogSafe;
 import dev.e2bgateway.config.Config;
 import dev.e2bgateway.error.ApiError;
+import dev.e2bgateway.error.LogSafe;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import org.slf4j.Logger;

@@ -1,11 +1,11 @@
 package dev.e2bgateway.http;
 
-import dev.e2bgateway.error.LogSafe;
 import dev.e2bgateway.core.Cancellation;
 import dev.e2bgateway.core.ChatTrace;
 import dev.e2bgateway.core.ClientGoneException;
 import dev.e2bgateway.core.InFlight;
 import dev.e2bgateway.error.ApiError;
+import dev.e2bgateway.error.LogSafe;
 import io.javalin.http.Context;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

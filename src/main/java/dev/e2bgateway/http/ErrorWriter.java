@@ -1,8 +1,8 @@
 package dev.e2bgateway.http;
 
-import dev.e2bgateway.error.LogSafe;
 import dev.e2bgateway.dialect.ErrorFormat;
 import dev.e2bgateway.error.ApiError;
+import dev.e2bgateway.error.LogSafe;
 import io.javalin.http.Context;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

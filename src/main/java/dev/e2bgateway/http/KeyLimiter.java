@@ -1,7 +1,7 @@
 package dev.e2bgateway.http;
 
-import dev.e2bgateway.error.LogSafe;
 import dev.e2bgateway.error.ApiError;
+import dev.e2bgateway.error.LogSafe;
 import dev.e2bgateway.store.Counters;
 import dev.e2bgateway.store.StoreUnavailableException;
 import io.javalin.http.Context;

@@ -1,7 +1,7 @@
 package dev.e2bgateway.http;
 
-import dev.e2bgateway.error.LogSafe;
 import dev.e2bgateway.core.ChatTrace;
+import dev.e2bgateway.error.LogSafe;
 import io.javalin.http.Context;
 
 /**
