@@ -238,8 +238,15 @@ public final class RouteTable {
         }
     }
 
-    public synchronized List<Status> status() {
-        long now = clock.getAsLong();
+    public List<Status> status() {
+        Map<String, Long> shared = sharedMarks();
+        synchronized (this) {
+            apply(shared);
+            return status(clock.getAsLong());
+        }
+    }
+
+    private List<Status> status(long now) {
         expireTrials(now);
         List<Status> out = new ArrayList<>();
         for (State s : states) {

@@ -95,10 +95,12 @@ public final class RedisServer implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
-        try {
-            resume(); // a stopped process ignores everything but SIGKILL and SIGCONT
-        } catch (Exception ignored) {
-            // already gone
+        if (process.isAlive()) {
+            try {
+                resume(); // a frozen one would not die of the SIGTERM a plain destroy sends
+            } catch (Exception | AssertionError ignored) {
+                // gone meanwhile
+            }
         }
         if (process.isAlive()) stop();
     }
