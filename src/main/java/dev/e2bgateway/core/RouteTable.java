@@ -167,7 +167,7 @@ public final class RouteTable {
         }
         if (best != null) {
             best.current -= total;
-            if (best.failures > 0) best.trialSince = now; // the break is over: this one is its trial
+            if (best.failures > 0) best.trialSince = Math.max(now, 1); // the break is over: this one is its trial (0: none)
             return best.route;
         }
         State breaking = null;
@@ -178,7 +178,7 @@ public final class RouteTable {
             else if (!excluded.contains(s.route) && (breaking == null || s.until < breaking.until)) breaking = s;
         }
         if (breaking != null) {
-            if (breaking.trialSince == 0) breaking.trialSince = now;
+            if (breaking.trialSince == 0) breaking.trialSince = Math.max(now, 1);
             return breaking.route;
         }
         long seconds = soonestReset == Long.MAX_VALUE ? 60 : Math.max(1, (soonestReset - now + 999) / 1000);
