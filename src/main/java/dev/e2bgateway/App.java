@@ -25,6 +25,7 @@ import dev.e2bgateway.config.ConfigException;
 import dev.e2bgateway.config.ProviderKeys;
 import dev.e2bgateway.dialect.Dialect;
 import dev.e2bgateway.error.ApiError;
+import dev.e2bgateway.error.LogSafe;
 import dev.e2bgateway.http.AccessLog;
 import dev.e2bgateway.http.Auth;
 import dev.e2bgateway.http.ChatLifecycle;
@@ -47,6 +48,7 @@ import dev.e2bgateway.reload.Outcome;
 import dev.e2bgateway.reload.Reloader;
 import dev.e2bgateway.reload.Settings;
 import dev.e2bgateway.responses.ResponsesDialect;
+import dev.e2bgateway.store.BackgroundRouteMarks;
 import dev.e2bgateway.store.MemoryResponseStore;
 import dev.e2bgateway.store.MemoryCounters;
 import dev.e2bgateway.store.RedisConnection;
@@ -181,6 +183,12 @@ public final class App {
                 () -> ThreadLocalRandom.current().nextDouble(), System::currentTimeMillis);
         // One Redis for everything the gateways of a fleet share: stored responses, key counts, routes' daily limits.
         RedisConnection redis = config.responses().redisUrl() == null ? null : new RedisConnection(config.responses().redisUrl());
+        // Shared route marks are read into a snapshot and written by a thread of their own: no chat
+        // waits for Redis to pick a route. One reader for the process; a reload only renames what it reads.
+        RedisRouteMarks redisMarks = redis == null ? null : new RedisRouteMarks(redis, List.of());
+        BackgroundRouteMarks sharedMarks = redisMarks == null ? null : new BackgroundRouteMarks(redisMarks, 1_000).start();
+        // A trial request that has told nothing by the time a first byte was due counts as failed.
+        long trialMillis = config.timeouts().connect().toMillis() + config.timeouts().firstByte().toMillis();
         // The keys, models and upstreams files, as one snapshot that SIGHUP or an edit replaces (README, "Reloading settings").
         Reloader reloader = new Reloader(config, mapper, new Reloader.Routes() {
             @Override
@@ -190,7 +198,14 @@ public final class App {
 
             @Override
             public RouteMarks marks(List<String> names) {
-                return redis == null ? RouteMarks.NONE : new RedisRouteMarks(redis, names);
+                if (sharedMarks == null) return RouteMarks.NONE;
+                redisMarks.routes(names);
+                return sharedMarks;
+            }
+
+            @Override
+            public long trialMillis() {
+                return trialMillis;
             }
         }, System::currentTimeMillis, (file, outcome) -> metrics.configReload(file.label, outcome.label), metrics::routes);
         metrics.configFiles(reloader.files().keySet().stream().map(f -> f.label).toList(),
@@ -241,6 +256,7 @@ public final class App {
                 accessLog.close();
                 disconnects.close();
                 store.close();
+                if (sharedMarks != null) sharedMarks.close();
                 if (redis != null) redis.close();
                 join(httpSetup).connectionPool().evictAll();
             });
@@ -300,7 +316,7 @@ public final class App {
                 default -> e.getStatus() < 500 ? ApiError.invalidRequest(null, e.getMessage()) : ApiError.internal();
             }));
             cfg.routes.exception(Exception.class, (e, ctx) -> {
-                log.error("{} unhandled failure in {} {}", RequestIds.of(ctx), ctx.method(), ctx.path(), e);
+                log.error("{} unhandled failure in {} {}", RequestIds.of(ctx), LogSafe.text(ctx.method()), LogSafe.text(ctx.path()), e);
                 errors.write(ctx, ApiError.internal());
             });
             cfg.routes.error(404, ctx -> {

@@ -2,6 +2,7 @@ package dev.e2bgateway.core;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.e2bgateway.error.ApiError;
+import dev.e2bgateway.error.LogSafe;
 import dev.e2bgateway.upstream.FragmentException;
 import dev.e2bgateway.upstream.FragmentReader;
 import dev.e2bgateway.upstream.FragmentsClient;
@@ -116,11 +117,13 @@ public final class ChatService {
             trace.attempt(trace.attempts() + 1);
             trace.route(route.name());
             events.routeChosen(route.name());
+            boolean told = false; // whether the route table heard how this attempt went
             try {
                 FragmentsClient.Reply reply = route.client().chat(encoder.encode(requests.of(request, route.providerKeys())), cancellation);
                 try {
                     Opened opened = new Opened(reply, firstRead(reply, buffer));
                     routes.succeeded(route);
+                    told = true;
                     return opened;
                 } catch (UpstreamFailure e) {
                     reply.close();
@@ -129,6 +132,7 @@ public final class ChatService {
             } catch (UpstreamFailure e) {
                 if (e.kind() == UpstreamFailure.Kind.CANCELLED || cancellation.cancelled()) throw cancellation.outcome();
                 routes.failed(route, e);
+                told = true;
                 boolean several = routes.size() > 1;
                 if (several && e.kind() == UpstreamFailure.Kind.RATE_LIMIT_DAILY) {
                     events.failure(e.kind());
@@ -160,6 +164,10 @@ public final class ChatService {
                 log.info("{} upstream attempt {}/{} failed ({}), retrying in {} ms",
                         trace.requestId(), attempt, retry.maxAttempts(), e.kind().label, delay);
                 if (!retry.sleeper().sleep(delay, cancellation)) throw cancellation.outcome();
+            } finally {
+                // A client that hung up (or anything unforeseen) says nothing about the route, but a
+                // trial this attempt held must not stay taken: the route would get no request again.
+                if (!told) routes.released(route);
             }
         }
     }
@@ -194,7 +202,7 @@ public final class ChatService {
             case CUT, READ_ERROR, IDLE_TIMEOUT -> replyStarted ? ChatTrace.Outcome.CUT : ChatTrace.Outcome.ERROR;
             default -> e.status() == 429 ? ChatTrace.Outcome.LIMITED : ChatTrace.Outcome.ERROR;
         });
-        log.debug("{} upstream failed after {} attempt(s): {}", trace.requestId(), trace.attempts(), e.getMessage());
+        log.debug("{} upstream failed after {} attempt(s): {}", trace.requestId(), trace.attempts(), LogSafe.message(e.getMessage()));
         return errors.toClient(e);
     }
 

@@ -1,6 +1,7 @@
 package dev.e2bgateway.core;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.e2bgateway.error.LogSafe;
 import dev.e2bgateway.tools.ToolCallEvent;
 import dev.e2bgateway.tools.ToolCallParser;
 import org.slf4j.Logger;
@@ -91,7 +92,7 @@ final class ReplyPipeline {
                 callText.append(c.name()).append(' ').append(c.arguments()).append('\n');
                 events.toolCall();
             } else if (event instanceof ToolCallEvent.Rejected r) {
-                log.debug("{} a would-be tool call is shown as text ({}): {}", trace.requestId(), r.reason(), r.detail());
+                log.debug("{} a would-be tool call is shown as text ({}): {}", trace.requestId(), r.reason(), LogSafe.message(r.detail()));
                 events.toolBlockAsText(r.reason().name().toLowerCase());
                 visible(r.text());
             } else if (event instanceof ToolCallEvent.Dropped d) {

@@ -9,6 +9,7 @@ import dev.e2bgateway.upstream.UpstreamFailure;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.LongSupplier;
 
@@ -18,6 +19,15 @@ import java.util.function.LongSupplier;
  * reset; one that failed to connect, timed out before its first byte or answered 502/503/529/52x
  * sits out for a short, growing interval, then gets one trial request (a circuit breaker).
  * With a single route nothing sits out: it behaves exactly as a gateway without routes.
+ *
+ * <p>A trial is released on every way a request can end ({@link #succeeded}, {@link #failed},
+ * {@link #released} when its client hung up first), and it is also a deadline: a trial that has
+ * told nothing after {@code trialMillis} (the connect plus the first-byte timeout) counts as
+ * failed, so no lost request can hold a route out of rotation for good.
+ *
+ * <p>Nothing here waits for Redis: the shared marks are read from {@link RouteMarks#marked()}
+ * (in the gateway a snapshot refreshed in the background) before the lock is taken, and a mark is
+ * written after it is released.
  */
 public final class RouteTable {
 
@@ -25,8 +35,14 @@ public final class RouteTable {
     private static final long BREAK_BASE_MILLIS = 1_000;
     private static final long BREAK_MAX_MILLIS = 60_000;
 
-    /** What a route is doing now, for /metrics and the upstreams endpoint. */
-    public record Status(String name, int weight, boolean available, long sittingOutUntil, String reason, int failures) {}
+    /**
+     * What a route is doing now, for /metrics, /health and the upstreams endpoint.
+     *
+     * @param available whether it gets new requests now: not sitting out and no trial of it in flight
+     * @param trial     whether its one trial request after a break is in flight
+     */
+    public record Status(String name, int weight, boolean available, long sittingOutUntil, String reason, int failures,
+                         boolean trial) {}
 
     private static final class State {
         final Route route;
@@ -34,26 +50,37 @@ public final class RouteTable {
         long until;  // sitting out until (Unix ms), 0: not
         String reason = "";
         int failures;
-        boolean trial;
+        long trialSince; // when its trial request was picked (Unix ms), 0: no trial in flight
 
         State(Route route) {
             this.route = route;
         }
     }
 
-    private static final long MARKS_FRESH_MILLIS = 1_000;
+    /** A trial's deadline when none is given: the default connect (10 s) plus first-byte (120 s) timeouts. */
+    static final long DEFAULT_TRIAL_MILLIS = 130_000;
 
     private final List<State> states = new ArrayList<>();
     private final LongSupplier clock;
     private final RouteMarks marks;
-    private long marksReadAt; // 0: never (Unix ms)
+    private final long trialMillis;
 
-    /** @param marks where daily limits are shared with other gateways ({@link RouteMarks#NONE}: nowhere) */
-    public RouteTable(List<Route> routes, LongSupplier clock, RouteMarks marks) {
+    /**
+     * @param marks       where daily limits are shared with other gateways ({@link RouteMarks#NONE}: nowhere);
+     *                    {@link RouteMarks#marked()} is called on every pick, so it must answer from memory
+     * @param trialMillis how long a trial request may go without a verdict before it counts as failed
+     */
+    public RouteTable(List<Route> routes, LongSupplier clock, RouteMarks marks, long trialMillis) {
         if (routes.isEmpty()) throw new IllegalArgumentException("at least one route");
+        if (trialMillis <= 0) throw new IllegalArgumentException("trialMillis must be positive");
         routes.forEach(r -> states.add(new State(r)));
         this.clock = clock;
         this.marks = marks;
+        this.trialMillis = trialMillis;
+    }
+
+    public RouteTable(List<Route> routes, LongSupplier clock, RouteMarks marks) {
+        this(routes, clock, marks, DEFAULT_TRIAL_MILLIS);
     }
 
     public RouteTable(List<Route> routes, LongSupplier clock) {
@@ -67,7 +94,7 @@ public final class RouteTable {
      * run a trial of its own.
      */
     public synchronized RouteTable successor(List<Route> routes, RouteMarks marks) {
-        RouteTable next = new RouteTable(routes, clock, marks);
+        RouteTable next = new RouteTable(routes, clock, marks, trialMillis);
         for (State s : next.states) {
             for (State old : states) {
                 if (old.route.name().equals(s.route.name()) && old.route.client().baseUrl().equals(s.route.client().baseUrl())) {
@@ -80,22 +107,43 @@ public final class RouteTable {
         return next;
     }
 
-    /** What other gateways learnt of the routes' daily limits, read at most once a second. */
-    private void readMarks(long now) {
-        if (marks == RouteMarks.NONE || now - marksReadAt < MARKS_FRESH_MILLIS) return;
-        marksReadAt = now;
+    /** What other gateways learnt of the routes' daily limits; called before the lock is taken. */
+    private Map<String, Long> sharedMarks() {
+        if (marks == RouteMarks.NONE) return Map.of();
         try {
-            marks.marked().forEach((name, until) -> {
-                for (State s : states) {
-                    if (s.route.name().equals(name) && until > s.until) {
-                        s.until = until;
-                        s.reason = "daily_limit";
-                    }
-                }
-            });
+            return marks.marked();
         } catch (StoreUnavailableException e) {
             log.debug("the routes' shared marks cannot be read: {}", e.getMessage());
+            return Map.of();
         }
+    }
+
+    private void apply(Map<String, Long> shared) {
+        shared.forEach((name, until) -> {
+            for (State s : states) {
+                if (s.route.name().equals(name) && until > s.until) {
+                    s.until = until;
+                    s.reason = "daily_limit";
+                }
+            }
+        });
+    }
+
+    /** A trial that has told nothing for {@code trialMillis} failed: the route takes its next, longer break. */
+    private void expireTrials(long now) {
+        for (State s : states) {
+            if (s.trialSince == 0 || now - s.trialSince < trialMillis) continue;
+            long expiredAt = s.trialSince + trialMillis;
+            s.trialSince = 0;
+            breakFor(s, expiredAt);
+            log.info("route {}'s trial request told nothing in {} ms: counted as failed", s.route.name(), trialMillis);
+        }
+    }
+
+    private static void breakFor(State s, long now) {
+        s.failures++;
+        s.until = now + Math.min(BREAK_MAX_MILLIS, BREAK_BASE_MILLIS << Math.min(s.failures - 1, 10));
+        s.reason = "failing";
     }
 
     public int size() {
@@ -117,10 +165,18 @@ public final class RouteTable {
      *
      * @throws ApiError 429 when every route left has met its daily limit (Retry-After: the soonest reset)
      */
-    public synchronized Route pick(Set<Route> excluded) {
-        long now = clock.getAsLong();
+    public Route pick(Set<Route> excluded) {
         if (states.size() == 1) return states.get(0).route;
-        readMarks(now);
+        Map<String, Long> shared = sharedMarks();
+        synchronized (this) {
+            long now = clock.getAsLong();
+            apply(shared);
+            expireTrials(now);
+            return pick(excluded, now);
+        }
+    }
+
+    private Route pick(Set<Route> excluded, long now) {
         State best = null;
         int total = 0;
         for (State s : states) {
@@ -131,7 +187,7 @@ public final class RouteTable {
         }
         if (best != null) {
             best.current -= total;
-            if (best.failures > 0) best.trial = true; // the break is over: this one is its trial
+            if (best.failures > 0) best.trialSince = Math.max(now, 1); // the break is over: this one is its trial (0: none)
             return best.route;
         }
         State breaking = null;
@@ -142,7 +198,7 @@ public final class RouteTable {
             else if (!excluded.contains(s.route) && (breaking == null || s.until < breaking.until)) breaking = s;
         }
         if (breaking != null) {
-            breaking.trial = true;
+            if (breaking.trialSince == 0) breaking.trialSince = Math.max(now, 1);
             return breaking.route;
         }
         long resetAt = soonestReset == Long.MAX_VALUE ? now + 60_000 : soonestReset;
@@ -154,7 +210,7 @@ public final class RouteTable {
 
     private static boolean available(State s, long now) {
         if (s.until > now) return false;
-        return !(s.trial && s.failures > 0); // one trial at a time after a break
+        return !(s.trialSince != 0 && s.failures > 0); // one trial at a time after a break
     }
 
     /** The route answered: its breaker closes. */
@@ -163,43 +219,63 @@ public final class RouteTable {
         s.failures = 0;
         s.until = 0;
         s.reason = "";
-        s.trial = false;
+        s.trialSince = 0;
+    }
+
+    /**
+     * The request on {@code route} ended with no verdict on the route (its client hung up before the
+     * first byte, say): a trial it held is released, so the next request is the route's trial.
+     * Which request held the trial is not tracked: at worst a second trial goes out early.
+     */
+    public synchronized void released(Route route) {
+        state(route).trialSince = 0;
     }
 
     /** The route failed in a way that says something about the route itself. */
-    public synchronized void failed(Route route, UpstreamFailure failure) {
+    public void failed(Route route, UpstreamFailure failure) {
         if (states.size() == 1) return;
-        State s = state(route);
-        long now = clock.getAsLong();
-        s.trial = false;
-        switch (failure.kind()) {
-            case RATE_LIMIT_DAILY -> {
-                s.until = failure.retryAtMillis() != null && failure.retryAtMillis() > now ? failure.retryAtMillis() : now + 3_600_000;
-                s.reason = "daily_limit";
-                try {
-                    marks.sitOut(s.route.name(), s.until);
-                } catch (StoreUnavailableException e) {
-                    log.warn("route {}'s daily limit is not shared with the other gateways: {}", s.route.name(), e.getMessage());
+        long sitOutUntil = 0;
+        synchronized (this) {
+            State s = state(route);
+            long now = clock.getAsLong();
+            s.trialSince = 0;
+            switch (failure.kind()) {
+                case RATE_LIMIT_DAILY -> {
+                    s.until = failure.retryAtMillis() != null && failure.retryAtMillis() > now ? failure.retryAtMillis() : now + 3_600_000;
+                    s.reason = "daily_limit";
+                    sitOutUntil = s.until;
                 }
+                case CONNECT, FIRST_BYTE_TIMEOUT, OVERLOADED, EDGE_PAGE, BAD_STATUS -> {
+                    if (failure.retryable()) breakFor(s, now); // else a status that says nothing about the route
+                }
+                default -> { }
             }
-            case CONNECT, FIRST_BYTE_TIMEOUT, OVERLOADED, EDGE_PAGE, BAD_STATUS -> {
-                if (!failure.retryable()) return; // a status that says nothing about the route
-                s.failures++;
-                s.until = now + Math.min(BREAK_MAX_MILLIS, BREAK_BASE_MILLIS << Math.min(s.failures - 1, 10));
-                s.reason = "failing";
-            }
-            default -> { }
+        }
+        if (sitOutUntil == 0) return;
+        try {
+            marks.sitOut(route.name(), sitOutUntil); // outside the lock: in the gateway it only queues the write
+        } catch (StoreUnavailableException e) {
+            log.warn("route {}'s daily limit is not shared with the other gateways: {}", route.name(), e.getMessage());
         }
     }
 
-    public synchronized List<Status> status() {
-        long now = clock.getAsLong();
+    public List<Status> status() {
+        Map<String, Long> shared = sharedMarks();
+        synchronized (this) {
+            apply(shared);
+            return status(clock.getAsLong());
+        }
+    }
+
+    private List<Status> status(long now) {
+        expireTrials(now);
         List<Status> out = new ArrayList<>();
         for (State s : states) {
             boolean sitting = s.until > now;
+            boolean trial = s.trialSince != 0 && s.failures > 0;
             // A route that failed stays "failing" until a success, also while its trial is due.
-            String reason = sitting ? s.reason : s.failures > 0 ? "failing" : "";
-            out.add(new Status(s.route.name(), s.route.weight(), !sitting, sitting ? s.until : 0, reason, s.failures));
+            String reason = sitting ? s.reason : trial ? "trial" : s.failures > 0 ? "failing" : "";
+            out.add(new Status(s.route.name(), s.route.weight(), !sitting && !trial, sitting ? s.until : 0, reason, s.failures, trial));
         }
         return out;
     }

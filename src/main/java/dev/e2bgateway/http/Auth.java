@@ -2,6 +2,7 @@ package dev.e2bgateway.http;
 
 import dev.e2bgateway.config.Config;
 import dev.e2bgateway.error.ApiError;
+import dev.e2bgateway.error.LogSafe;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import org.slf4j.Logger;
@@ -37,7 +38,8 @@ public final class Auth {
         String presented = presentedKey(ctx);
         ClientKey key = presented == null ? null : match(presented);
         if (key == null) {
-            log.warn("{} rejected key {} for {} {}", RequestIds.of(ctx), Config.mask(presented), ctx.method(), ctx.path());
+            log.warn("{} rejected key {} for {} {}", RequestIds.of(ctx), LogSafe.text(Config.mask(presented)), LogSafe.text(ctx.method()),
+                    LogSafe.text(ctx.path()));
             throw ApiError.invalidApiKey();
         }
         ctx.attribute(KEY_ATTRIBUTE, key.name());

@@ -5,6 +5,7 @@ import dev.e2bgateway.core.ChatTrace;
 import dev.e2bgateway.core.ClientGoneException;
 import dev.e2bgateway.core.InFlight;
 import dev.e2bgateway.error.ApiError;
+import dev.e2bgateway.error.LogSafe;
 import io.javalin.http.Context;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,7 +48,7 @@ public final class ChatLifecycle {
         } catch (ClientGoneException | IOException e) {
             cancellation.cancel();
             trace.end(ChatTrace.Outcome.CLIENT_GONE);
-            log.debug("{} client disconnected: {}", trace.requestId(), e.toString());
+            log.debug("{} client disconnected: {}", trace.requestId(), LogSafe.message(e));
         } finally {
             inFlight.remove(cancellation);
         }

@@ -4,6 +4,8 @@ import io.javalin.http.Context;
 import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 import org.eclipse.jetty.io.AbstractEndPoint;
 import org.eclipse.jetty.io.Connection;
+import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.server.ConnectionMetaData;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.util.BufferUtil;
 import org.eclipse.jetty.util.Callback;
@@ -32,6 +34,20 @@ import java.util.concurrent.TimeUnit;
  * <p>Registering read interest costs a selector wake-up, so the watch starts only once a request
  * has run for a short while (100 ms by default): quick requests never pay, slow ones are still noticed
  * well within a second.
+ *
+ * <p><b>HTTP/1.1 only, on purpose.</b> The gateway serves HTTP/1.1 alone (Javalin's connector has
+ * no h2/h2c factory; {@code DisconnectWatchProcessTest} fails if that changes). Over h2/h2c the
+ * endpoint carries frames of every stream of the connection, so reading a byte here would steal
+ * them: the watch refuses any connection whose version is not HTTP/1.x.
+ *
+ * <p><b>Why {@link Connection.UpgradeTo}.</b> A readable connection is either at its end or holds
+ * the next pipelined request; NIO cannot peek, so one byte is read to tell, and when it is a
+ * request's first byte it must go back where Jetty parses from. Jetty 12 has no public "unread";
+ * the HTTP/1 connection's {@code onUpgradeTo(ByteBuffer)} is the one public way in (it puts the
+ * bytes into the connection's request buffer, where its parser reads the next request from). Guarded: a watch starts only on a connection that has it, hands back at most
+ * once, and should it ever be missing the connection is closed rather than parse a request that
+ * lost its first byte. {@code PipeliningTest} and {@code DisconnectWatchProcessTest} fail on a Jetty
+ * upgrade that changes this.
  */
 public final class ClientDisconnect implements AutoCloseable {
 
@@ -53,6 +69,7 @@ public final class ClientDisconnect implements AutoCloseable {
 
     private volatile boolean closed;
     private boolean armed;
+    private boolean handedBack;
     private ScheduledFuture<?> pending;
 
     private ClientDisconnect(AbstractEndPoint endPoint, Runnable onDisconnect) {
@@ -99,9 +116,16 @@ public final class ClientDisconnect implements AutoCloseable {
     private static ClientDisconnect watch(Context ctx, Runnable onDisconnect, ScheduledExecutorService timer, long armAfterMillis) {
         AbstractEndPoint endPoint = null;
         try {
-            EndPoint ep = ServletContextRequest.getServletContextRequest(ctx.req())
-                    .getConnectionMetaData().getConnection().getEndPoint();
-            if (ep instanceof AbstractEndPoint a) endPoint = a;
+            ConnectionMetaData meta = ServletContextRequest.getServletContextRequest(ctx.req()).getConnectionMetaData();
+            Connection connection = meta.getConnection();
+            // Only an HTTP/1.x connection of its own: over h2/h2c the endpoint carries other streams' frames.
+            boolean http1 = meta.getHttpVersion() == HttpVersion.HTTP_1_1 || meta.getHttpVersion() == HttpVersion.HTTP_1_0;
+            if (http1 && connection instanceof Connection.UpgradeTo && connection.getEndPoint() instanceof AbstractEndPoint a) {
+                endPoint = a;
+            } else {
+                log.debug("not watching a {} connection ({}) for a disconnect", meta.getHttpVersion(),
+                        connection == null ? null : connection.getClass().getSimpleName());
+            }
         } catch (RuntimeException e) {
             log.debug("cannot watch this connection for a disconnect", e);
         }
@@ -112,9 +136,11 @@ public final class ClientDisconnect implements AutoCloseable {
     }
 
     private synchronized void arm() {
-        if (endPoint == null || closed) return;
-        armed = true;
-        endPoint.tryFillInterested(Callback.from(this::readable, this::failed));
+        if (endPoint == null || closed || handedBack) return;
+        // False: someone else (Jetty itself) is already interested in reading; then this request is
+        // not watched, and close() must not fail an interest that is not ours.
+        armed = endPoint.tryFillInterested(Callback.from(this::readable, this::failed));
+        if (!armed) log.debug("the connection is already being read; not watching it for a disconnect");
     }
 
     /** Jetty's idle timeout also fails a pending read interest; the request is still alive, so keep watching. */
@@ -122,7 +148,8 @@ public final class ClientDisconnect implements AutoCloseable {
         if (failure instanceof java.util.concurrent.TimeoutException) arm();
     }
 
-    private void readable() {
+    private synchronized void readable() {
+        armed = false; // the interest has fired
         if (closed) return;
         ByteBuffer probe = BufferUtil.allocate(1);
         try {
@@ -135,12 +162,17 @@ public final class ClientDisconnect implements AutoCloseable {
                 // The start of a pipelined request (HTTP/1.1 allows it): the byte goes back to the
                 // connection's own request buffer, where Jetty parses it once this response is done.
                 // The watch ends here; this request is no longer cancelled on a disconnect.
+                handedBack = true;
                 if (endPoint.getConnection() instanceof Connection.UpgradeTo connection) {
                     connection.onUpgradeTo(probe);
+                    log.debug("client sent its next request while this one was in flight; no longer watching");
                 } else {
-                    log.warn("a pipelined request's first byte could not be handed back to {}", endPoint.getConnection());
+                    // Not reachable while watches start on an UpgradeTo connection only (it cannot change
+                    // under a request). Better a failed response than a next request parsed without its first byte.
+                    log.warn("a pipelined request's first byte could not be handed back to {}; closing the connection",
+                            endPoint.getConnection());
+                    endPoint.close();
                 }
-                log.debug("client sent its next request while this one was in flight; no longer watching");
             }
         } catch (IOException e) {
             onDisconnect.run();

@@ -2,6 +2,7 @@ package dev.e2bgateway.http;
 
 import dev.e2bgateway.dialect.ErrorFormat;
 import dev.e2bgateway.error.ApiError;
+import dev.e2bgateway.error.LogSafe;
 import io.javalin.http.Context;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,9 +31,11 @@ public final class ErrorWriter {
     public void write(Context ctx, ApiError error) {
         ctx.attribute(WRITTEN, Boolean.TRUE);
         if (error.status() >= 500) {
-            log.error("{} {} {} -> {}: {}", RequestIds.of(ctx), ctx.method(), ctx.path(), error.status(), error.getMessage());
+            log.error("{} {} {} -> {}: {}", RequestIds.of(ctx), LogSafe.text(ctx.method()), LogSafe.text(ctx.path()), error.status(),
+                    LogSafe.message(error.getMessage()));
         } else {
-            log.warn("{} {} {} -> {}: {}", RequestIds.of(ctx), ctx.method(), ctx.path(), error.status(), error.getMessage());
+            log.warn("{} {} {} -> {}: {}", RequestIds.of(ctx), LogSafe.text(ctx.method()), LogSafe.text(ctx.path()), error.status(),
+                    LogSafe.message(error.getMessage()));
         }
         if (ctx.res().isCommitted()) return; // a stream reports in-band instead
         ErrorFormat format = RouteDialect.of(ctx, fallback);

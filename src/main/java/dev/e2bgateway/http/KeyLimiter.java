@@ -1,6 +1,7 @@
 package dev.e2bgateway.http;
 
 import dev.e2bgateway.error.ApiError;
+import dev.e2bgateway.error.LogSafe;
 import dev.e2bgateway.store.Counters;
 import dev.e2bgateway.store.StoreUnavailableException;
 import io.javalin.http.Context;
@@ -50,7 +51,7 @@ public final class KeyLimiter {
             return count(ctx, key);
         } catch (StoreUnavailableException e) {
             // Limits are for fairness; a Redis that is down must not stop every chat. Said loudly, and counted.
-            log.warn("per-key limits not applied to {}: {}", key.name(), e.getMessage());
+            log.warn("per-key limits not applied to {}: {}", key.name(), LogSafe.message(e.getMessage()));
             onLimited.accept(key.name(), "unchecked");
             return NONE;
         }
@@ -101,7 +102,7 @@ public final class KeyLimiter {
         try {
             writeHeaders(ctx, key);
         } catch (StoreUnavailableException e) {
-            log.debug("no rate-limit headers for {}: {}", key.name(), e.getMessage());
+            log.debug("no rate-limit headers for {}: {}", key.name(), LogSafe.message(e.getMessage()));
         }
     }
 

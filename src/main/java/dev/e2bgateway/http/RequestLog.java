@@ -1,6 +1,7 @@
 package dev.e2bgateway.http;
 
 import dev.e2bgateway.core.ChatTrace;
+import dev.e2bgateway.error.LogSafe;
 import io.javalin.http.Context;
 
 /**
@@ -60,10 +61,10 @@ public final class RequestLog {
         Boolean stream = ctx.attribute(STREAM);
         String key = ctx.attribute(Auth.KEY_ATTRIBUTE);
         StringBuilder line = new StringBuilder(160)
-                .append(RequestIds.of(ctx)).append(' ').append(ctx.method().name()).append(' ').append(ctx.path())
+                .append(RequestIds.of(ctx)).append(' ').append(ctx.method().name()).append(' ').append(LogSafe.text(ctx.path()))
                 .append(' ').append(ctx.statusCode())
                 .append(" outcome=").append(outcome(ctx))
-                .append(" model=").append(model == null ? "-" : model)
+                .append(" model=").append(model == null ? "-" : LogSafe.text(model))
                 .append(" stream=").append(stream == null ? "-" : stream.toString())
                 .append(" route=").append(trace == null || trace.route() == null ? "-" : trace.route())
                 .append(" routes=").append(trace == null || trace.routes() == null ? "-" : trace.routes());

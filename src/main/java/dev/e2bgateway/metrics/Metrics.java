@@ -87,7 +87,7 @@ public final class Metrics implements UpstreamEvents {
             String name = s.name();
             routeGauges.add(Gauge.builder("gateway.upstream.route.available", routes, t -> t.status().stream()
                             .filter(r -> r.name().equals(name)).findFirst().map(r -> r.available() ? 1.0 : 0.0).orElse(0.0))
-                    .description("Whether an upstream route takes requests (0: sitting out its daily limit or a failure)")
+                    .description("Whether an upstream route takes new requests (0: sitting out its daily limit or a failure, or its trial in flight)")
                     .tag("route", name).strongReference(true).register(registry));
             routeGauges.add(Gauge.builder("gateway.upstream.route.failures", routes, t -> t.status().stream()
                             .filter(r -> r.name().equals(name)).findFirst().map(r -> (double) r.failures()).orElse(0.0))

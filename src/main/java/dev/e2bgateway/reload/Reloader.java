@@ -54,6 +54,9 @@ public final class Reloader implements AutoCloseable {
 
         /** Where routes named so share their daily limits. */
         RouteMarks marks(List<String> names);
+
+        /** How long a route's trial request may go without a verdict before it counts as failed. */
+        long trialMillis();
     }
 
     /** The last look at a file, for the config endpoint. */
@@ -160,7 +163,7 @@ public final class Reloader implements AutoCloseable {
                 ? UpstreamsFile.load(files.get(SettingsFile.UPSTREAMS), content.get(SettingsFile.UPSTREAMS), json) : null;
         List<Route> built = routes.build(upstreams, models);
         stamps.read(seen);
-        return new Settings(keys, models, upstreams, new RouteTable(built, clock, routes.marks(names(built))), versions);
+        return new Settings(keys, models, upstreams, new RouteTable(built, clock, routes.marks(names(built)), routes.trialMillis()), versions);
     }
 
     /** Reads {@code which} and swaps in what is new and valid; one reload at a time. */

@@ -56,6 +56,11 @@ final class Tags {
     private static final int MAX_TAG = 512;
     /** A fence's info string ({@code ```xml}) longer than this is not an opener. */
     private static final int MAX_INFO = 32;
+    /**
+     * Blank space between a fence and its tag longer than this is not an opener: bounds how
+     * much is held back (and rescanned) after a fence followed by a run of spaces.
+     */
+    static final int MAX_FENCE_SPACE = 256;
 
     private Tags() {
     }
@@ -174,7 +179,11 @@ final class Tags {
             }
             i++;
         }
+        int space = i;
         while (i < n && (s.charAt(i) == ' ' || s.charAt(i) == '\t' || s.charAt(i) == '\r')) {
+            if (i - space >= MAX_FENCE_SPACE) {
+                return Opener.NO;
+            }
             i++;
         }
         if (i >= n) {
@@ -183,7 +192,12 @@ final class Tags {
         if (s.charAt(i) != '\n') {
             return Opener.NO;
         }
-        i = skipSpace(s, i + 1);
+        // The same bound wherever the pieces were cut: counted on the whole run, not on what has arrived.
+        int line = i + 1;
+        i = skipSpace(s, line, line + MAX_FENCE_SPACE + 1);
+        if (i - line > MAX_FENCE_SPACE) {
+            return Opener.NO;
+        }
         if (i >= n) {
             return Opener.MAYBE;
         }
@@ -203,8 +217,14 @@ final class Tags {
     }
 
     static int skipSpace(CharSequence s, int from) {
+        return skipSpace(s, from, Integer.MAX_VALUE);
+    }
+
+    /** Like {@link #skipSpace(CharSequence, int)}, looking no further than {@code limit}. */
+    static int skipSpace(CharSequence s, int from, int limit) {
         int i = from;
-        while (i < s.length() && isSpace(s.charAt(i))) {
+        int end = Math.min(s.length(), limit);
+        while (i < end && isSpace(s.charAt(i))) {
             i++;
         }
         return i;

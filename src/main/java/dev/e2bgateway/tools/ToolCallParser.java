@@ -108,6 +108,11 @@ public final class ToolCallParser {
 
     private final StringBuilder tail = new StringBuilder();
 
+    /** In {@code BLOCK}: where the blank space after {@link #pos} has been skipped to, so a long run is scanned once. */
+    private int spaceFrom;
+    /** Characters looked at while searching for openers and skipping blank space: the parser's work, for tests. */
+    private long scanned;
+
     /**
      * @param tools  the tools the client sent
      * @param choice which of them the model may call; {@link ToolChoice#offered} decides
@@ -173,6 +178,16 @@ public final class ToolCallParser {
         return calls;
     }
 
+    /** Characters looked at so far while searching for openers and skipping blank space (for tests of the parser's cost). */
+    long scanned() {
+        return scanned;
+    }
+
+    /** How much text is held back now. */
+    int heldBack() {
+        return held.length();
+    }
+
     private void feedText(String piece) {
         int special = firstSpecial(piece);
         if (special < 0) {
@@ -204,11 +219,13 @@ public final class ToolCallParser {
     /** Emits text up to the first possible opener; enters a block at a certain one. */
     private boolean text() {
         int n = held.length();
+        scanned += n;
         for (int i = 0; i < n; i++) {
             char c = held.charAt(i);
             if (c != '<' && c != '`') {
                 continue;
             }
+            scanned += n - i; // at most what an opener looks at
             Opener opener = Tags.opener(held, i);
             if (opener.match() == Match.NONE) {
                 continue;
@@ -227,6 +244,7 @@ public final class ToolCallParser {
     private void startBlock(int bodyStart, boolean wrapped, boolean fenced) {
         state = State.BLOCK;
         pos = bodyStart;
+        spaceFrom = 0;
         this.wrapped = wrapped;
         this.fenced = fenced;
         invokes = 0;
@@ -240,8 +258,11 @@ public final class ToolCallParser {
      * never changes what the block holds.
      */
     private boolean block() {
-        int at = Tags.skipSpace(held, pos);
+        int from = Math.max(pos, spaceFrom); // held[pos, spaceFrom) is known to be blank
+        int at = Tags.skipSpace(held, from);
+        scanned += at - from + 1;
         if (at >= held.length()) {
+            spaceFrom = at;
             return false;
         }
         char c = held.charAt(at);

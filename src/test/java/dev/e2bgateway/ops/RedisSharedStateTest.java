@@ -2,6 +2,7 @@ package dev.e2bgateway.ops;
 
 import dev.e2bgateway.support.FakeFragments;
 import dev.e2bgateway.support.Gateway;
+import dev.e2bgateway.support.Poll;
 import dev.e2bgateway.support.RedisServer;
 import dev.e2bgateway.support.Script;
 import okhttp3.Response;
@@ -10,6 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -49,6 +51,12 @@ class RedisSharedStateTest {
                 assertThat(chat(a)).isEqualTo(200); // route-1 refused it, route-2 answered
                 limited.takeRequest();
                 healthy.takeRequest();
+                // b reads the shared marks in the background, once a second.
+                Poll.until("b learns of route-1's limit", Duration.ofSeconds(10), () -> {
+                    try (Response r = b.get("/v1/gateway/upstreams")) {
+                        return Gateway.json(r).at("/data/0/reason").asText().equals("daily_limit");
+                    }
+                });
                 for (int i = 0; i < 4; i++) assertThat(chat(b)).isEqualTo(200);
                 limited.assertNoRequest(); // b never tried the route a found limited
                 for (int i = 0; i < 4; i++) healthy.takeRequest();

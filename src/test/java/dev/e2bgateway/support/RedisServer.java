@@ -69,8 +69,39 @@ public final class RedisServer implements AutoCloseable {
         if (!awaitReady(process, dir)) throw new AssertionError("redis-server did not restart on port " + port + ": " + read(dir.resolve("redis.log")));
     }
 
+    /**
+     * Freezes it with SIGSTOP, as a Redis that hangs (swapping, a stalled host): connections are
+     * still accepted by the kernel, but nothing is answered until {@link #resume()}.
+     */
+    public void pause() throws Exception {
+        signal("STOP");
+    }
+
+    /** Lets a paused Redis go on (SIGCONT). */
+    public void resume() throws Exception {
+        signal("CONT");
+    }
+
+    /** Whether it is frozen now (state T in /proc/PID/stat). */
+    public boolean paused() throws IOException {
+        String stat = Files.readString(Path.of("/proc/" + process.pid() + "/stat"));
+        return stat.substring(stat.lastIndexOf(')') + 2).startsWith("T");
+    }
+
+    private void signal(String name) throws Exception {
+        Process kill = new ProcessBuilder("kill", "-" + name, String.valueOf(process.pid())).inheritIO().start();
+        if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) throw new AssertionError("kill -" + name + " failed");
+    }
+
     @Override
     public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            try {
+                resume(); // a frozen one would not die of the SIGTERM a plain destroy sends
+            } catch (Exception | AssertionError ignored) {
+                // gone meanwhile
+            }
+        }
         if (process.isAlive()) stop();
     }
 
