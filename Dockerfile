@@ -1,7 +1,7 @@
 # e2b-gateway as a container image: the jar built with Maven, run on a JRE as a non-root user.
 #
 #   docker build -t e2b-gateway .
-#   docker run -d -p 8080:8080 -e E2B_API_KEY=sk-your-own-secret --stop-timeout 35 e2b-gateway
+#   docker run -d -p 127.0.0.1:8080:8080 -e E2B_API_KEY=sk-your-own-secret --stop-timeout 35 e2b-gateway
 #
 # Settings are the E2B_* environment variables (README, Settings). The container refuses to
 # start without a key of the operator's own (E2B_API_KEY or E2B_KEYS_FILE): with the well-known
