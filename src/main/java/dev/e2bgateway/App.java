@@ -178,9 +178,9 @@ public final class App {
                 new RetryPolicy(config.retry().maxAttempts(), backoff, Sleeper.CANCELLABLE), mapper);
 
         ChatCompletionsDialect openai = new ChatCompletionsDialect(mapper, models);
-        MessagesDialect anthropic = new MessagesDialect(mapper, models, tokens);
+        MessagesDialect anthropic = new MessagesDialect(mapper, models, tokens, config.interpreter().enabled());
         ResponseStore store = responseStore(config.responses(), redis);
-        ResponsesDialect responses = new ResponsesDialect(mapper, models, tokens, store);
+        ResponsesDialect responses = new ResponsesDialect(mapper, models, tokens, store, config.interpreter().enabled());
         JsonResponses json = new JsonResponses(mapper);
         ErrorWriter errors = new ErrorWriter(openai.errors());
         KeyLimiter limiter = new KeyLimiter(redis == null ? new MemoryCounters(System::currentTimeMillis) : new RedisCounters(redis),

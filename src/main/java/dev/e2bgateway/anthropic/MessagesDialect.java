@@ -21,8 +21,13 @@ public final class MessagesDialect implements Dialect {
     private final AnthropicErrors errors;
 
     public MessagesDialect(ObjectMapper json, ModelRegistry models, TokenCounter tokens) {
+        this(json, models, tokens, false);
+    }
+
+    /** @param interpreter whether the code execution tool is on (E2B_CODE_INTERPRETER) */
+    public MessagesDialect(ObjectMapper json, ModelRegistry models, TokenCounter tokens, boolean interpreter) {
         this.json = json;
-        this.parser = new MessagesParser(json, models);
+        this.parser = new MessagesParser(json, models, interpreter);
         this.tokens = tokens;
         this.errors = new AnthropicErrors(json);
     }

@@ -31,7 +31,8 @@ import java.util.List;
  */
 final class MessagesParser {
 
-    record Parsed(ChatRequest request, boolean stream) {}
+    /** @param codeInterpreter whether the client asked for the code execution tool (the gateway runs it) */
+    record Parsed(ChatRequest request, boolean stream, boolean codeInterpreter) {}
 
     /** Anthropic's error code for a request that cannot be threaded: clients resend it without {@code thread}. */
     static final String THREAD_UNSUPPORTED = "thread_unsupported_request";
@@ -39,8 +40,11 @@ final class MessagesParser {
     private final ObjectMapper json;
     private final ModelRegistry models;
     private final ToolTranscript transcript;
+    private final boolean interpreter;
 
-    MessagesParser(ObjectMapper json, ModelRegistry models) {
+    /** @param interpreter whether the built-in code interpreter is on (E2B_CODE_INTERPRETER) */
+    MessagesParser(ObjectMapper json, ModelRegistry models, boolean interpreter) {
+        this.interpreter = interpreter;
         this.json = json;
         this.models = models;
         this.transcript = new ToolTranscript(json);
@@ -99,9 +103,10 @@ final class MessagesParser {
                 null, null);
         List<String> stops = Fields.stopSequences(root.get("stop_sequences"), "stop_sequences", Integer.MAX_VALUE);
         boolean stream = Fields.optionalBoolean(root, "stream");
+        boolean codeInterpreter = codeExecution(root.get("tools"));
         ToolUse tools = tools(root.get("tools"), root.get("tool_choice"));
         return new Parsed(new ChatRequest(modelName, model, system, conversation, sampling, maxTokens, stops, tools,
-                outputFormat(root)), stream);
+                outputFormat(root)), stream, codeInterpreter);
     }
 
     /**
@@ -123,6 +128,34 @@ final class MessagesParser {
         }
         JsonOutput.compiles(json, schema);
         return OutputFormat.schema(null, schema, true);
+    }
+
+    /**
+     * Whether {@code tools} asks for the code execution tool. Only {@code code_execution_20250522}
+     * (one Python cell per call) is run here; {@code code_execution_20250825} works through bash
+     * commands and file edits in one container kept across calls, which a fresh sandbox per cell
+     * cannot honestly be, so it is refused with a 400 that names the version that works.
+     */
+    private boolean codeExecution(JsonNode toolsNode) {
+        if (toolsNode == null || !toolsNode.isArray()) return false;
+        boolean asked = false;
+        for (int i = 0; i < toolsNode.size(); i++) {
+            String type = toolsNode.get(i).path("type").asText("");
+            if (!type.startsWith("code_execution_")) continue;
+            String where = "tools." + i + ".type";
+            if (!interpreter) {
+                throw ApiError.invalidRequest(where, where + ": the code execution tool is off on this gateway. Its operator can"
+                        + " enable it with E2B_CODE_INTERPRETER=on (the code then runs in E2B sandboxes of the Fragments"
+                        + " deployment the gateway calls); or leave the tool out of 'tools'");
+            }
+            if (!type.equals("code_execution_20250522")) {
+                throw ApiError.invalidRequest(where, where + ": '" + type + "' is not offered here; use 'code_execution_20250522'"
+                        + " (Python cells, each in a fresh sandbox). The bash and file-editing sub-tools of later versions"
+                        + " need a container kept across calls, which this gateway does not have");
+            }
+            asked = true;
+        }
+        return asked;
     }
 
     /**

@@ -15,8 +15,19 @@ import java.util.function.Function;
  *
  * @param modelsFile a models file to apply over the built-in catalog, or null
  * @param responses  where the Responses API keeps stored responses
+ * @param interpreter the built-in code interpreter (E2B_CODE_INTERPRETER)
  */
-public record Config(Server server, Upstream upstream, Timeouts timeouts, Retry retry, Path modelsFile, Responses responses) {
+public record Config(Server server, Upstream upstream, Timeouts timeouts, Retry retry, Path modelsFile, Responses responses,
+                     Interpreter interpreter) {
+
+    /**
+     * The code interpreter the Responses and Messages APIs offer as a built-in tool: off unless
+     * E2B_CODE_INTERPRETER=on, because the code runs on the E2B account of the Fragments
+     * deployment the gateway calls (shared/docs/e2b-upstream.md, "The sandbox endpoint").
+     *
+     * @param timeout the longest wait for one cell's answer (E2B_SANDBOX_TIMEOUT_MS); the route itself stops at 60 s
+     */
+    public record Interpreter(boolean enabled, Duration timeout) {}
 
     /**
      * How clients reach the gateway.
@@ -108,7 +119,8 @@ public record Config(Server server, Upstream upstream, Timeouts timeouts, Retry 
                 new Responses(r.integer("E2B_RESPONSES_MAX_STORED", 1000, 1, Integer.MAX_VALUE),
                         r.integer("E2B_RESPONSES_MAX_STORED_MB", 64, 1, 1 << 20) * 1024L * 1024L,
                         r.duration("E2B_RESPONSES_TTL", Duration.ofDays(30)),
-                        r.redisUrl("E2B_REDIS_URL")));
+                        r.redisUrl("E2B_REDIS_URL")),
+                new Interpreter(r.bool("E2B_CODE_INTERPRETER", false), r.millis("E2B_SANDBOX_TIMEOUT_MS", 65_000)));
     }
 
     /** E2B_BASE_URL may list several base URLs, comma-separated: each is a route (the first is shown as "the" upstream). */

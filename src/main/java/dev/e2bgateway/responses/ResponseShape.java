@@ -22,7 +22,7 @@ final class ResponseShape {
 
     /** What the request said that the response object repeats. */
     record Echo(String instructions, Integer maxOutputTokens, JsonNode metadata, String previousResponseId, boolean store,
-                Double temperature, Double topP, JsonNode text, ResponseTools tools) {}
+                Double temperature, Double topP, JsonNode text, ResponseTools tools, boolean codeOutputs) {}
 
     private final ObjectMapper json;
     private final String id;

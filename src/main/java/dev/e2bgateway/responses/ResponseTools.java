@@ -38,13 +38,21 @@ final class ResponseTools {
     private final ArrayNode echo;
     private final JsonNode choiceEcho;
     private final boolean parallel;
+    private final boolean codeInterpreter;
 
-    private ResponseTools(ToolUse use, Map<String, Origin> origins, ArrayNode echo, JsonNode choiceEcho, boolean parallel) {
+    private ResponseTools(ToolUse use, Map<String, Origin> origins, ArrayNode echo, JsonNode choiceEcho, boolean parallel,
+                          boolean codeInterpreter) {
         this.use = use;
         this.origins = origins;
         this.echo = echo;
         this.choiceEcho = choiceEcho;
         this.parallel = parallel;
+        this.codeInterpreter = codeInterpreter;
+    }
+
+    /** Whether the client asked for the built-in {@code code_interpreter} (the gateway runs it: README, "Code interpreter"). */
+    boolean codeInterpreter() {
+        return codeInterpreter;
     }
 
     /** The name the model is offered (and writes back) for a tool of this namespace. */
@@ -75,7 +83,13 @@ final class ResponseTools {
         return parallel;
     }
 
-    static ResponseTools parse(JsonNode root, ObjectMapper json) {
+    /** The 400 for a {@code code_interpreter} tool while the interpreter is off: it says how to turn it on. */
+    static final String INTERPRETER_OFF = "The built-in 'code_interpreter' tool is off on this gateway. Its operator can"
+            + " enable it with E2B_CODE_INTERPRETER=on (the code then runs in E2B sandboxes of the Fragments deployment"
+            + " the gateway calls); or leave the tool out of 'tools'.";
+
+    /** @param interpreter whether the built-in code interpreter is on (E2B_CODE_INTERPRETER) */
+    static ResponseTools parse(JsonNode root, ObjectMapper json, boolean interpreter) {
         boolean parallel = true;
         JsonNode parallelNode = root.get("parallel_tool_calls");
         if (parallelNode != null && !parallelNode.isNull()) {
@@ -84,12 +98,13 @@ final class ResponseTools {
         }
         JsonNode toolsNode = root.get("tools");
         JsonNode choiceNode = root.get("tool_choice");
-        if (toolsNode == null || toolsNode.isNull()) return new ResponseTools(ToolUse.NONE, Map.of(), null, choiceNode, parallel);
+        if (toolsNode == null || toolsNode.isNull()) return new ResponseTools(ToolUse.NONE, Map.of(), null, choiceNode, parallel, false);
         if (!toolsNode.isArray()) throw ApiError.invalidRequest("tools", "'tools' must be an array of tools.");
 
         List<Tool> tools = new ArrayList<>();
         Map<String, Origin> origins = new HashMap<>();
         ArrayNode echo = json.createArrayNode();
+        boolean codeInterpreter = false;
         for (int i = 0; i < toolsNode.size(); i++) {
             JsonNode t = toolsNode.get(i);
             String path = "tools[" + i + "]";
@@ -130,19 +145,24 @@ final class ResponseTools {
                     }
                     echo.add(namespaceEcho);
                 }
+                case "code_interpreter" -> {
+                    if (!interpreter) throw ApiError.invalidRequest(path + ".type", INTERPRETER_OFF);
+                    codeInterpreter = true;
+                    echo.add(t.deepCopy());
+                }
                 default -> {
                     // Built-in tools run on OpenAI's side; nothing here can run them (README, Responses API).
                 }
             }
         }
-        if (tools.isEmpty()) return new ResponseTools(ToolUse.NONE, Map.of(), echo, choiceNode, parallel);
+        if (tools.isEmpty()) return new ResponseTools(ToolUse.NONE, Map.of(), echo, choiceNode, parallel, codeInterpreter);
         ToolChoice choice = choice(choiceNode, tools, origins).withParallel(parallel);
         try {
             choice.offered(tools);
         } catch (IllegalArgumentException e) {
             throw ApiError.invalidRequest("tool_choice", e.getMessage() + ".");
         }
-        return new ResponseTools(new ToolUse(tools, choice), Map.copyOf(origins), echo, choiceNode, parallel);
+        return new ResponseTools(new ToolUse(tools, choice), Map.copyOf(origins), echo, choiceNode, parallel, codeInterpreter);
     }
 
     private static void add(Tool tool, String namespace, List<Tool> tools, Map<String, Origin> origins) {

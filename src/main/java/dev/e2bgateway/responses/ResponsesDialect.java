@@ -36,9 +36,14 @@ public final class ResponsesDialect implements Dialect {
     private final OpenAiErrors errors;
 
     public ResponsesDialect(ObjectMapper json, ModelRegistry models, TokenCounter tokens, ResponseStore store) {
+        this(json, models, tokens, store, false);
+    }
+
+    /** @param interpreter whether the built-in code interpreter is on (E2B_CODE_INTERPRETER) */
+    public ResponsesDialect(ObjectMapper json, ModelRegistry models, TokenCounter tokens, ResponseStore store, boolean interpreter) {
         this.json = json;
         this.stored = new StoredResponses(json, store);
-        this.parser = new ResponsesParser(json, models, stored);
+        this.parser = new ResponsesParser(json, models, stored, interpreter);
         this.tokens = tokens;
         this.errors = new OpenAiErrors(json);
     }
