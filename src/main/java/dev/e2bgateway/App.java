@@ -11,6 +11,7 @@ import dev.e2bgateway.api.PlaygroundPage;
 import dev.e2bgateway.config.Config;
 import dev.e2bgateway.core.Backoff;
 import dev.e2bgateway.core.ChatService;
+import dev.e2bgateway.core.InterpreterLoop;
 import dev.e2bgateway.core.InFlight;
 import dev.e2bgateway.core.RetryPolicy;
 import dev.e2bgateway.core.Route;
@@ -54,6 +55,7 @@ import dev.e2bgateway.store.RouteMarks;
 import dev.e2bgateway.store.ResponseStore;
 import dev.e2bgateway.store.StoreUnavailableException;
 import dev.e2bgateway.upstream.FragmentsClient;
+import dev.e2bgateway.upstream.SandboxClient;
 import dev.e2bgateway.upstream.FragmentsRequest;
 import dev.e2bgateway.upstream.OutboundProxy;
 import io.javalin.Javalin;
@@ -177,6 +179,8 @@ public final class App {
                 new UpstreamErrors(config.timeouts().idle(), System::currentTimeMillis),
                 new RetryPolicy(config.retry().maxAttempts(), backoff, Sleeper.CANCELLABLE), mapper);
 
+        InterpreterLoop interpreter = new InterpreterLoop(chat, routes, metrics, mapper);
+
         ChatCompletionsDialect openai = new ChatCompletionsDialect(mapper, models);
         MessagesDialect anthropic = new MessagesDialect(mapper, models, tokens, config.interpreter().enabled());
         ResponseStore store = responseStore(config.responses(), redis);
@@ -223,11 +227,11 @@ public final class App {
                 Cors.headers(ctx);
             });
             // Each dialect's routes first, so even an auth failure answers in the route's dialect.
-            chatRoute(cfg, "/v1/chat/completions", openai, new ChatEndpoint(openai, chat, lifecycle, bodies, errors));
-            chatRoute(cfg, "/v1/messages", anthropic, new ChatEndpoint(anthropic, chat, lifecycle, bodies, errors));
+            chatRoute(cfg, "/v1/chat/completions", openai, new ChatEndpoint(openai, chat, interpreter, lifecycle, bodies, errors));
+            chatRoute(cfg, "/v1/messages", anthropic, new ChatEndpoint(anthropic, chat, interpreter, lifecycle, bodies, errors));
             cfg.routes.before("/v1/messages/count_tokens", ctx -> RouteDialect.attach(ctx, anthropic.errors()));
             cfg.routes.post("/v1/messages/count_tokens", ctx -> JsonResponses.write(ctx, anthropic.countTokens(bodies.read(ctx))));
-            chatRoute(cfg, "/v1/responses", responses, new ChatEndpoint(responses, chat, lifecycle, bodies, errors));
+            chatRoute(cfg, "/v1/responses", responses, new ChatEndpoint(responses, chat, interpreter, lifecycle, bodies, errors));
             cfg.routes.before("/v1/responses/*", ctx -> RouteDialect.attach(ctx, responses.errors()));
             cfg.routes.post("/v1/responses/input_tokens", ctx -> JsonResponses.write(ctx, responses.inputTokens(bodies.read(ctx))));
             cfg.routes.get("/v1/responses/{id}", ctx -> JsonResponses.write(ctx, responses.retrieve(ctx.pathParam("id"), ctx.queryParam("stream"))));
@@ -292,7 +296,7 @@ public final class App {
             List<Route> routes = new ArrayList<>();
             for (int i = 0; i < urls.size(); i++) {
                 routes.add(new Route(urls.size() == 1 ? "default" : "route-" + (i + 1), new FragmentsClient(http, urls.get(i), idle),
-                        globalKeys, 1));
+                        globalKeys, 1, sandbox(config, http, urls.get(i), mapper)));
             }
             return routes;
         }
@@ -305,13 +309,19 @@ public final class App {
                 }
             }
             Call.Factory client = r.proxy() == null ? http : httpClient(config.timeouts(), r.proxy(), config.upstream());
-            routes.add(new Route(r.name(), new FragmentsClient(client, r.baseUrl(), idle), globalKeys.overriddenBy(r.providerKeys()), r.weight()));
+            routes.add(new Route(r.name(), new FragmentsClient(client, r.baseUrl(), idle), globalKeys.overriddenBy(r.providerKeys()), r.weight(),
+                    sandbox(config, client, r.baseUrl(), mapper)));
             log.info("upstream route {}: {} via {}{}", r.name(), r.baseUrl().getScheme() + "://" + r.baseUrl().getHost()
                             + (r.baseUrl().getPort() > 0 ? ":" + r.baseUrl().getPort() : ""),
                     r.proxy() == null ? "the global proxy settings" : ProxySettings.describe(r.proxy().proxy()),
                     r.providerKeys().isEmpty() ? "" : ", provider keys " + r.providerKeys());
         }
         return routes;
+    }
+
+    /** The route's code runner (its deployment's /api/sandbox, through the route's own client), or null while the interpreter is off. */
+    private static SandboxClient sandbox(Config config, Call.Factory http, URI baseUrl, ObjectMapper mapper) {
+        return config.interpreter().enabled() ? new SandboxClient(http, baseUrl, config.interpreter().timeout(), mapper) : null;
     }
 
     /** The models file's provider keys, with E2B_PROVIDER_KEYS over them; each must name a provider the upstream knows. */

@@ -39,8 +39,9 @@ public final class MessagesDialect implements Dialect {
         MessageEvents events = new MessageEvents(json, Ids.next("msg_"), request.model().answeredBy(),
                 () -> tokens.promptTokens(request));
         return new Exchange(request, parsed.stream(), true, // every message and message_delta carries usage
-                reply -> bytes(events.message(reply.text(), reply.calls(), reply.finish())),
-                () -> events);
+                reply -> bytes(parsed.codeInterpreter() ? events.message(reply.parts(), reply.calls(), reply.finish())
+                        : events.message(reply.text(), reply.calls(), reply.finish())),
+                () -> events, parsed.codeInterpreter());
     }
 
     /** {@code POST /v1/messages/count_tokens}: the same request shape, without {@code max_tokens}. */

@@ -10,6 +10,7 @@ import dev.e2bgateway.error.ApiError;
 import dev.e2bgateway.json.Fields;
 import dev.e2bgateway.models.ModelRegistry;
 import dev.e2bgateway.models.ModelSpec;
+import dev.e2bgateway.tools.PythonTool;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -87,7 +88,7 @@ final class ResponsesParser {
             for (JsonNode item : previous.items()) items.add(new Transcript.Item(item, "previous_response_id '" + previousId + "'"));
         }
         for (int i = 0; i < input.size(); i++) items.add(new Transcript.Item(input.get(i), "input[" + i + "]"));
-        Transcript.Read read = transcript.read(items, model);
+        Transcript.Read read = transcript.read(items, model, PythonTool.nameBeside(tools.use().tools()));
         if (read.messages().stream().noneMatch(m -> m.role() == ChatRequest.Role.USER)) {
             throw ApiError.invalidRequest("input", "'input' must contain at least one user message.");
         }
