@@ -6,6 +6,8 @@ import dev.e2bgateway.core.ChatRequest;
 import dev.e2bgateway.core.JsonOutput;
 import dev.e2bgateway.core.OutputFormat;
 import dev.e2bgateway.core.ToolUse;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.e2bgateway.tools.PythonTool;
 import dev.e2bgateway.tools.Tool;
 import dev.e2bgateway.tools.ToolChoice;
 import dev.e2bgateway.tools.ToolTranscript;
@@ -82,6 +84,8 @@ final class MessagesParser {
         }
         List<Message> conversation = new ArrayList<>();
         Map<String, String> callNames = new HashMap<>();
+        // Earlier code execution cells go back to the model as calls of the interpreter under the name it has now.
+        String interpreterName = PythonTool.nameBeside(tools(root.get("tools"), root.get("tool_choice")).tools());
         for (int i = 0; i < messages.size(); i++) {
             JsonNode m = messages.get(i);
             String path = "messages." + i;
@@ -89,8 +93,13 @@ final class MessagesParser {
             if (!role.equals("user") && !role.equals("assistant")) {
                 throw ApiError.invalidRequest(path + ".role", path + ".role: must be 'user' or 'assistant'");
             }
+            JsonNode content = m.get("content");
+            if (role.equals("assistant") && content != null && content.isArray()) {
+                content = cells(content, conversation, interpreterName);
+                if (content == null) continue; // the message was only cells
+            }
             conversation.add(new Message(role.equals("user") ? Role.USER : Role.ASSISTANT,
-                    blocks(m.get("content"), path + ".content", model, role.equals("user"), callNames)));
+                    blocks(content, path + ".content", model, role.equals("user"), callNames)));
         }
         if (conversation.get(0).role() != Role.USER) {
             throw ApiError.invalidRequest("messages", "messages: the first message must use the 'user' role");
@@ -253,6 +262,64 @@ final class MessagesParser {
         }
         if (!results.isEmpty()) parts.add(0, new Text(transcript.results(results)));
         return parts;
+    }
+
+    /**
+     * An assistant message in which the code execution tool ran: each cell (its
+     * {@code server_tool_use} and {@code code_execution_tool_result}) goes into the conversation
+     * as the model's call of the interpreter, with the text before it, and a result message, as
+     * the model saw it when it ran. Returns the blocks after the last cell, for the message itself (null: none).
+     */
+    private JsonNode cells(JsonNode content, List<Message> conversation, String name) {
+        int last = -1;
+        for (int i = 0; i < content.size(); i++) {
+            if ("code_execution_tool_result".equals(content.get(i).path("type").asText())) last = i;
+        }
+        if (last < 0) return content;
+        List<String> text = new ArrayList<>();
+        List<ToolTranscript.Call> calls = new ArrayList<>();
+        Map<String, String> codes = new HashMap<>();
+        for (int i = 0; i <= last; i++) {
+            JsonNode block = content.get(i);
+            switch (block.path("type").asText()) {
+                case "text" -> text.add(block.path("text").asText(""));
+                case "server_tool_use" -> {
+                    if (!"code_execution".equals(block.path("name").asText())) continue;
+                    String code = block.path("input").path("code").asText("");
+                    codes.put(block.path("id").asText(""), code);
+                    calls.add(new ToolTranscript.Call(name, json.createObjectNode().put(PythonTool.CODE, code).toString()));
+                }
+                case "code_execution_tool_result" -> {
+                    String id = block.path("tool_use_id").asText("");
+                    if (!codes.containsKey(id)) continue;
+                    conversation.add(new Message(Role.ASSISTANT, List.of(new Text(transcript.assistant(String.join("", text), calls)))));
+                    JsonNode result = block.path("content");
+                    boolean failed = !"code_execution_result".equals(result.path("type").asText());
+                    String output = failed ? "The sandbox could not run this cell (" + result.path("error_code").asText("unavailable") + ")."
+                            : cellText(result);
+                    conversation.add(new Message(Role.USER, List.of(new Text(transcript.results(
+                            List.of(new ToolTranscript.Result(id, name, output, failed)))))));
+                    text.clear();
+                    calls = new ArrayList<>();
+                }
+                default -> {
+                    // other blocks before a cell carry nothing the model needs again
+                }
+            }
+        }
+        ArrayNode rest = json.createArrayNode();
+        for (int i = last + 1; i < content.size(); i++) rest.add(content.get(i));
+        return rest.isEmpty() ? null : rest;
+    }
+
+    private static String cellText(JsonNode result) {
+        StringBuilder out = new StringBuilder();
+        String stdout = result.path("stdout").asText("");
+        String stderr = result.path("stderr").asText("");
+        if (!stdout.isEmpty()) out.append("stdout:\n").append(stdout).append(stdout.endsWith("\n") ? "" : "\n");
+        if (!stderr.isEmpty()) out.append("stderr:\n").append(stderr).append(stderr.endsWith("\n") ? "" : "\n");
+        out.append("return code: ").append(result.path("return_code").asInt(0));
+        return out.toString();
     }
 
     /** A tool result's content: a string, or blocks whose text is joined (an image in a result is named, not sent). */

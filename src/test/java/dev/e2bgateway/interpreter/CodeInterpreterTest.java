@@ -387,4 +387,23 @@ class CodeInterpreterTest {
         assertThat(r.at("/choices/0/message/content").asText()).isEqualTo("Plain.");
         assertThat(server.upstream.takeRequest().body().at("/config/system").asText()).doesNotContain("### python");
     }
+
+    @Test
+    void messages_resent_with_their_cells_give_the_model_the_earlier_code_and_output() throws IOException {
+        sixTimesSeven(Integer.MAX_VALUE);
+        JsonNode first = Gateway.json(post("/v1/messages", messages(null)));
+        server.upstream.takeRequest();
+        server.upstream.takeRequest();
+        server.upstream.takeSandboxRequest();
+        server.upstream.enqueue(model("Doubled, it is 84.", Integer.MAX_VALUE));
+        String body = "{\"model\":\"claude-sonnet-4-5-20250929\",\"max_tokens\":500,\"messages\":[{\"role\":\"user\",\"content\":\"What is 6 times 7?\"},"
+                + "{\"role\":\"assistant\",\"content\":" + first.get("content") + "},{\"role\":\"user\",\"content\":\"And doubled?\"}],"
+                + "\"tools\":[{\"type\":\"code_execution_20250522\",\"name\":\"code_execution\"}]}";
+        assertThat(Gateway.json(post("/v1/messages", body)).at("/content/0/text").asText()).isEqualTo("Doubled, it is 84.");
+        JsonNode messages = server.upstream.takeRequest().body().get("messages");
+        String history = messages.toString();
+        assertThat(history).contains("Let me compute.", "<invoke name=\\\"python\\\">", "print(6*7)", "<tool_results>", "42",
+                "The answer is 42.", "And doubled?");
+        server.upstream.assertNoSandboxRequest();
+    }
 }
