@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.e2bgateway.core.ToolUse;
 import dev.e2bgateway.dialect.ToolChoices;
 import dev.e2bgateway.error.ApiError;
+import dev.e2bgateway.tools.PythonTool;
 import dev.e2bgateway.tools.Tool;
 import dev.e2bgateway.tools.ToolChoice;
 
@@ -154,6 +155,11 @@ final class ResponseTools {
                     // Built-in tools run on OpenAI's side; nothing here can run them (README, Responses API).
                 }
             }
+        }
+        if (codeInterpreter && choiceNode != null && "code_interpreter".equals(choiceNode.path("type").asText())) {
+            // Forcing the built-in: the model must call it under the name it is offered as (InterpreterLoop adds it).
+            ToolChoice forced = ToolChoice.named(PythonTool.nameBeside(tools)).withParallel(parallel);
+            return new ResponseTools(new ToolUse(tools, forced), Map.copyOf(origins), echo, choiceNode, parallel, true);
         }
         if (tools.isEmpty()) return new ResponseTools(ToolUse.NONE, Map.of(), echo, choiceNode, parallel, codeInterpreter);
         ToolChoice choice = choice(choiceNode, tools, origins).withParallel(parallel);

@@ -406,4 +406,27 @@ class CodeInterpreterTest {
                 "The answer is 42.", "And doubled?");
         server.upstream.assertNoSandboxRequest();
     }
+
+    @Test
+    void a_tool_choice_forcing_code_interpreter_makes_the_first_reply_call_it_and_later_ones_free() throws IOException {
+        sixTimesSeven(Integer.MAX_VALUE);
+        JsonNode r = Gateway.json(post("/v1/responses", responses("\"tool_choice\":{\"type\":\"code_interpreter\"},\"store\":false")));
+        assertThat(r.at("/output/1/type").asText()).isEqualTo("code_interpreter_call");
+        assertThat(server.upstream.takeRequest().body().at("/config/system").asText()).contains("must call the tool python");
+        assertThat(server.upstream.takeRequest().body().at("/config/system").asText()).doesNotContain("must call the tool python");
+        server.upstream.takeSandboxRequest();
+    }
+
+    @Test
+    void an_unreadable_sandbox_answer_is_a_failed_cell_counted_as_bad_json() throws IOException {
+        server.upstream.enqueue(model(calling("", "print(1)"), Integer.MAX_VALUE));
+        server.upstream.enqueueSandbox(Script.ok("{\"unexpected\": true").header("Content-Type", "text/plain;charset=UTF-8"));
+        server.upstream.enqueue(model("No output.", Integer.MAX_VALUE));
+        JsonNode cell = Gateway.json(post("/v1/responses", responses("\"store\":false"))).at("/output/0");
+        assertThat(cell.get("status").asText()).isEqualTo("failed");
+        try (Response m = server.gateway.get("/metrics")) {
+            assertThat(m.body().string()).contains("gateway_sandbox_runs_total{outcome=\"bad_json\"}");
+        }
+        server.upstream.takeSandboxRequest();
+    }
 }
