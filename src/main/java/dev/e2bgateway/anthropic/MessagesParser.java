@@ -85,7 +85,7 @@ final class MessagesParser {
         List<Message> conversation = new ArrayList<>();
         Map<String, String> callNames = new HashMap<>();
         // Earlier code execution cells go back to the model as calls of the interpreter under the name it has now.
-        String interpreterName = PythonTool.nameBeside(tools(root.get("tools"), root.get("tool_choice")).tools());
+        String interpreterName = PythonTool.nameBeside(tools(root.get("tools"), null, false).tools());
         for (int i = 0; i < messages.size(); i++) {
             JsonNode m = messages.get(i);
             String path = "messages." + i;
@@ -113,7 +113,7 @@ final class MessagesParser {
         List<String> stops = Fields.stopSequences(root.get("stop_sequences"), "stop_sequences", Integer.MAX_VALUE);
         boolean stream = Fields.optionalBoolean(root, "stream");
         boolean codeInterpreter = codeExecution(root.get("tools"));
-        ToolUse tools = tools(root.get("tools"), root.get("tool_choice"));
+        ToolUse tools = tools(root.get("tools"), root.get("tool_choice"), codeInterpreter);
         return new Parsed(new ChatRequest(modelName, model, system, conversation, sampling, maxTokens, stops, tools,
                 outputFormat(root)), stream, codeInterpreter);
     }
@@ -172,7 +172,7 @@ final class MessagesParser {
      * offered; server and built-in tools ({@code web_search_*}, {@code bash_*}, {@code text_editor_*},
      * {@code computer_*}, ...) run on Anthropic's side and cannot be emulated: not offered, never a 400.
      */
-    private static ToolUse tools(JsonNode toolsNode, JsonNode choiceNode) {
+    private static ToolUse tools(JsonNode toolsNode, JsonNode choiceNode, boolean codeExecution) {
         if (toolsNode == null || toolsNode.isNull()) return ToolUse.NONE;
         if (!toolsNode.isArray()) throw ApiError.invalidRequest("tools", "tools: must be an array of tools");
         List<Tool> tools = new ArrayList<>();
@@ -185,6 +185,12 @@ final class MessagesParser {
                 throw ApiError.invalidRequest("tools." + i + ".name", "tools." + i + ".name: Field required");
             }
             tools.add(Tool.function(name.asText(), t.path("description").asText(""), t.get("input_schema")));
+        }
+        if (codeExecution && choiceNode != null && "tool".equals(choiceNode.path("type").asText())
+                && "code_execution".equals(choiceNode.path("name").asText())) {
+            // Forcing the code execution tool: the model must call the interpreter under the name it is offered as.
+            ToolChoice forced = ToolChoice.named(PythonTool.nameBeside(tools));
+            return new ToolUse(tools, choiceNode.path("disable_parallel_tool_use").asBoolean(false) ? forced.withParallel(false) : forced);
         }
         if (tools.isEmpty()) return ToolUse.NONE;
         ToolChoice choice = ToolChoice.auto();

@@ -21,8 +21,9 @@ import java.util.Set;
  * The tool fields of a Responses request: {@code tools} ({@code function} and {@code custom}
  * tools, and {@code namespace} groups of them), {@code tool_choice} and
  * {@code parallel_tool_calls}. Built-in tools ({@code web_search}, {@code file_search},
- * {@code computer_use_preview}, {@code code_interpreter}, {@code mcp}, ...) run on OpenAI's side
- * and cannot be emulated: they are not offered, never a 400.
+ * {@code computer_use_preview}, {@code mcp}, ...) run on OpenAI's side and cannot be emulated:
+ * they are not offered, never a 400. {@code code_interpreter} is run by the gateway itself when
+ * E2B_CODE_INTERPRETER is on (core InterpreterLoop), and is a 400 saying so when it is off.
  *
  * <p>A namespaced function is offered to the model as {@code <namespace>.<name>} (function names
  * cannot contain a dot, so this never collides with a plain one), and its calls go back to the

@@ -429,4 +429,14 @@ class CodeInterpreterTest {
         }
         server.upstream.takeSandboxRequest();
     }
+
+    @Test
+    void a_messages_tool_choice_naming_code_execution_forces_the_first_reply_to_run_code() throws IOException {
+        sixTimesSeven(Integer.MAX_VALUE);
+        JsonNode m = Gateway.json(post("/v1/messages", messages("\"tool_choice\":{\"type\":\"tool\",\"name\":\"code_execution\"}")));
+        assertThat(m.at("/content/1/type").asText()).isEqualTo("server_tool_use");
+        assertThat(server.upstream.takeRequest().body().at("/config/system").asText()).contains("must call the tool python");
+        server.upstream.takeRequest();
+        server.upstream.takeSandboxRequest();
+    }
 }
