@@ -439,4 +439,24 @@ class CodeInterpreterTest {
         server.upstream.takeRequest();
         server.upstream.takeSandboxRequest();
     }
+
+    @Test
+    void a_client_that_hangs_up_while_a_cell_runs_cancels_the_sandbox_call() throws Exception {
+        server.upstream.resetAborts();
+        server.upstream.enqueue(model(calling("Computing.", "import time; time.sleep(30)"), Integer.MAX_VALUE));
+        server.upstream.enqueueSandbox(Cells.printed(SBX, "slept\n").headerDelay(8_000));
+        okhttp3.Call call = server.gateway.http.newCall(server.gateway.request("/v1/responses")
+                .post(RequestBody.create(responses("\"stream\":true,\"store\":false"), MediaType.get("application/json"))).build());
+        try (Response r = call.execute()) {
+            okio.BufferedSource body = r.body().source();
+            for (String line = body.readUtf8Line(); line != null; line = body.readUtf8Line()) {
+                if (line.contains("response.code_interpreter_call.interpreting")) break;
+            }
+            server.upstream.takeSandboxRequest(); // the cell is running
+            call.cancel();
+        }
+        assertThat(server.upstream.awaitAbort(2000)).as("the sandbox call was cancelled").isTrue();
+        server.upstream.takeRequest();
+        server.upstream.assertNoRequest(); // the model was not asked again
+    }
 }
