@@ -24,7 +24,7 @@ public final class PythonTool {
             no state is kept between calls (variables, imports, files, installed packages are gone), so \
             each cell must be complete on its own. print() what you need to see. A matplotlib figure \
             shown with plt.show() is given to the user as an image. A cell may run for at most a minute. \
-            Common packages (numpy, pandas, matplotlib, scipy, sympy, requests) are installed.""";
+            The usual data packages (numpy, pandas, matplotlib) are installed.""";
 
     private PythonTool() {
     }

@@ -70,6 +70,7 @@ public final class SandboxClient {
         }
         Request request = new Request.Builder().url(sandboxUrl).post(RequestBody.create(bytes, JSON))
                 .header("accept", "*/*").header("origin", origin).header("referer", origin + "/")
+                .header("user-agent", FragmentsClient.USER_AGENT) // as the chat calls: what the deployment's own page sends
                 .header("accept-encoding", "identity").build();
         Call call = http.newCall(request);
         call.timeout().timeout(timeout.toMillis(), TimeUnit.MILLISECONDS); // the whole call, headers to last byte

@@ -82,7 +82,11 @@ class CodeInterpreterTest {
     }
 
     static void assertSandboxGotTheCell(String code) {
-        JsonNode body = server.upstream.takeSandboxRequest().body();
+        FakeFragments.Recorded request = server.upstream.takeSandboxRequest();
+        assertThat(request.path()).isEqualTo("/api/sandbox");
+        assertThat(request.headers().get("content-type")).startsWith("application/json");
+        assertThat(request.headers().get("user-agent")).startsWith("Mozilla/5.0"); // as the chat calls
+        JsonNode body = request.body();
         assertThat(body.at("/fragment/template").asText()).isEqualTo("code-interpreter-v1");
         assertThat(body.at("/fragment/code").asText()).isEqualTo(code);
         assertThat(body.at("/fragment/file_path").asText()).isEqualTo("script.py");
