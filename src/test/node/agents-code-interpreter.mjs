@@ -1,7 +1,9 @@
 // An OpenAI Agents SDK (@openai/agents) agent with the hosted codeInterpreterTool against a
 // running gateway (E2B_CODE_INTERPRETER=on). Usage: node agents-code-interpreter.mjs <baseURL> <apiKey> <model>
-// The fake model, in order: calls python then answers (run), the same (streamed run). The fake
-// sandbox prints 42 each time. Prints one JSON line; exits non-zero if the SDK threw.
+// The fake model, in order: calls python then answers (run), the same (streamed run), then one
+// answer for the conversation continued from the streamed run's history (its cell items sent back
+// as input). The fake sandbox fails (500) for the first run and prints 42 for the second.
+// Prints one JSON line; exits non-zero if the SDK threw.
 import { Agent, codeInterpreterTool, run, setDefaultOpenAIClient, setOpenAIAPI, setTracingDisabled } from '@openai/agents';
 import OpenAI from 'openai';
 
@@ -20,6 +22,8 @@ for await (const event of streamed) {
 }
 await streamed.completed;
 
+const continued = await run(agent, [...streamed.history, { role: 'user', content: 'And doubled?' }]);
+
 const hosted = (items) => items.filter((item) => item.type === 'tool_call_item').map((item) => item.rawItem);
 console.log(JSON.stringify({
   final: result.finalOutput,
@@ -28,4 +32,6 @@ console.log(JSON.stringify({
   streamedFinal: streamed.finalOutput,
   streamedHosted: hosted(streamed.newItems),
   rawTypes: [...rawTypes],
+  historyTypes: streamed.history.map((item) => item.type),
+  continued: continued.finalOutput,
 }));

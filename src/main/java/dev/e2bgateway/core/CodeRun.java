@@ -15,6 +15,9 @@ import java.util.List;
 public record CodeRun(String code, Status status, String sandboxId, String stdout, String stderr, Error error,
                       List<String> texts, List<Image> images, String failure) {
 
+    /** How the text of a failed cell begins (the model, the logs and a replayed history read it). */
+    public static final String FAILURE = "The sandbox could not run this cell: ";
+
     public CodeRun {
         texts = List.copyOf(texts);
         images = List.copyOf(images);

@@ -140,7 +140,7 @@ public final class InterpreterLoop {
         return new CodeRun(code, status, run.sandboxId(), run.stdout(), run.stderr(),
                 e == null ? null : new CodeRun.Error(e.name(), e.value(), e.traceback()), run.texts(),
                 run.images().stream().map(i -> new CodeRun.Image(i.mediaType(), i.base64())).toList(),
-                status == CodeRun.Status.FAILED || status == CodeRun.Status.TIMED_OUT ? "The sandbox could not run this cell: " + run.detail() + "." : "");
+                status == CodeRun.Status.FAILED || status == CodeRun.Status.TIMED_OUT ? CodeRun.FAILURE + run.detail() + "." : "");
     }
 
     /** The cell's outcome as the model reads it in the tool result. */

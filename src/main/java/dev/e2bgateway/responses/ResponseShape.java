@@ -173,9 +173,14 @@ final class ResponseShape {
         return item;
     }
 
-    /** The status a finished cell's item has: failed when the sandbox could not run it (a Python exception is a completed cell). */
+    /**
+     * The status a finished cell's item has: {@code completed}, also when the sandbox could not
+     * run it (its logs then say so, as OpenAI's own interpreter reports a cell that timed out).
+     * Not {@code failed}: the OpenAI Agents SDK takes only in_progress, interpreting and completed
+     * when it sends the item back in a later turn's history, and would throw on anything else.
+     */
     static String codeStatus(CodeRun run) {
-        return run.failed() ? "failed" : "completed";
+        return "completed";
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.e2bgateway.responses;
 
 import dev.e2bgateway.core.ChatRequest;
+import dev.e2bgateway.core.CodeRun;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.e2bgateway.core.ChatRequest.Message;
@@ -108,8 +109,9 @@ final class Transcript {
                     calls.add(new ToolTranscript.Call(interpreter, json.createObjectNode().put(PythonTool.CODE,
                             node.path("code").asText("")).toString()));
                     flushAssistant();
-                    results.add(new ToolTranscript.Result(node.path("id").asText(), interpreter, codeOutput(node),
-                            "failed".equals(node.path("status").asText())));
+                    String output = codeOutput(node);
+                    results.add(new ToolTranscript.Result(node.path("id").asText(), interpreter, output,
+                            "failed".equals(node.path("status").asText()) || output.startsWith(CodeRun.FAILURE)));
                 }
                 default -> {
                     // reasoning, other built-in tools' calls and results, ...: nothing the upstream can use

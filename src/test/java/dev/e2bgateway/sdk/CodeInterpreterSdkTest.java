@@ -156,8 +156,12 @@ class CodeInterpreterSdkTest {
     }
 
     @Test
-    void an_agents_sdk_agent_with_the_code_interpreter_tool_runs_a_cell_and_answers() throws Exception {
-        turns(2);
+    void an_agents_sdk_agent_with_the_code_interpreter_tool_runs_cells_and_continues_from_its_history() throws Exception {
+        server.upstream.enqueue(Script.ok(Fragments.jsonAsciiEscaped("c", CALL)).splitEvery(5));
+        server.upstream.enqueueSandbox(Script.status(500, ""));
+        server.upstream.enqueue(Script.reply(ANSWER));
+        turns(1);
+        server.upstream.enqueue(Script.reply("Doubled, 84."));
         Node.Result result = Node.run("agents-code-interpreter.mjs", server.gateway.baseUrl() + "/v1", Gateway.KEY, "gpt-4o");
         assertThat(result.exitCode()).as(result.stderr()).isZero();
         JsonNode out = Gateway.json(result.stdout());
@@ -166,6 +170,10 @@ class CodeInterpreterSdkTest {
         assertThat(out.get("hosted").toString()).contains("print(6*7)");
         assertThat(out.get("streamedFinal").asText()).contains(ANSWER);
         assertThat(out.get("streamedHosted").toString()).contains("print(6*7)");
+        assertThat(out.get("continued").asText()).isEqualTo("Doubled, 84.");
+        for (int i = 0; i < 4; i++) server.upstream.takeRequest();
+        String history = server.upstream.takeRequest().body().get("messages").toString();
+        assertThat(history).contains("print(6*7)", "42", "And doubled?");
     }
 
     @Test
