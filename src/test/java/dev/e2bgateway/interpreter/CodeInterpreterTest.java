@@ -96,28 +96,30 @@ class CodeInterpreterTest {
     // ---- Responses, not streamed
 
     @Test
-    void responses_runs_the_cell_and_answers_with_a_code_interpreter_call_between_two_messages() throws IOException {
-        sixTimesSeven(Integer.MAX_VALUE);
-        JsonNode r = Gateway.json(post("/v1/responses", responses("\"include\":[\"code_interpreter_call.outputs\"]")));
-        assertThat(r.get("status").asText()).isEqualTo("completed");
-        JsonNode output = r.get("output");
-        assertThat(output).hasSize(3);
-        assertThat(output.get(0).at("/content/0/text").asText()).isEqualTo("Let me compute.\n");
-        JsonNode cell = output.get(1);
-        assertThat(cell.get("type").asText()).isEqualTo("code_interpreter_call");
-        assertThat(cell.get("id").asText()).startsWith("ci_");
-        assertThat(cell.get("status").asText()).isEqualTo("completed");
-        assertThat(cell.get("code").asText()).isEqualTo("print(6*7)");
-        assertThat(cell.get("container_id").asText()).isEqualTo(SBX);
-        assertThat(cell.at("/outputs/0/type").asText()).isEqualTo("logs");
-        assertThat(cell.at("/outputs/0/logs").asText()).isEqualTo("42\n");
-        assertThat(output.get(2).at("/content/0/text").asText()).isEqualTo("The answer is 42.");
-        assertThat(r.get("output_text").asText()).isEqualTo("Let me compute.\nThe answer is 42.");
-        assertThat(r.at("/tools/0/type").asText()).isEqualTo("code_interpreter");
-        assertThat(r.at("/usage/input_tokens").asInt()).isPositive();
-        assertSandboxGotTheCell("print(6*7)");
-        assertSecondRoundSawTheOutput("42");
-        server.upstream.assertNoRequest();
+    void responses_runs_the_cell_and_answers_with_a_code_interpreter_call_between_two_messages_at_every_chunking() throws IOException {
+        for (int chunk : CHUNKINGS) {
+            sixTimesSeven(chunk);
+            JsonNode r = Gateway.json(post("/v1/responses", responses("\"include\":[\"code_interpreter_call.outputs\"]")));
+            assertThat(r.get("status").asText()).isEqualTo("completed");
+            JsonNode output = r.get("output");
+            assertThat(output).hasSize(3);
+            assertThat(output.get(0).at("/content/0/text").asText()).isEqualTo("Let me compute.\n");
+            JsonNode cell = output.get(1);
+            assertThat(cell.get("type").asText()).isEqualTo("code_interpreter_call");
+            assertThat(cell.get("id").asText()).startsWith("ci_");
+            assertThat(cell.get("status").asText()).isEqualTo("completed");
+            assertThat(cell.get("code").asText()).isEqualTo("print(6*7)");
+            assertThat(cell.get("container_id").asText()).isEqualTo(SBX);
+            assertThat(cell.at("/outputs/0/type").asText()).isEqualTo("logs");
+            assertThat(cell.at("/outputs/0/logs").asText()).isEqualTo("42\n");
+            assertThat(output.get(2).at("/content/0/text").asText()).isEqualTo("The answer is 42.");
+            assertThat(r.get("output_text").asText()).isEqualTo("Let me compute.\nThe answer is 42.");
+            assertThat(r.at("/tools/0/type").asText()).isEqualTo("code_interpreter");
+            assertThat(r.at("/usage/input_tokens").asInt()).isPositive();
+            assertSandboxGotTheCell("print(6*7)");
+            assertSecondRoundSawTheOutput("42");
+            server.upstream.assertNoRequest();
+        }
     }
 
     @Test
@@ -301,29 +303,31 @@ class CodeInterpreterTest {
     // ---- Messages
 
     @Test
-    void messages_show_the_cell_as_server_tool_use_and_code_execution_tool_result_and_end_the_turn() throws IOException {
-        sixTimesSeven(Integer.MAX_VALUE);
-        JsonNode m = Gateway.json(post("/v1/messages", messages(null)));
-        assertThat(m.get("stop_reason").asText()).isEqualTo("end_turn");
-        JsonNode content = m.get("content");
-        assertThat(content).hasSize(4);
-        assertThat(content.get(0).get("text").asText()).isEqualTo("Let me compute.\n");
-        JsonNode use = content.get(1);
-        assertThat(use.get("type").asText()).isEqualTo("server_tool_use");
-        assertThat(use.get("name").asText()).isEqualTo("code_execution");
-        assertThat(use.get("id").asText()).startsWith("srvtoolu_");
-        assertThat(use.at("/input/code").asText()).isEqualTo("print(6*7)");
-        JsonNode result = content.get(2);
-        assertThat(result.get("type").asText()).isEqualTo("code_execution_tool_result");
-        assertThat(result.get("tool_use_id").asText()).isEqualTo(use.get("id").asText());
-        assertThat(result.at("/content/type").asText()).isEqualTo("code_execution_result");
-        assertThat(result.at("/content/stdout").asText()).isEqualTo("42\n");
-        assertThat(result.at("/content/stderr").asText()).isEmpty();
-        assertThat(result.at("/content/return_code").asInt()).isZero();
-        assertThat(result.at("/content/content").isArray()).isTrue();
-        assertThat(content.get(3).get("text").asText()).isEqualTo("The answer is 42.");
-        assertSandboxGotTheCell("print(6*7)");
-        assertSecondRoundSawTheOutput("42");
+    void messages_show_the_cell_as_server_tool_use_and_code_execution_tool_result_and_end_the_turn_at_every_chunking() throws IOException {
+        for (int chunk : CHUNKINGS) {
+            sixTimesSeven(chunk);
+            JsonNode m = Gateway.json(post("/v1/messages", messages(null)));
+            assertThat(m.get("stop_reason").asText()).isEqualTo("end_turn");
+            JsonNode content = m.get("content");
+            assertThat(content).hasSize(4);
+            assertThat(content.get(0).get("text").asText()).isEqualTo("Let me compute.\n");
+            JsonNode use = content.get(1);
+            assertThat(use.get("type").asText()).isEqualTo("server_tool_use");
+            assertThat(use.get("name").asText()).isEqualTo("code_execution");
+            assertThat(use.get("id").asText()).startsWith("srvtoolu_");
+            assertThat(use.at("/input/code").asText()).isEqualTo("print(6*7)");
+            JsonNode result = content.get(2);
+            assertThat(result.get("type").asText()).isEqualTo("code_execution_tool_result");
+            assertThat(result.get("tool_use_id").asText()).isEqualTo(use.get("id").asText());
+            assertThat(result.at("/content/type").asText()).isEqualTo("code_execution_result");
+            assertThat(result.at("/content/stdout").asText()).isEqualTo("42\n");
+            assertThat(result.at("/content/stderr").asText()).isEmpty();
+            assertThat(result.at("/content/return_code").asInt()).isZero();
+            assertThat(result.at("/content/content").isArray()).isTrue();
+            assertThat(content.get(3).get("text").asText()).isEqualTo("The answer is 42.");
+            assertSandboxGotTheCell("print(6*7)");
+            assertSecondRoundSawTheOutput("42");
+        }
     }
 
     @Test
