@@ -162,8 +162,21 @@ public final class InterpreterLoop {
         return out.isEmpty() ? "(the cell ran and printed nothing)" : out.toString().stripTrailing();
     }
 
+    /**
+     * Longest text of one kind the model gets back from a cell. The whole output goes to the
+     * client; the model's copy is cut in the middle, since it is resent with every later request
+     * of the conversation and the upstream refuses bodies over 4.5 MB.
+     */
+    static final int MAX_SECTION_CHARS = 10_000;
+
     private static void section(StringBuilder out, String name, String text) {
         if (text == null || text.isEmpty()) return;
+        if (text.length() > MAX_SECTION_CHARS) {
+            int head = MAX_SECTION_CHARS * 3 / 5;
+            int tail = MAX_SECTION_CHARS - head;
+            text = text.substring(0, head) + "\n[... " + (text.length() - head - tail) + " characters left out ...]\n"
+                    + text.substring(text.length() - tail);
+        }
         out.append(name).append(":\n").append(text);
         if (!text.endsWith("\n")) out.append('\n');
     }

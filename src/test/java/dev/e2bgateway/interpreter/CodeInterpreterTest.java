@@ -467,4 +467,20 @@ class CodeInterpreterTest {
         server.upstream.takeRequest();
         server.upstream.assertNoRequest(); // the model was not asked again
     }
+
+    @Test
+    void a_huge_output_reaches_the_client_whole_and_the_model_cut_in_the_middle() throws IOException {
+        String line = "0123456789".repeat(9) + "\n";
+        String big = "first line\n" + line.repeat(2_000) + "last line\n";
+        server.upstream.enqueue(model(calling("", "for i in range(2000): print('0123456789' * 9)"), Integer.MAX_VALUE));
+        server.upstream.enqueueSandbox(Cells.printed(SBX, big));
+        server.upstream.enqueue(model("That was long.", Integer.MAX_VALUE));
+        JsonNode cell = Gateway.json(post("/v1/responses", responses("\"store\":false,\"include\":[\"code_interpreter_call.outputs\"]"))).at("/output/0");
+        assertThat(cell.at("/outputs/0/logs").asText()).isEqualTo(big);
+        server.upstream.takeRequest();
+        String seen = server.upstream.takeRequest().body().get("messages").toString();
+        assertThat(seen).contains("first line", "last line", "characters left out");
+        assertThat(seen.length()).isLessThan(20_000);
+        server.upstream.takeSandboxRequest();
+    }
 }
