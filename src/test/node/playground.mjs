@@ -75,6 +75,19 @@ try {
   await page.waitForFunction(() => document.querySelectorAll('#chat .msg.error').length === 2);
   result.cutError = await page.$$eval('#chat .msg.error .text', (e) => e[1].textContent);
 
+  // 5. "Run code": the model's cell streams in with its code, its output and its image, then the answer.
+  await page.check('#run-code');
+  await page.fill('#prompt', 'Plot a line');
+  await page.click('#send');
+  await page.waitForSelector(lastReply + ' .stats');
+  result.cellCode = await page.textContent(lastReply + ' .cell .code');
+  result.cellOutput = await page.textContent(lastReply + ' .cell .out');
+  result.cellHead = await page.textContent(lastReply + ' .cell .cell-head');
+  result.cellImage = await page.$eval(lastReply + ' .cell img', (img) => ({ src: img.src.slice(0, 22), width: img.naturalWidth }));
+  result.codeTexts = await page.$$eval(lastReply + ' .text', (els) => els.map((e) => e.textContent));
+  result.codeStats = await page.textContent(lastReply + ' .stats');
+  await page.screenshot({ path: shots + '/playground-code.png', fullPage: true });
+
   // Phone width, dark mode.
   await page.setViewportSize({ width: 390, height: 844 });
   await page.emulateMedia({ colorScheme: 'dark' });

@@ -11,6 +11,7 @@ import dev.e2bgateway.api.PlaygroundPage;
 import dev.e2bgateway.config.Config;
 import dev.e2bgateway.core.Backoff;
 import dev.e2bgateway.core.ChatService;
+import dev.e2bgateway.core.InterpreterLoop;
 import dev.e2bgateway.core.InFlight;
 import dev.e2bgateway.core.RetryPolicy;
 import dev.e2bgateway.core.Route;
@@ -59,6 +60,7 @@ import dev.e2bgateway.store.RouteMarks;
 import dev.e2bgateway.store.ResponseStore;
 import dev.e2bgateway.store.StoreUnavailableException;
 import dev.e2bgateway.upstream.FragmentsClient;
+import dev.e2bgateway.upstream.SandboxClient;
 import dev.e2bgateway.upstream.FragmentsRequest;
 import dev.e2bgateway.upstream.OutboundProxy;
 import io.javalin.Javalin;
@@ -193,7 +195,7 @@ public final class App {
         Reloader reloader = new Reloader(config, mapper, new Reloader.Routes() {
             @Override
             public List<Route> build(List<UpstreamsFile.RouteSettings> upstreams, ModelRegistry models) {
-                return routes(config, http, upstreams, providerKeys(models, config));
+                return routes(config, http, upstreams, providerKeys(models, config), mapper);
             }
 
             @Override
@@ -217,10 +219,12 @@ public final class App {
                 new UpstreamErrors(config.timeouts().idle(), System::currentTimeMillis),
                 new RetryPolicy(config.retry().maxAttempts(), backoff, Sleeper.CANCELLABLE), mapper);
 
+        InterpreterLoop interpreter = new InterpreterLoop(chat, routes, metrics, mapper);
+
         ChatCompletionsDialect openai = new ChatCompletionsDialect(mapper, models);
-        MessagesDialect anthropic = new MessagesDialect(mapper, models, tokens);
+        MessagesDialect anthropic = new MessagesDialect(mapper, models, tokens, config.interpreter().enabled());
         ResponseStore store = responseStore(config.responses(), redis);
-        ResponsesDialect responses = new ResponsesDialect(mapper, models, tokens, store);
+        ResponsesDialect responses = new ResponsesDialect(mapper, models, tokens, store, config.interpreter().enabled());
         JsonResponses json = new JsonResponses(mapper);
         ErrorWriter errors = new ErrorWriter(openai.errors());
         KeyLimiter limiter = new KeyLimiter(redis == null ? new MemoryCounters(System::currentTimeMillis) : new RedisCounters(redis),
@@ -266,11 +270,11 @@ public final class App {
                 Cors.headers(ctx);
             });
             // Each dialect's routes first, so even an auth failure answers in the route's dialect.
-            chatRoute(cfg, "/v1/chat/completions", openai, new ChatEndpoint(openai, chat, lifecycle, bodies, errors));
-            chatRoute(cfg, "/v1/messages", anthropic, new ChatEndpoint(anthropic, chat, lifecycle, bodies, errors));
+            chatRoute(cfg, "/v1/chat/completions", openai, new ChatEndpoint(openai, chat, interpreter, lifecycle, bodies, errors));
+            chatRoute(cfg, "/v1/messages", anthropic, new ChatEndpoint(anthropic, chat, interpreter, lifecycle, bodies, errors));
             cfg.routes.before("/v1/messages/count_tokens", ctx -> RouteDialect.attach(ctx, anthropic.errors()));
             cfg.routes.post("/v1/messages/count_tokens", ctx -> JsonResponses.write(ctx, anthropic.countTokens(bodies.read(ctx))));
-            chatRoute(cfg, "/v1/responses", responses, new ChatEndpoint(responses, chat, lifecycle, bodies, errors));
+            chatRoute(cfg, "/v1/responses", responses, new ChatEndpoint(responses, chat, interpreter, lifecycle, bodies, errors));
             cfg.routes.before("/v1/responses/*", ctx -> RouteDialect.attach(ctx, responses.errors()));
             cfg.routes.post("/v1/responses/input_tokens", ctx -> JsonResponses.write(ctx, responses.inputTokens(Auth.keyName(ctx), bodies.read(ctx))));
             cfg.routes.get("/v1/responses/{id}", ctx -> JsonResponses.write(ctx, responses.retrieve(Auth.keyName(ctx), ctx.pathParam("id"), ctx.queryParam("stream"))));
@@ -333,14 +337,15 @@ public final class App {
      * The upstream routes: those of E2B_UPSTREAMS_FILE (each with its own proxy and provider keys
      * over the global ones), else one per URL of E2B_BASE_URL with the global settings.
      */
-    private static List<Route> routes(Config config, Call.Factory http, List<UpstreamsFile.RouteSettings> upstreams, ProviderKeys globalKeys) {
+    private static List<Route> routes(Config config, Call.Factory http, List<UpstreamsFile.RouteSettings> upstreams, ProviderKeys globalKeys,
+                                      ObjectMapper mapper) {
         Duration idle = config.timeouts().idle();
         if (upstreams == null) {
             List<URI> urls = config.upstream().baseUrls();
             List<Route> routes = new ArrayList<>();
             for (int i = 0; i < urls.size(); i++) {
                 routes.add(new Route(urls.size() == 1 ? "default" : "route-" + (i + 1), new FragmentsClient(http, urls.get(i), idle),
-                        globalKeys, 1));
+                        globalKeys, 1, sandbox(config, http, urls.get(i), mapper)));
             }
             return routes;
         }
@@ -353,13 +358,19 @@ public final class App {
                 }
             }
             Call.Factory client = r.proxy() == null ? http : httpClient(config.timeouts(), r.proxy(), config.upstream());
-            routes.add(new Route(r.name(), new FragmentsClient(client, r.baseUrl(), idle), globalKeys.overriddenBy(r.providerKeys()), r.weight()));
+            routes.add(new Route(r.name(), new FragmentsClient(client, r.baseUrl(), idle), globalKeys.overriddenBy(r.providerKeys()), r.weight(),
+                    sandbox(config, client, r.baseUrl(), mapper)));
             log.info("upstream route {}: {} via {}{}", r.name(), r.baseUrl().getScheme() + "://" + r.baseUrl().getHost()
                             + (r.baseUrl().getPort() > 0 ? ":" + r.baseUrl().getPort() : ""),
                     r.proxy() == null ? "the global proxy settings" : ProxySettings.describe(r.proxy().proxy()),
                     r.providerKeys().isEmpty() ? "" : ", provider keys " + r.providerKeys());
         }
         return routes;
+    }
+
+    /** The route's code runner (its deployment's /api/sandbox, through the route's own client), or null while the interpreter is off. */
+    private static SandboxClient sandbox(Config config, Call.Factory http, URI baseUrl, ObjectMapper mapper) {
+        return config.interpreter().enabled() ? new SandboxClient(http, baseUrl, config.interpreter().timeout(), mapper) : null;
     }
 
     /** The models file's provider keys, with E2B_PROVIDER_KEYS over them; each must name a provider the upstream knows. */

@@ -110,6 +110,10 @@ public final class Main {
         log.info("outbound proxy: {}{}", ProxySettings.describe(proxy.proxyFor(base.getScheme(), base.getHost())),
                 proxy.source() == null ? "" : " (from " + proxy.source() + ")");
         if (c.modelsFile() != null) log.info("models file: {}", c.modelsFile());
+        if (c.interpreter().enabled()) {
+            log.info("code interpreter: on (cells run in E2B sandboxes of the Fragments deployment's own account; each waits at most {} ms)",
+                    c.interpreter().timeout().toMillis());
+        }
         if (server.hostDefaultedToLoopback()) {
             log.warn("E2B_API_KEY is the well-known default '{}': listening on 127.0.0.1 only. "
                     + "Set your own key (or E2B_HOST explicitly) to accept other machines.", Config.WELL_KNOWN_KEY);

@@ -3,6 +3,8 @@ package dev.e2bgateway.anthropic;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.e2bgateway.core.BufferedReply;
+import dev.e2bgateway.core.CodeRun;
 import dev.e2bgateway.core.Finish;
 import dev.e2bgateway.core.ToolCall;
 import dev.e2bgateway.dialect.Ids;
@@ -46,6 +48,90 @@ final class MessageEvents implements StreamFormat {
         stop(m, finish);
         usage(m.putObject("usage"), finish.usage().promptTokens(), finish.usage().completionTokens());
         return m;
+    }
+
+    /**
+     * The whole message of a turn in which the code execution tool ran: text blocks, and for each
+     * cell a {@code server_tool_use} block and its {@code code_execution_tool_result}, in order.
+     */
+    ObjectNode message(List<BufferedReply.Part> parts, List<ToolCall> calls, Finish finish) {
+        ObjectNode m = header();
+        ArrayNode content = m.putArray("content");
+        for (BufferedReply.Part part : parts) {
+            if (part instanceof BufferedReply.TextPart t) {
+                content.addObject().put("type", "text").put("text", t.text());
+            } else if (part instanceof BufferedReply.CodePart c) {
+                String id = Ids.next("srvtoolu_");
+                content.add(serverToolUse(id, c.run().code()));
+                content.add(codeResult(id, c.run()));
+            }
+        }
+        if (parts.isEmpty() && calls.isEmpty()) content.addObject().put("type", "text").put("text", "");
+        for (ToolCall call : calls) content.add(toolUse(call, Ids.next("toolu_")));
+        stop(m, finish);
+        usage(m.putObject("usage"), finish.usage().promptTokens(), finish.usage().completionTokens());
+        return m;
+    }
+
+    /** The id of the server_tool_use block whose result comes next. */
+    private String codeUseId;
+
+    /** A server_tool_use block of its own: its start (input {}), the code as an input_json_delta, its stop. */
+    @Override
+    public byte[] codeStarted(String code) {
+        byte[] close = stopBlock();
+        codeUseId = Ids.next("srvtoolu_");
+        ObjectNode block = serverToolUse(codeUseId, code);
+        block.putObject("input");
+        byte[] start = startBlock(block);
+        ObjectNode delta = json.createObjectNode().put("type", "content_block_delta").put("index", index);
+        delta.putObject("delta").put("type", "input_json_delta")
+                .put("partial_json", json.createObjectNode().put("code", code).toString());
+        return concat(close, start, event("content_block_delta", delta), stopBlock());
+    }
+
+    /** The cell's code_execution_tool_result block: whole in its start, as Anthropic streams it, then its stop. */
+    @Override
+    public byte[] codeDone(CodeRun run) {
+        return concat(startBlock(codeResult(codeUseId, run)), stopBlock());
+    }
+
+    private ObjectNode serverToolUse(String id, String code) {
+        ObjectNode block = json.createObjectNode().put("type", "server_tool_use").put("id", id).put("name", "code_execution");
+        block.putObject("input").put("code", code);
+        block.putObject("caller").put("type", "direct");
+        return block;
+    }
+
+    /**
+     * A cell's result: {@code code_execution_result} with stdout, stderr (a Python exception's
+     * traceback goes there, as a shell shows it) and return_code; a sandbox that could not run it
+     * is {@code code_execution_tool_result_error}. Images would be files ({@code file_id}), which
+     * this gateway does not have: stdout says one was made.
+     */
+    private ObjectNode codeResult(String toolUseId, CodeRun run) {
+        ObjectNode block = json.createObjectNode().put("type", "code_execution_tool_result").put("tool_use_id", toolUseId);
+        if (run.failed()) {
+            block.putObject("content").put("type", "code_execution_tool_result_error")
+                    .put("error_code", run.status() == CodeRun.Status.TIMED_OUT ? "execution_time_exceeded" : "unavailable");
+            return block;
+        }
+        StringBuilder stdout = new StringBuilder(run.stdout());
+        for (String text : run.texts()) line(stdout, text);
+        for (CodeRun.Image image : run.images()) line(stdout, "[an image (" + image.mediaType() + ") was produced]");
+        StringBuilder stderr = new StringBuilder(run.stderr());
+        if (run.error() != null) {
+            line(stderr, run.error().traceback().isEmpty() ? run.error().name() + ": " + run.error().value() : run.error().traceback());
+        }
+        ObjectNode content = block.putObject("content").put("type", "code_execution_result")
+                .put("stdout", stdout.toString()).put("stderr", stderr.toString()).put("return_code", run.returnCode());
+        content.putArray("content");
+        return block;
+    }
+
+    private static void line(StringBuilder out, String text) {
+        if (!out.isEmpty() && out.charAt(out.length() - 1) != '\n') out.append('\n');
+        out.append(text);
     }
 
     /** message_start: the opening of a stream. Each content block opens with what comes first, then a ping. */

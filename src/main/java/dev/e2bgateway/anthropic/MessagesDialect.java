@@ -22,8 +22,13 @@ public final class MessagesDialect implements Dialect {
     private final AnthropicErrors errors;
 
     public MessagesDialect(ObjectMapper json, Supplier<ModelRegistry> models, TokenCounter tokens) {
+        this(json, models, tokens, false);
+    }
+
+    /** @param interpreter whether the code execution tool is on (E2B_CODE_INTERPRETER) */
+    public MessagesDialect(ObjectMapper json, Supplier<ModelRegistry> models, TokenCounter tokens, boolean interpreter) {
         this.json = json;
-        this.parser = new MessagesParser(json, models);
+        this.parser = new MessagesParser(json, models, interpreter);
         this.tokens = tokens;
         this.errors = new AnthropicErrors(json);
     }
@@ -35,8 +40,9 @@ public final class MessagesDialect implements Dialect {
         MessageEvents events = new MessageEvents(json, Ids.next("msg_"), request.model().answeredBy(),
                 () -> tokens.promptTokens(request));
         return new Exchange(request, parsed.stream(), true, // every message and message_delta carries usage
-                reply -> bytes(events.message(reply.text(), reply.calls(), reply.finish())),
-                () -> events);
+                reply -> bytes(parsed.codeInterpreter() ? events.message(reply.parts(), reply.calls(), reply.finish())
+                        : events.message(reply.text(), reply.calls(), reply.finish())),
+                () -> events, parsed.codeInterpreter());
     }
 
     /** {@code POST /v1/messages/count_tokens}: the same request shape, without {@code max_tokens}. */

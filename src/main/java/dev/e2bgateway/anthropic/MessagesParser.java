@@ -6,6 +6,8 @@ import dev.e2bgateway.core.ChatRequest;
 import dev.e2bgateway.core.JsonOutput;
 import dev.e2bgateway.core.OutputFormat;
 import dev.e2bgateway.core.ToolUse;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.e2bgateway.tools.PythonTool;
 import dev.e2bgateway.tools.Tool;
 import dev.e2bgateway.tools.ToolChoice;
 import dev.e2bgateway.tools.CallHistory;
@@ -23,6 +25,8 @@ import dev.e2bgateway.models.ModelSpec;
 import java.util.ArrayList;
 import java.util.Set;
 import java.util.List;
+import java.util.Map;
+import java.util.HashMap;
 import java.util.function.Supplier;
 
 /**
@@ -31,7 +35,8 @@ import java.util.function.Supplier;
  */
 final class MessagesParser {
 
-    record Parsed(ChatRequest request, boolean stream) {}
+    /** @param codeInterpreter whether the client asked for the code execution tool (the gateway runs it) */
+    record Parsed(ChatRequest request, boolean stream, boolean codeInterpreter) {}
 
     /** Anthropic's error code for a request that cannot be threaded: clients resend it without {@code thread}. */
     static final String THREAD_UNSUPPORTED = "thread_unsupported_request";
@@ -39,8 +44,11 @@ final class MessagesParser {
     private final ObjectMapper json;
     private final Supplier<ModelRegistry> models; // read once per request: a reload swaps the registry
     private final ToolTranscript transcript;
+    private final boolean interpreter;
 
-    MessagesParser(ObjectMapper json, Supplier<ModelRegistry> models) {
+    /** @param interpreter whether the built-in code interpreter is on (E2B_CODE_INTERPRETER) */
+    MessagesParser(ObjectMapper json, Supplier<ModelRegistry> models, boolean interpreter) {
+        this.interpreter = interpreter;
         this.json = json;
         this.models = models;
         this.transcript = new ToolTranscript(json);
@@ -78,6 +86,8 @@ final class MessagesParser {
         }
         List<Message> conversation = new ArrayList<>();
         CallHistory history = new CallHistory();
+        // Earlier code execution cells go back to the model as calls of the interpreter under the name it has now.
+        String interpreterName = PythonTool.nameBeside(tools(root.get("tools"), null, false).tools());
         for (int i = 0; i < messages.size(); i++) {
             JsonNode m = messages.get(i);
             String path = "messages." + i;
@@ -85,8 +95,13 @@ final class MessagesParser {
             if (!role.equals("user") && !role.equals("assistant")) {
                 throw ApiError.invalidRequest(path + ".role", path + ".role: must be 'user' or 'assistant'");
             }
+            JsonNode content = m.get("content");
+            if (role.equals("assistant") && content != null && content.isArray()) {
+                content = cells(content, conversation, interpreterName);
+                if (content == null) continue; // the message was only cells
+            }
             conversation.add(new Message(role.equals("user") ? Role.USER : Role.ASSISTANT,
-                    blocks(m.get("content"), path + ".content", model, role.equals("user"), history)));
+                    blocks(content, path + ".content", model, role.equals("user"), history)));
         }
         if (conversation.get(0).role() != Role.USER) {
             throw ApiError.invalidRequest("messages", "messages: the first message must use the 'user' role");
@@ -99,9 +114,10 @@ final class MessagesParser {
                 null, null);
         List<String> stops = Fields.stopSequences(root.get("stop_sequences"), "stop_sequences", Integer.MAX_VALUE);
         boolean stream = Fields.optionalBoolean(root, "stream");
-        ToolUse tools = tools(root.get("tools"), root.get("tool_choice"));
+        boolean codeInterpreter = codeExecution(root.get("tools"));
+        ToolUse tools = tools(root.get("tools"), root.get("tool_choice"), codeInterpreter);
         return new Parsed(new ChatRequest(modelName, model, system, conversation, sampling, maxTokens, stops, tools,
-                outputFormat(root)), stream);
+                outputFormat(root)), stream, codeInterpreter);
     }
 
     /**
@@ -126,11 +142,39 @@ final class MessagesParser {
     }
 
     /**
+     * Whether {@code tools} asks for the code execution tool. Only {@code code_execution_20250522}
+     * (one Python cell per call) is run here; {@code code_execution_20250825} works through bash
+     * commands and file edits in one container kept across calls, which a fresh sandbox per cell
+     * cannot honestly be, so it is refused with a 400 that names the version that works.
+     */
+    private boolean codeExecution(JsonNode toolsNode) {
+        if (toolsNode == null || !toolsNode.isArray()) return false;
+        boolean asked = false;
+        for (int i = 0; i < toolsNode.size(); i++) {
+            String type = toolsNode.get(i).path("type").asText("");
+            if (!type.startsWith("code_execution_")) continue;
+            String where = "tools." + i + ".type";
+            if (!interpreter) {
+                throw ApiError.invalidRequest(where, where + ": the code execution tool is off on this gateway. Its operator can"
+                        + " enable it with E2B_CODE_INTERPRETER=on (the code then runs in E2B sandboxes of the Fragments"
+                        + " deployment the gateway calls); or leave the tool out of 'tools'");
+            }
+            if (!type.equals("code_execution_20250522")) {
+                throw ApiError.invalidRequest(where, where + ": '" + type + "' is not offered here; use 'code_execution_20250522'"
+                        + " (Python cells, each in a fresh sandbox). The bash and file-editing sub-tools of later versions"
+                        + " need a container kept across calls, which this gateway does not have");
+            }
+            asked = true;
+        }
+        return asked;
+    }
+
+    /**
      * {@code tools} and {@code tool_choice}. Client tools (no {@code type}, or {@code custom}) are
      * offered; server and built-in tools ({@code web_search_*}, {@code bash_*}, {@code text_editor_*},
      * {@code computer_*}, ...) run on Anthropic's side and cannot be emulated: not offered, never a 400.
      */
-    private static ToolUse tools(JsonNode toolsNode, JsonNode choiceNode) {
+    private static ToolUse tools(JsonNode toolsNode, JsonNode choiceNode, boolean codeExecution) {
         if (toolsNode == null || toolsNode.isNull()) return ToolUse.NONE;
         if (!toolsNode.isArray()) throw ApiError.invalidRequest("tools", "tools: must be an array of tools");
         List<Tool> tools = new ArrayList<>();
@@ -143,6 +187,12 @@ final class MessagesParser {
                 throw ApiError.invalidRequest("tools." + i + ".name", "tools." + i + ".name: Field required");
             }
             tools.add(Tool.function(name.asText(), t.path("description").asText(""), t.get("input_schema")));
+        }
+        if (codeExecution && choiceNode != null && "tool".equals(choiceNode.path("type").asText())
+                && "code_execution".equals(choiceNode.path("name").asText())) {
+            // Forcing the code execution tool: the model must call the interpreter under the name it is offered as.
+            ToolChoice forced = ToolChoice.named(PythonTool.nameBeside(tools));
+            return new ToolUse(tools, choiceNode.path("disable_parallel_tool_use").asBoolean(false) ? forced.withParallel(false) : forced);
         }
         if (tools.isEmpty()) return ToolUse.NONE;
         ToolChoice choice = ToolChoice.auto();
@@ -220,6 +270,64 @@ final class MessagesParser {
         }
         if (!results.isEmpty()) parts.add(0, new Text(history.results(transcript, results)));
         return parts;
+    }
+
+    /**
+     * An assistant message in which the code execution tool ran: each cell (its
+     * {@code server_tool_use} and {@code code_execution_tool_result}) goes into the conversation
+     * as the model's call of the interpreter, with the text before it, and a result message, as
+     * the model saw it when it ran. Returns the blocks after the last cell, for the message itself (null: none).
+     */
+    private JsonNode cells(JsonNode content, List<Message> conversation, String name) {
+        int last = -1;
+        for (int i = 0; i < content.size(); i++) {
+            if ("code_execution_tool_result".equals(content.get(i).path("type").asText())) last = i;
+        }
+        if (last < 0) return content;
+        List<String> text = new ArrayList<>();
+        List<ToolTranscript.Call> calls = new ArrayList<>();
+        Map<String, String> codes = new HashMap<>();
+        for (int i = 0; i <= last; i++) {
+            JsonNode block = content.get(i);
+            switch (block.path("type").asText()) {
+                case "text" -> text.add(block.path("text").asText(""));
+                case "server_tool_use" -> {
+                    if (!"code_execution".equals(block.path("name").asText())) continue;
+                    String code = block.path("input").path("code").asText("");
+                    codes.put(block.path("id").asText(""), code);
+                    calls.add(new ToolTranscript.Call(block.path("id").asText(""), name, json.createObjectNode().put(PythonTool.CODE, code).toString()));
+                }
+                case "code_execution_tool_result" -> {
+                    String id = block.path("tool_use_id").asText("");
+                    if (!codes.containsKey(id)) continue;
+                    conversation.add(new Message(Role.ASSISTANT, List.of(new Text(transcript.assistant(String.join("", text), calls)))));
+                    JsonNode result = block.path("content");
+                    boolean failed = !"code_execution_result".equals(result.path("type").asText());
+                    String output = failed ? "The sandbox could not run this cell (" + result.path("error_code").asText("unavailable") + ")."
+                            : cellText(result);
+                    conversation.add(new Message(Role.USER, List.of(new Text(transcript.results(
+                            List.of(new ToolTranscript.Result(id, name, output, failed)))))));
+                    text.clear();
+                    calls = new ArrayList<>();
+                }
+                default -> {
+                    // other blocks before a cell carry nothing the model needs again
+                }
+            }
+        }
+        ArrayNode rest = json.createArrayNode();
+        for (int i = last + 1; i < content.size(); i++) rest.add(content.get(i));
+        return rest.isEmpty() ? null : rest;
+    }
+
+    private static String cellText(JsonNode result) {
+        StringBuilder out = new StringBuilder();
+        String stdout = result.path("stdout").asText("");
+        String stderr = result.path("stderr").asText("");
+        if (!stdout.isEmpty()) out.append("stdout:\n").append(stdout).append(stdout.endsWith("\n") ? "" : "\n");
+        if (!stderr.isEmpty()) out.append("stderr:\n").append(stderr).append(stderr.endsWith("\n") ? "" : "\n");
+        out.append("return code: ").append(result.path("return_code").asInt(0));
+        return out.toString();
     }
 
     /** A tool result's content: a string, or blocks whose text is joined (an image in a result is named, not sent). */

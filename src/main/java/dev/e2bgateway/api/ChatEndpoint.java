@@ -2,7 +2,11 @@ package dev.e2bgateway.api;
 
 import dev.e2bgateway.core.BufferedReply;
 import dev.e2bgateway.core.ChatRequest;
+import dev.e2bgateway.core.Cancellation;
 import dev.e2bgateway.core.ChatService;
+import dev.e2bgateway.core.ChatTrace;
+import dev.e2bgateway.core.InterpreterLoop;
+import dev.e2bgateway.core.ReplySink;
 import dev.e2bgateway.dialect.Dialect;
 import dev.e2bgateway.dialect.Exchange;
 import dev.e2bgateway.http.Auth;
@@ -13,33 +17,45 @@ import dev.e2bgateway.http.RequestBodies;
 import dev.e2bgateway.http.SseReply;
 import io.javalin.http.Context;
 
+import java.io.IOException;
+
 /** A chat route of any dialect: parse in the dialect, run the core, answer in the dialect, streamed or not. */
 public final class ChatEndpoint {
 
     private final Dialect dialect;
     private final ChatService service;
+    private final InterpreterLoop interpreter;
     private final ChatLifecycle lifecycle;
     private final RequestBodies bodies;
     private final ErrorWriter errors;
 
-    public ChatEndpoint(Dialect dialect, ChatService service, ChatLifecycle lifecycle, RequestBodies bodies, ErrorWriter errors) {
+    /** @param interpreter runs the turns of clients that asked for the built-in code interpreter */
+    public ChatEndpoint(Dialect dialect, ChatService service, InterpreterLoop interpreter, ChatLifecycle lifecycle, RequestBodies bodies,
+                        ErrorWriter errors) {
         this.dialect = dialect;
         this.service = service;
+        this.interpreter = interpreter;
         this.lifecycle = lifecycle;
         this.bodies = bodies;
         this.errors = errors;
+    }
+
+    /** One turn into a sink: a plain chat, or one with the code interpreter. */
+    private interface Turn {
+        void run(ChatRequest request, ChatTrace trace, Cancellation cancellation, ReplySink sink) throws IOException;
     }
 
     public void handle(Context ctx) {
         Exchange exchange = dialect.parse(bodies.read(ctx), Auth.keyName(ctx));
         ChatRequest request = exchange.request();
         lifecycle.run(ctx, request.requestedModel(), exchange.stream(), (trace, cancellation) -> {
+            Turn turn = exchange.codeInterpreter() ? interpreter::complete : service::complete;
             if (exchange.stream()) {
                 SseReply reply = new SseReply(ctx, exchange.events(), exchange.wantsUsage());
-                reply.run(ctx, errors, sink -> service.complete(request, trace, cancellation, sink));
+                reply.run(ctx, errors, sink -> turn.run(request, trace, cancellation, sink));
             } else {
                 BufferedReply reply = new BufferedReply();
-                service.complete(request, trace, cancellation, reply);
+                turn.run(request, trace, cancellation, reply);
                 JsonResponses.write(ctx, exchange.reply(reply));
             }
         });

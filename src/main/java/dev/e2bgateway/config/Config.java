@@ -16,9 +16,19 @@ import java.util.function.Function;
  * @param modelsFile a models file to apply over the built-in catalog, or null
  * @param responses  where the Responses API keeps stored responses
  * @param reload     how the settings files are watched for changes
+ * @param interpreter the built-in code interpreter (E2B_CODE_INTERPRETER)
  */
 public record Config(Server server, Upstream upstream, Timeouts timeouts, Retry retry, Path modelsFile, Responses responses,
-                     Reload reload) {
+                     Reload reload, Interpreter interpreter) {
+
+    /**
+     * The code interpreter the Responses and Messages APIs offer as a built-in tool: off unless
+     * E2B_CODE_INTERPRETER=on, because the code runs on the E2B account of the Fragments
+     * deployment the gateway calls (shared/docs/e2b-upstream.md, "The sandbox endpoint").
+     *
+     * @param timeout the longest wait for one cell's answer (E2B_SANDBOX_TIMEOUT_MS); the route itself stops at 60 s
+     */
+    public record Interpreter(boolean enabled, Duration timeout) {}
 
     /**
      * How clients reach the gateway.
@@ -118,7 +128,8 @@ public record Config(Server server, Upstream upstream, Timeouts timeouts, Retry 
                         r.duration("E2B_RESPONSES_TTL", Duration.ofDays(30)),
                         r.redisUrl("E2B_REDIS_URL")),
                 new Reload(r.bool("E2B_CONFIG_WATCH", true),
-                        Duration.ofMillis(r.integer("E2B_CONFIG_WATCH_MS", 1000, 50, 3_600_000))));
+                        Duration.ofMillis(r.integer("E2B_CONFIG_WATCH_MS", 1000, 50, 3_600_000))),
+                new Interpreter(r.bool("E2B_CODE_INTERPRETER", false), r.millis("E2B_SANDBOX_TIMEOUT_MS", 65_000)));
     }
 
     /** E2B_BASE_URL may list several base URLs, comma-separated: each is a route (the first is shown as "the" upstream). */

@@ -14,6 +14,19 @@ public interface ReplySink {
     /** A complete tool call, after the text that precedes it. */
     void toolCall(ToolCall call) throws IOException;
 
+    /**
+     * The gateway starts running a cell of Python the model wrote (the built-in code interpreter):
+     * sent before the sandbox is called, so a stream can show the code while it runs.
+     */
+    default void codeStarted(String code) throws IOException {
+        throw new UnsupportedOperationException("this reply has no code interpreter");
+    }
+
+    /** The cell of the last {@link #codeStarted} ran (or could not): its output. More text or cells may follow. */
+    default void codeDone(CodeRun run) throws IOException {
+        throw new UnsupportedOperationException("this reply has no code interpreter");
+    }
+
     /** The reply is complete. */
     void finish(Finish finish) throws IOException;
 

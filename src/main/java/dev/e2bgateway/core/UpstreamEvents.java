@@ -21,6 +21,9 @@ public interface UpstreamEvents {
     /** Text the model wrote after its tool calls was not shown (the call format drops it). */
     default void textAfterCalls() { }
 
+    /** A code interpreter cell was sent to a sandbox; {@code outcome} as {@code SandboxRun.Outcome#label}. */
+    default void sandboxRun(String outcome) { }
+
     /** One upstream call finished; times in nanoseconds, {@code firstTokenNanos} -1 if no text came. */
     default void completed(String model, long upstreamNanos, long firstTokenNanos) { }
 }

@@ -13,9 +13,16 @@ import java.util.function.Supplier;
  * @param wantsUsage whether the answer reports token usage (counting costs CPU, so only when it does)
  * @param replyBody  the JSON body of a finished, non-streamed reply: its text, its tool calls, how it ended
  * @param streamFormat the events of a streamed reply, made when the stream starts
+ * @param codeInterpreter whether the client asked for the built-in code interpreter, which the gateway runs itself
  */
 public record Exchange(ChatRequest request, boolean stream, boolean wantsUsage, Function<BufferedReply, byte[]> replyBody,
-                       Supplier<StreamFormat> streamFormat) {
+                       Supplier<StreamFormat> streamFormat, boolean codeInterpreter) {
+
+    /** An exchange without the code interpreter. */
+    public Exchange(ChatRequest request, boolean stream, boolean wantsUsage, Function<BufferedReply, byte[]> replyBody,
+                    Supplier<StreamFormat> streamFormat) {
+        this(request, stream, wantsUsage, replyBody, streamFormat, false);
+    }
 
     /** The JSON body of a finished, non-streamed reply. */
     public byte[] reply(BufferedReply reply) {

@@ -1,5 +1,6 @@
 package dev.e2bgateway.dialect;
 
+import dev.e2bgateway.core.CodeRun;
 import dev.e2bgateway.core.Finish;
 import dev.e2bgateway.core.ToolCall;
 import dev.e2bgateway.error.ApiError;
@@ -19,6 +20,16 @@ public interface StreamFormat {
 
     /** One complete tool call, after the text that precedes it and before {@link #closing}. */
     byte[] toolCall(ToolCall call);
+
+    /** A code interpreter cell starts: its code, before it runs (only dialects with the built-in interpreter). */
+    default byte[] codeStarted(String code) {
+        throw new UnsupportedOperationException("this dialect has no code interpreter");
+    }
+
+    /** The cell of the last {@link #codeStarted} ran (or could not). */
+    default byte[] codeDone(CodeRun run) {
+        throw new UnsupportedOperationException("this dialect has no code interpreter");
+    }
 
     /** What ends the stream: the finish reason, usage when asked for, the end marker. */
     byte[] closing(Finish finish);

@@ -1,5 +1,6 @@
 package dev.e2bgateway.http;
 
+import dev.e2bgateway.core.CodeRun;
 import dev.e2bgateway.core.Finish;
 import dev.e2bgateway.core.ReplySink;
 import dev.e2bgateway.core.ToolCall;
@@ -41,6 +42,18 @@ public final class SseReply implements ReplySink {
     public void toolCall(ToolCall call) throws IOException {
         open();
         sse.send(format.toolCall(call));
+    }
+
+    @Override
+    public void codeStarted(String code) throws IOException {
+        open();
+        sse.send(format.codeStarted(code));
+    }
+
+    @Override
+    public void codeDone(CodeRun run) throws IOException {
+        open();
+        sse.send(format.codeDone(run));
     }
 
     @Override

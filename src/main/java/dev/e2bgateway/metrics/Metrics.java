@@ -141,6 +141,12 @@ public final class Metrics implements UpstreamEvents {
     }
 
     @Override
+    public void sandboxRun(String outcome) {
+        Counter.builder("gateway.sandbox.runs").description("Code interpreter cells sent to a sandbox, by outcome")
+                .tag("outcome", outcome).register(registry).increment();
+    }
+
+    @Override
     public void retry() {
         retries.increment();
     }

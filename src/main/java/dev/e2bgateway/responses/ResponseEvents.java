@@ -2,6 +2,7 @@ package dev.e2bgateway.responses;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.e2bgateway.core.CodeRun;
 import dev.e2bgateway.core.Finish;
 import dev.e2bgateway.core.ToolCall;
 import dev.e2bgateway.dialect.StreamFormat;
@@ -90,6 +91,47 @@ final class ResponseEvents implements StreamFormat {
         return out.bytes();
     }
 
+    /** The cell being run: its item's id and place, and its code. */
+    private String codeId;
+    private int codeIndex;
+    private String code;
+
+    /**
+     * A code interpreter cell starts (openai npm {@code ResponseCodeInterpreterToolCall} and its
+     * events): the item added in progress, its code as one delta, then {@code interpreting}
+     * while the sandbox runs it.
+     */
+    @Override
+    public byte[] codeStarted(String code) {
+        Events out = new Events();
+        closeMessage(out, "completed");
+        String id = ResponseShape.codeId();
+        int index = output.size();
+        this.codeId = id;
+        this.codeIndex = index;
+        this.code = code;
+        output.add(shape.codeCall(id, code, "in_progress", null)); // its place, until it ran
+        out.add("response.output_item.added", e -> e.put("output_index", index).set("item", shape.codeCall(id, "", "in_progress", null)));
+        out.add("response.code_interpreter_call.in_progress", e -> e.put("item_id", id).put("output_index", index));
+        out.add("response.code_interpreter_call_code.delta", e -> e.put("item_id", id).put("output_index", index).put("delta", code));
+        out.add("response.code_interpreter_call_code.done", e -> e.put("item_id", id).put("output_index", index).put("code", code));
+        out.add("response.code_interpreter_call.interpreting", e -> e.put("item_id", id).put("output_index", index));
+        return out.bytes();
+    }
+
+    /** The cell ran: {@code completed}, then the finished item (outputs as {@code include} asks). */
+    @Override
+    public byte[] codeDone(CodeRun run) {
+        Events out = new Events();
+        String id = codeId;
+        int index = codeIndex;
+        ObjectNode done = shape.codeCall(id, code, ResponseShape.codeStatus(run), run);
+        output.set(index, done);
+        out.add("response.code_interpreter_call.completed", e -> e.put("item_id", id).put("output_index", index));
+        out.add("response.output_item.done", e -> e.put("output_index", index).set("item", shape.forClient(done)));
+        return out.bytes();
+    }
+
     /**
      * The open message closed (or an empty one, when the reply had neither text nor calls, as a
      * non-streamed response has it), then {@code response.completed}, or {@code response.incomplete}
@@ -103,7 +145,7 @@ final class ResponseEvents implements StreamFormat {
         closeMessage(out, cut ? "incomplete" : "completed");
         ObjectNode response = shape.finished(List.copyOf(output), finish);
         finished.accept(response);
-        out.add(cut ? "response.incomplete" : "response.completed", e -> e.set("response", response));
+        out.add(cut ? "response.incomplete" : "response.completed", e -> e.set("response", shape.forClient(response)));
         return out.bytes();
     }
 
@@ -113,7 +155,7 @@ final class ResponseEvents implements StreamFormat {
         Events out = new Events();
         List<ObjectNode> written = new ArrayList<>(output);
         if (messageId != null) written.add(shape.message(messageId, messageText.toString(), "incomplete"));
-        out.add("response.failed", e -> e.set("response", shape.failed(written, error)));
+        out.add("response.failed", e -> e.set("response", shape.forClient(shape.failed(written, error))));
         return out.bytes();
     }
 

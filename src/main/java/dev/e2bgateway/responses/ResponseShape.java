@@ -3,6 +3,7 @@ package dev.e2bgateway.responses;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.e2bgateway.core.CodeRun;
 import dev.e2bgateway.core.Finish;
 import dev.e2bgateway.core.ToolCall;
 import dev.e2bgateway.dialect.Ids;
@@ -22,7 +23,7 @@ final class ResponseShape {
 
     /** What the request said that the response object repeats. */
     record Echo(String instructions, Integer maxOutputTokens, JsonNode metadata, String previousResponseId, boolean store,
-                Double temperature, Double topP, JsonNode text, ResponseTools tools) {}
+                Double temperature, Double topP, JsonNode text, ResponseTools tools, boolean codeOutputs) {}
 
     private final ObjectMapper json;
     private final String id;
@@ -146,6 +147,54 @@ final class ResponseShape {
         part.putArray("annotations");
         part.putArray("logprobs");
         return part;
+    }
+
+    static String codeId() {
+        return Ids.unguessable("ci_");
+    }
+
+    /**
+     * A {@code code_interpreter_call} item: {@code run} null while the cell has not run yet.
+     * {@code container_id} is the E2B sandbox that ran it (each cell has its own; "" before one
+     * answered). The outputs are always kept here, for the stored response a later
+     * {@code previous_response_id} replays; {@link #forClient} leaves them out unless asked for.
+     */
+    ObjectNode codeCall(String itemId, String code, String status, CodeRun run) {
+        ObjectNode item = json.createObjectNode().put("id", itemId).put("type", "code_interpreter_call").put("status", status)
+                .put("code", code).put("container_id", run == null ? "" : run.sandboxId());
+        if (run == null) {
+            item.putNull("outputs");
+            return item;
+        }
+        var outputs = item.putArray("outputs");
+        String logs = run.logs();
+        if (!logs.isEmpty()) outputs.addObject().put("type", "logs").put("logs", logs);
+        for (CodeRun.Image image : run.images()) outputs.addObject().put("type", "image").put("url", image.dataUrl());
+        return item;
+    }
+
+    /**
+     * The status a finished cell's item has: {@code completed}, also when the sandbox could not
+     * run it (its logs then say so, as OpenAI's own interpreter reports a cell that timed out).
+     * Not {@code failed}: the OpenAI Agents SDK takes only in_progress, interpreting and completed
+     * when it sends the item back in a later turn's history, and would throw on anything else.
+     */
+    static String codeStatus(CodeRun run) {
+        return "completed";
+    }
+
+    /**
+     * What the client sees of a response or item: the code interpreter's {@code outputs} only
+     * when {@code include} asked for {@code code_interpreter_call.outputs}, as with OpenAI.
+     */
+    ObjectNode forClient(ObjectNode node) {
+        if (echo.codeOutputs()) return node;
+        ObjectNode copy = node.deepCopy();
+        if ("code_interpreter_call".equals(copy.path("type").asText())) copy.putNull("outputs");
+        for (JsonNode item : copy.path("output")) {
+            if ("code_interpreter_call".equals(item.path("type").asText())) ((ObjectNode) item).putNull("outputs");
+        }
+        return copy;
     }
 
     /** A call's two ids: the item's, and the {@code call_id} its output must name. */

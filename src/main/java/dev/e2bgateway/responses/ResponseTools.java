@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.e2bgateway.core.ToolUse;
 import dev.e2bgateway.dialect.ToolChoices;
 import dev.e2bgateway.error.ApiError;
+import dev.e2bgateway.tools.PythonTool;
 import dev.e2bgateway.tools.Tool;
 import dev.e2bgateway.tools.ToolChoice;
 
@@ -20,8 +21,9 @@ import java.util.Set;
  * The tool fields of a Responses request: {@code tools} ({@code function} and {@code custom}
  * tools, and {@code namespace} groups of them), {@code tool_choice} and
  * {@code parallel_tool_calls}. Built-in tools ({@code web_search}, {@code file_search},
- * {@code computer_use_preview}, {@code code_interpreter}, {@code mcp}, ...) run on OpenAI's side
- * and cannot be emulated: they are not offered, never a 400.
+ * {@code computer_use_preview}, {@code mcp}, ...) run on OpenAI's side and cannot be emulated:
+ * they are not offered, never a 400. {@code code_interpreter} is run by the gateway itself when
+ * E2B_CODE_INTERPRETER is on (core InterpreterLoop), and is a 400 saying so when it is off.
  *
  * <p>A namespaced function is offered to the model as {@code <namespace>.<name>} (function names
  * cannot contain a dot, so this never collides with a plain one), and its calls go back to the
@@ -38,13 +40,21 @@ final class ResponseTools {
     private final ArrayNode echo;
     private final JsonNode choiceEcho;
     private final boolean parallel;
+    private final boolean codeInterpreter;
 
-    private ResponseTools(ToolUse use, Map<String, Origin> origins, ArrayNode echo, JsonNode choiceEcho, boolean parallel) {
+    private ResponseTools(ToolUse use, Map<String, Origin> origins, ArrayNode echo, JsonNode choiceEcho, boolean parallel,
+                          boolean codeInterpreter) {
         this.use = use;
         this.origins = origins;
         this.echo = echo;
         this.choiceEcho = choiceEcho;
         this.parallel = parallel;
+        this.codeInterpreter = codeInterpreter;
+    }
+
+    /** Whether the client asked for the built-in {@code code_interpreter} (the gateway runs it: README, "Code interpreter"). */
+    boolean codeInterpreter() {
+        return codeInterpreter;
     }
 
     /** The name the model is offered (and writes back) for a tool of this namespace. */
@@ -75,7 +85,13 @@ final class ResponseTools {
         return parallel;
     }
 
-    static ResponseTools parse(JsonNode root, ObjectMapper json) {
+    /** The 400 for a {@code code_interpreter} tool while the interpreter is off: it says how to turn it on. */
+    static final String INTERPRETER_OFF = "The built-in 'code_interpreter' tool is off on this gateway. Its operator can"
+            + " enable it with E2B_CODE_INTERPRETER=on (the code then runs in E2B sandboxes of the Fragments deployment"
+            + " the gateway calls); or leave the tool out of 'tools'.";
+
+    /** @param interpreter whether the built-in code interpreter is on (E2B_CODE_INTERPRETER) */
+    static ResponseTools parse(JsonNode root, ObjectMapper json, boolean interpreter) {
         boolean parallel = true;
         JsonNode parallelNode = root.get("parallel_tool_calls");
         if (parallelNode != null && !parallelNode.isNull()) {
@@ -84,12 +100,13 @@ final class ResponseTools {
         }
         JsonNode toolsNode = root.get("tools");
         JsonNode choiceNode = root.get("tool_choice");
-        if (toolsNode == null || toolsNode.isNull()) return new ResponseTools(ToolUse.NONE, Map.of(), null, choiceNode, parallel);
+        if (toolsNode == null || toolsNode.isNull()) return new ResponseTools(ToolUse.NONE, Map.of(), null, choiceNode, parallel, false);
         if (!toolsNode.isArray()) throw ApiError.invalidRequest("tools", "'tools' must be an array of tools.");
 
         List<Tool> tools = new ArrayList<>();
         Map<String, Origin> origins = new HashMap<>();
         ArrayNode echo = json.createArrayNode();
+        boolean codeInterpreter = false;
         for (int i = 0; i < toolsNode.size(); i++) {
             JsonNode t = toolsNode.get(i);
             String path = "tools[" + i + "]";
@@ -130,19 +147,29 @@ final class ResponseTools {
                     }
                     echo.add(namespaceEcho);
                 }
+                case "code_interpreter" -> {
+                    if (!interpreter) throw ApiError.invalidRequest(path + ".type", INTERPRETER_OFF);
+                    codeInterpreter = true;
+                    echo.add(t.deepCopy());
+                }
                 default -> {
                     // Built-in tools run on OpenAI's side; nothing here can run them (README, Responses API).
                 }
             }
         }
-        if (tools.isEmpty()) return new ResponseTools(ToolUse.NONE, Map.of(), echo, choiceNode, parallel);
+        if (codeInterpreter && choiceNode != null && "code_interpreter".equals(choiceNode.path("type").asText())) {
+            // Forcing the built-in: the model must call it under the name it is offered as (InterpreterLoop adds it).
+            ToolChoice forced = ToolChoice.named(PythonTool.nameBeside(tools)).withParallel(parallel);
+            return new ResponseTools(new ToolUse(tools, forced), Map.copyOf(origins), echo, choiceNode, parallel, true);
+        }
+        if (tools.isEmpty()) return new ResponseTools(ToolUse.NONE, Map.of(), echo, choiceNode, parallel, codeInterpreter);
         ToolChoice choice = choice(choiceNode, tools, origins).withParallel(parallel);
         try {
             choice.offered(tools);
         } catch (IllegalArgumentException e) {
             throw ApiError.invalidRequest("tool_choice", e.getMessage() + ".");
         }
-        return new ResponseTools(new ToolUse(tools, choice), Map.copyOf(origins), echo, choiceNode, parallel);
+        return new ResponseTools(new ToolUse(tools, choice), Map.copyOf(origins), echo, choiceNode, parallel, codeInterpreter);
     }
 
     private static void add(Tool tool, String namespace, List<Tool> tools, Map<String, Origin> origins) {

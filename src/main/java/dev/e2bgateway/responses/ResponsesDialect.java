@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.e2bgateway.core.BufferedReply;
 import dev.e2bgateway.core.ChatRequest;
 import dev.e2bgateway.core.Finish;
 import dev.e2bgateway.core.TokenCounter;
@@ -37,9 +38,14 @@ public final class ResponsesDialect implements Dialect {
     private final OpenAiErrors errors;
 
     public ResponsesDialect(ObjectMapper json, Supplier<ModelRegistry> models, TokenCounter tokens, ResponseStore store) {
+        this(json, models, tokens, store, false);
+    }
+
+    /** @param interpreter whether the built-in code interpreter is on (E2B_CODE_INTERPRETER) */
+    public ResponsesDialect(ObjectMapper json, Supplier<ModelRegistry> models, TokenCounter tokens, ResponseStore store, boolean interpreter) {
         this.json = json;
         this.stored = new StoredResponses(json, store);
-        this.parser = new ResponsesParser(json, models, stored);
+        this.parser = new ResponsesParser(json, models, stored, interpreter);
         this.tokens = tokens;
         this.errors = new OpenAiErrors(json);
     }
@@ -53,17 +59,26 @@ public final class ResponsesDialect implements Dialect {
                 reply -> {
                     boolean cut = reply.finish().reason() == Finish.Reason.LENGTH;
                     List<ObjectNode> output = new ArrayList<>();
-                    if (!reply.text().isEmpty() || reply.calls().isEmpty()) {
-                        output.add(shape.message(ResponseShape.messageId(), reply.text(), cut ? "incomplete" : "completed"));
+                    List<BufferedReply.Part> parts = reply.parts();
+                    for (int i = 0; i < parts.size(); i++) {
+                        if (parts.get(i) instanceof BufferedReply.TextPart t) {
+                            boolean last = i == parts.size() - 1;
+                            output.add(shape.message(ResponseShape.messageId(), t.text(), cut && last ? "incomplete" : "completed"));
+                        } else if (parts.get(i) instanceof BufferedReply.CodePart c) {
+                            output.add(shape.codeCall(ResponseShape.codeId(), c.run().code(), ResponseShape.codeStatus(c.run()), c.run()));
+                        }
+                    }
+                    if (parts.isEmpty() && reply.calls().isEmpty()) {
+                        output.add(shape.message(ResponseShape.messageId(), "", cut ? "incomplete" : "completed"));
                     }
                     for (ToolCall call : reply.calls()) {
                         output.add(shape.call(call, ResponseShape.CallIds.next(shape.custom(call)), shape.value(call), "completed"));
                     }
                     ObjectNode response = shape.finished(output, reply.finish());
                     keep(keyName, parsed, response);
-                    return bytes(response);
+                    return bytes(shape.forClient(response));
                 },
-                () -> new ResponseEvents(json, shape, response -> keep(keyName, parsed, response)));
+                () -> new ResponseEvents(json, shape, response -> keep(keyName, parsed, response)), parsed.codeInterpreter());
     }
 
     /** With {@code store}, the finished response is kept before the client hears of it, so its id works at once. */

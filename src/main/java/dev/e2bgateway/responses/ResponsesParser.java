@@ -10,6 +10,7 @@ import dev.e2bgateway.error.ApiError;
 import dev.e2bgateway.json.Fields;
 import dev.e2bgateway.models.ModelRegistry;
 import dev.e2bgateway.models.ModelSpec;
+import dev.e2bgateway.tools.PythonTool;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -33,15 +34,18 @@ final class ResponsesParser {
      * @param chain the stored responses this one continues, oldest first (empty: none)
      */
     record Parsed(ChatRequest request, boolean stream, boolean store, ResponseShape.Echo echo, List<ObjectNode> input,
-                  List<String> chain) {}
+                  List<String> chain, boolean codeInterpreter) {}
 
     private final ObjectMapper json;
     private final Supplier<ModelRegistry> models; // read once per request: a reload swaps the registry
     private final StoredResponses stored;
     private final InputItems inputItems;
     private final Transcript transcript;
+    private final boolean interpreter;
 
-    ResponsesParser(ObjectMapper json, Supplier<ModelRegistry> models, StoredResponses stored) {
+    /** @param interpreter whether the built-in code interpreter is on (E2B_CODE_INTERPRETER) */
+    ResponsesParser(ObjectMapper json, Supplier<ModelRegistry> models, StoredResponses stored, boolean interpreter) {
+        this.interpreter = interpreter;
         this.json = json;
         this.models = models;
         this.stored = stored;
@@ -64,7 +68,7 @@ final class ResponsesParser {
         boolean store = !root.hasNonNull("store") || Fields.optionalBoolean(root, "store"); // true unless said otherwise, as with OpenAI
         boolean stream = Fields.optionalBoolean(root, "stream");
         String instructions = optionalString(root, "instructions");
-        ResponseTools tools = ResponseTools.parse(root, json);
+        ResponseTools tools = ResponseTools.parse(root, json, interpreter);
         Double temperature = Fields.optionalNumber(root, "temperature", 0, 2);
         Double topP = Fields.optionalNumber(root, "top_p", 0, 1);
         Integer maxOutputTokens = Fields.optionalInt(root, "max_output_tokens", 1, Integer.MAX_VALUE);
@@ -88,7 +92,7 @@ final class ResponsesParser {
             for (JsonNode item : previous.items()) items.add(new Transcript.Item(item, "previous_response_id '" + previousId + "'"));
         }
         for (int i = 0; i < input.size(); i++) items.add(new Transcript.Item(input.get(i), "input[" + i + "]"));
-        Transcript.Read read = transcript.read(items, model);
+        Transcript.Read read = transcript.read(items, model, PythonTool.nameBeside(tools.use().tools()));
         if (read.messages().stream().noneMatch(m -> m.role() == ChatRequest.Role.USER)) {
             throw ApiError.invalidRequest("input", "'input' must contain at least one user message.");
         }
@@ -102,8 +106,8 @@ final class ResponsesParser {
                 read.messages(), new ChatRequest.Sampling(temperature, topP, null, null, null), maxOutputTokens, List.of(),
                 tools.use(), format);
         ResponseShape.Echo echo = new ResponseShape.Echo(instructions, maxOutputTokens, metadata, previousId, store, temperature,
-                topP, textEcho(text), tools);
-        return new Parsed(request, stream, store, echo, input, previous == null ? List.of() : previous.chain());
+                topP, textEcho(text), tools, includes(root, "code_interpreter_call.outputs"));
+        return new Parsed(request, stream, store, echo, input, previous == null ? List.of() : previous.chain(), tools.codeInterpreter());
     }
 
     /** {@code text.format}: free text, a JSON object, or JSON of a schema, checked as for chat completions. */
@@ -145,6 +149,14 @@ final class ResponsesParser {
             }
         }
         return metadata;
+    }
+
+    /** Whether {@code include} lists {@code value} (other entries change nothing here). */
+    private static boolean includes(JsonNode root, String value) {
+        for (JsonNode v : root.path("include")) {
+            if (value.equals(v.asText())) return true;
+        }
+        return false;
     }
 
     private static void refuse(JsonNode root, String field, String message) {

@@ -1,6 +1,7 @@
 package dev.e2bgateway.responses;
 
 import dev.e2bgateway.core.ChatRequest;
+import dev.e2bgateway.core.CodeRun;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.e2bgateway.core.ChatRequest.Message;
@@ -9,6 +10,7 @@ import dev.e2bgateway.core.ChatRequest.Role;
 import dev.e2bgateway.core.ChatRequest.Text;
 import dev.e2bgateway.dialect.Images;
 import dev.e2bgateway.models.ModelSpec;
+import dev.e2bgateway.tools.PythonTool;
 import dev.e2bgateway.tools.Tool;
 import dev.e2bgateway.tools.CallHistory;
 import dev.e2bgateway.tools.ToolTranscript;
@@ -40,7 +42,12 @@ final class Transcript {
     }
 
     Read read(List<Item> items, ModelSpec model) {
-        Reading r = new Reading(model);
+        return read(items, model, PythonTool.NAME);
+    }
+
+    /** @param interpreter the name the code interpreter has for the model in this request (earlier cells are its calls) */
+    Read read(List<Item> items, ModelSpec model, String interpreter) {
+        Reading r = new Reading(model, interpreter);
         for (Item item : items) r.add(item);
         r.flush();
         return new Read(r.system, r.messages);
@@ -49,6 +56,7 @@ final class Transcript {
     /** The state of one read: what is pending until an item of another kind closes it. */
     private final class Reading {
         final ModelSpec model;
+        final String interpreter;
         final List<String> system = new ArrayList<>();
         final List<Message> messages = new ArrayList<>();
         final CallHistory history = new CallHistory();
@@ -56,8 +64,9 @@ final class Transcript {
         final List<ToolTranscript.Call> calls = new ArrayList<>();
         final List<ToolTranscript.Result> results = new ArrayList<>();
 
-        Reading(ModelSpec model) {
+        Reading(ModelSpec model, String interpreter) {
             this.model = model;
+            this.interpreter = interpreter;
         }
 
         void add(Item item) {
@@ -91,8 +100,18 @@ final class Transcript {
                     String callId = node.path("call_id").asText();
                     results.add(new ToolTranscript.Result(callId, history.name(callId), outputText(node.get("output")), false));
                 }
+                case "code_interpreter_call" -> {
+                    // A cell the gateway ran: its call, and at once its result (the item holds both).
+                    flushResults();
+                    calls.add(new ToolTranscript.Call(node.path("id").asText(), interpreter, json.createObjectNode().put(PythonTool.CODE,
+                            node.path("code").asText("")).toString()));
+                    flushAssistant();
+                    String output = codeOutput(node);
+                    results.add(new ToolTranscript.Result(node.path("id").asText(), interpreter, output,
+                            "failed".equals(node.path("status").asText()) || output.startsWith(CodeRun.FAILURE)));
+                }
                 default -> {
-                    // reasoning, built-in tools' calls and results, ...: nothing the upstream can use
+                    // reasoning, other built-in tools' calls and results, ...: nothing the upstream can use
                 }
             }
         }
@@ -138,6 +157,18 @@ final class Transcript {
             }
             return parts;
         }
+    }
+
+    /** A cell's outputs as the model reads them: its logs, and a note for each image. */
+    private static String codeOutput(JsonNode item) {
+        JsonNode outputs = item.get("outputs");
+        if (outputs == null || !outputs.isArray()) return "(the output of this cell is not known here)";
+        StringBuilder text = new StringBuilder();
+        for (JsonNode o : outputs) {
+            if ("logs".equals(o.path("type").asText())) text.append(o.path("logs").asText(""));
+            else if ("image".equals(o.path("type").asText())) text.append("\n[an image was produced and shown to the user]");
+        }
+        return text.isEmpty() ? "(the cell ran and printed nothing)" : text.toString().strip();
     }
 
     /** A tool output: a string, or parts whose text is joined (an image or file in an output is named, not sent). */

@@ -27,7 +27,7 @@ import java.util.concurrent.TimeUnit;
 public final class FragmentsClient {
 
     private static final MediaType JSON = MediaType.get("application/json");
-    private static final String USER_AGENT = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 "
+    static final String USER_AGENT = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 "
             + "(KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
     private static final int ERROR_TEXT_LIMIT = 300;
 

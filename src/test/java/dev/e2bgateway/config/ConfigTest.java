@@ -29,6 +29,17 @@ class ConfigTest {
     }
 
     @Test
+    void the_code_interpreter_is_off_unless_turned_on_and_waits_65_s_by_default() {
+        assertThat(Config.defaults().interpreter().enabled()).isFalse();
+        assertThat(Config.defaults().interpreter().timeout().toMillis()).isEqualTo(65_000);
+        Config on = Config.from(Map.of("E2B_CODE_INTERPRETER", "on", "E2B_SANDBOX_TIMEOUT_MS", "30000"));
+        assertThat(on.interpreter().enabled()).isTrue();
+        assertThat(on.interpreter().timeout().toMillis()).isEqualTo(30_000);
+        assertThat(Config.from(Map.of("E2B_CODE_INTERPRETER", "off")).interpreter().enabled()).isFalse();
+        assertThatThrownBy(() -> Config.from(Map.of("E2B_CODE_INTERPRETER", "maybe"))).hasMessageStartingWith("E2B_CODE_INTERPRETER");
+    }
+
+    @Test
     void several_comma_separated_keys_are_read() {
         assertThat(Config.from(Map.of("E2B_API_KEY", " sk-a , sk-b,,sk-c ")).server().apiKeys()).containsExactly("sk-a", "sk-b", "sk-c");
     }

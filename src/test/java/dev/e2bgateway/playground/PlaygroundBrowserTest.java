@@ -1,6 +1,7 @@
 package dev.e2bgateway.playground;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.e2bgateway.support.Cells;
 import dev.e2bgateway.support.FakeFragments;
 import dev.e2bgateway.support.Fragments;
 import dev.e2bgateway.support.Gateway;
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -40,20 +42,24 @@ class PlaygroundBrowserTest {
     }
 
     @Test
-    void chat_streams_in_stops_and_shows_errors_in_chromium() throws Exception {
+    void chat_streams_in_stops_shows_errors_and_runs_code_in_chromium() throws Exception {
         boolean installed = Files.isExecutable(Path.of("/usr/bin/chromium"));
         if (!installed && "true".equals(System.getenv("CI"))) throw new AssertionError("chromium is not installed (.ci/run installs it)");
         Assumptions.assumeTrue(installed, "chromium is not installed");
         Path shots = Path.of("target", "playground").toAbsolutePath();
         Files.createDirectories(shots);
         String reply = "Hello! This reply streams in, piece by piece, <i>not as HTML</i>.";
-        try (FakeFragments upstream = new FakeFragments(); Gateway gateway = Gateway.start(upstream)) {
+        try (FakeFragments upstream = new FakeFragments(); Gateway gateway = Gateway.start(upstream, Map.of("E2B_CODE_INTERPRETER", "on"))) {
             upstream.enqueue(Script.ok(Fragments.json("c", reply)).splitEvery(12).pause(120));
             upstream.enqueue(Script.ok(Fragments.json("c", "Once upon a time, ".repeat(200))).splitEvery(20).pause(100));
             upstream.enqueue(Script.status(429, "You have reached your request limit for the day.")
                     .header("X-RateLimit-Reset", String.valueOf(System.currentTimeMillis() + 3_600_000)));
             String cut = Fragments.json("c", "This answer starts well and then the upstream goes away");
             upstream.enqueue(Script.ok(cut).truncate(cut.length() - 15).splitEvery(10));
+            upstream.enqueue(Script.ok(Fragments.json("c", "Plotting.\n<tool_calls>\n<invoke name=\"python\">\n<parameter name=\"code\">\n"
+                    + "import matplotlib.pyplot as plt\nplt.plot([1, 2])\nplt.show()\n</parameter>\n</invoke>\n</tool_calls>")).splitEvery(16).pause(30));
+            upstream.enqueueSandbox(Cells.plotted("sbx_playground", "plotted 2 points\n"));
+            upstream.enqueue(Script.ok(Fragments.json("c", "Here is the line.")).splitEvery(6).pause(30));
             Node.Result result = Node.run("playground.mjs", gateway.baseUrl(), Gateway.KEY, shots.toString());
             assertThat(result.exitCode()).as(result.stderr()).isZero();
             JsonNode out = Gateway.json(result.stdout());
@@ -75,6 +81,14 @@ class PlaygroundBrowserTest {
                     .contains("HTTP 429", "limit for the day").containsPattern("Try again in about 60 min \\(at \\d\\d:\\d\\d UTC\\)");
             assertThat(out.get("cutError").asText()).as("a cut reply is named as one")
                     .startsWith("stream error: The upstream reply was cut off").doesNotContain("JSON");
+            assertThat(out.get("cellCode").asText()).isEqualTo("import matplotlib.pyplot as plt\nplt.plot([1, 2])\nplt.show()");
+            assertThat(out.get("cellOutput").asText()).contains("plotted 2 points");
+            assertThat(out.get("cellHead").asText()).contains("ran in sbx_playground");
+            assertThat(out.at("/cellImage/src").asText()).isEqualTo("data:image/png;base64,");
+            assertThat(out.at("/cellImage/width").asInt()).as("the image decoded (CSP allows data: images)").isEqualTo(1);
+            assertThat(out.get("codeTexts").toString()).isEqualTo("[\"Plotting.\\n\",\"Here is the line.\"]");
+            assertThat(out.get("codeStats").asText()).contains("1 cell(s)", "finish: stop");
+            assertThat(shots.resolve("playground-code.png")).isNotEmptyFile();
             assertThat(out.get("phoneOverflow").asBoolean()).as("no sideways scrolling at phone width").isFalse();
             assertThat(shots.resolve("playground-desktop.png")).isNotEmptyFile();
             assertThat(shots.resolve("playground-phone-dark.png")).isNotEmptyFile();

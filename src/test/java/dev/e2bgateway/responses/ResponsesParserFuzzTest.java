@@ -45,7 +45,7 @@ class ResponsesParserFuzzTest {
             "\"\\ud83d\"", "[\"a\",1]", "{\"type\":\"message\"}", "{\"role\":\"user\"}"};
 
     private final ResponsesParser parser = new ResponsesParser(JSON, () -> MODELS,
-            new StoredResponses(JSON, new MemoryResponseStore(100, 1_000_000, Duration.ofHours(1), System::currentTimeMillis)));
+            new StoredResponses(JSON, new MemoryResponseStore(100, 1_000_000, Duration.ofHours(1), System::currentTimeMillis)), false);
 
     @FuzzTest(maxDuration = "60s")
     void any_body_is_parsed_or_refused(byte[] body) {

@@ -32,6 +32,8 @@ public final class FakeFragments extends LoopbackServer {
     private final Semaphore aborts = new Semaphore(0);
     private final AtomicInteger aborted = new AtomicInteger();
     private volatile Script fallback = Script.reply("Hello from the fake upstream.");
+    private final BlockingQueue<Script> sandboxScripts = new LinkedBlockingQueue<>();
+    private final BlockingQueue<Recorded> sandboxRequests = new LinkedBlockingQueue<>();
 
     /** One request as the fake received it; header names are lower case. */
     public record Recorded(String path, Map<String, String> headers, JsonNode body) {}
@@ -49,6 +51,34 @@ public final class FakeFragments extends LoopbackServer {
     public FakeFragments enqueue(Script script) {
         scripts.add(script);
         return this;
+    }
+
+    /**
+     * The next {@code POST /api/sandbox} gets this script (see {@link Cells} for the real route's
+     * answers); with none queued, the sandbox answers 500 with an empty body, as the route does
+     * when E2B refuses.
+     */
+    public FakeFragments enqueueSandbox(Script script) {
+        sandboxScripts.add(script);
+        return this;
+    }
+
+    /** The next {@code /api/sandbox} request received, taken off the record; waits up to 10 s. */
+    public Recorded takeSandboxRequest() {
+        try {
+            Recorded r = sandboxRequests.poll(10, TimeUnit.SECONDS);
+            if (r == null) throw new AssertionError("the fake sandbox received no request within 10 s");
+            return r;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted waiting for a sandbox request", e);
+        }
+    }
+
+    /** Fails if a sandbox request was received and not taken. */
+    public void assertNoSandboxRequest() {
+        Recorded r = sandboxRequests.peek();
+        if (r != null) throw new AssertionError(sandboxRequests.size() + " unexpected sandbox request(s), the first " + r.body());
     }
 
     /** What requests get when no script is queued. */
@@ -91,6 +121,8 @@ public final class FakeFragments extends LoopbackServer {
     /** Forgets the requests received so far, so a test sees only those it caused. */
     public void clearRequests() {
         requests.clear();
+        sandboxRequests.clear();
+        sandboxScripts.clear();
     }
 
     /** Replies the gateway abandoned so far. */
@@ -131,9 +163,16 @@ public final class FakeFragments extends LoopbackServer {
                 } catch (IOException e) {
                     parsed = null;
                 }
-                requests.add(new Recorded(path, headers, parsed));
-                Script script = scripts.poll();
-                if (script == null) script = fallback;
+                Script script;
+                if (path.startsWith("/api/sandbox")) {
+                    sandboxRequests.add(new Recorded(path, headers, parsed));
+                    script = sandboxScripts.poll();
+                    if (script == null) script = Script.status(500, "");
+                } else {
+                    requests.add(new Recorded(path, headers, parsed));
+                    script = scripts.poll();
+                    if (script == null) script = fallback;
+                }
                 Script.Outcome outcome;
                 try {
                     outcome = script.play(socket);
