@@ -410,8 +410,11 @@ class CodeInterpreterTest {
         assertThat(Gateway.json(post("/v1/messages", body)).at("/content/0/text").asText()).isEqualTo("Doubled, it is 84.");
         JsonNode messages = server.upstream.takeRequest().body().get("messages");
         String history = messages.toString();
-        assertThat(history).contains("Let me compute.", "<invoke name=\\\"python\\\">", "print(6*7)", "<tool_results>", "42",
-                "The answer is 42.", "And doubled?");
+        // The cell goes back as a call of the interpreter with its block's id, paired with its result by that id.
+        String cellId = first.at("/content").findValues("id").stream().map(JsonNode::asText)
+                .filter(id -> id.startsWith("srvtoolu_")).findFirst().orElseThrow();
+        assertThat(history).contains("Let me compute.", "<invoke name=\\\"python\\\" id=\\\"" + cellId + "\\\">", "print(6*7)",
+                "<result call_id=\\\"" + cellId + "\\\" name=\\\"python\\\">", "42", "The answer is 42.", "And doubled?");
         server.upstream.assertNoSandboxRequest();
     }
 
