@@ -77,7 +77,7 @@ public final class GatewayProcess implements AutoCloseable {
     /**
      * One request before the test's own. It also warms the process up: a cold gateway spends long
      * enough loading classes while it completes its first response that a shutdown started then
-     * (GracefulShutdownTest) often stops Jetty before that response's last chunk is written.
+     * (GracefulShutdownIT) often stops Jetty before that response's last chunk is written.
      */
     private void checkHealthy() throws IOException {
         OkHttpClient client = new OkHttpClient();

@@ -37,7 +37,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The keys, models and upstreams files re-read without a restart: on SIGHUP (the gateway as its
  * own process, as systemctl reload signals it) and when a file changes on disk (in process).
  */
-class ConfigReloadTest {
+class ConfigReloadIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String ALICE = "sk-alice-0123456789abcdef";
