@@ -187,7 +187,8 @@ class StreamingTest {
     @Test
     void silence_longer_than_the_idle_timeout_mid_stream_ends_with_an_error_event() throws IOException {
         String body = Fragments.json("c", "This reply stalls");
-        server.upstream.enqueue(Script.ok(body.substring(0, body.length() - 5)).thenHang(3000));
+        // A stalled upstream, silent far past the 1.5 s idle timeout (the fake stops when the gateway hangs up).
+        server.upstream.enqueue(Script.ok(body.substring(0, body.length() - 5)).thenHang(30_000));
         try (Response r = stream("gpt-4o", null)) {
             List<String> events = Gateway.events(r.body().string());
             JsonNode error = Gateway.json(events.get(events.size() - 1)).get("error");

@@ -63,8 +63,10 @@ class UpstreamFailuresTest {
         EMPTY_200(Script.ok(""), 502, "server_error", "empty reply", true, 2), // each attempt spends a daily request: one retry only
         TOO_LARGE(Script.status(413, "Request Entity Too Large"), 413, "invalid_request_error", "too large", false, 1),
         DROPPED(Script.drop(), 502, "server_error", "Cannot reach the upstream", true, 3),
-        NO_HEADERS(Script.reply("late").headerDelay(3000), 504, "server_error", "E2B_FIRST_BYTE_TIMEOUT_MS", true, 3),
-        SILENT_BODY(Script.ok("").thenHang(3000), 504, "server_error", "E2B_IDLE_TIMEOUT_MS", true, 3);
+        // Slow upstreams, far slower than the 500 ms timeouts so that only a timeout can end them, whatever
+        // the machine's pace; the fake stops waiting as soon as the gateway hangs up.
+        NO_HEADERS(Script.reply("late").headerDelay(30_000), 504, "server_error", "E2B_FIRST_BYTE_TIMEOUT_MS", true, 3),
+        SILENT_BODY(Script.ok("").thenHang(30_000), 504, "server_error", "E2B_IDLE_TIMEOUT_MS", true, 3);
 
         final Script script;
         final int status;

@@ -168,7 +168,7 @@ class UpstreamRoutesTest {
         try (FakeFragments slow = new FakeFragments(); FakeFragments healthy = new FakeFragments();
              Gateway gateway = Gateway.start(slow, Map.of("E2B_BASE_URL", slow.baseUrl() + "," + healthy.baseUrl(),
                      "E2B_FIRST_BYTE_TIMEOUT_MS", "300"))) {
-            slow.enqueue(Script.reply("late").headerDelay(2000));
+            slow.enqueue(Script.reply("late").headerDelay(30_000)); // a slow route: only the 300 ms timeout can end its wait
             assertThat(chat(gateway)).isEqualTo(200);
             assertThat(drain(healthy)).isEqualTo(1);
             drain(slow);
