@@ -1,6 +1,6 @@
 // Tool calls through the Vercel AI SDK (`ai` with `@ai-sdk/openai-compatible`): generateText and
 // streamText run zod-typed tools over several steps and come back with the final text.
-// The JUnit wrapper (AiSdkTest) scripts the upstream's replies in this order.
+// The JUnit wrapper (AiSdkIT) scripts the upstream's replies in this order.
 // Usage: node ai-sdk.mjs <baseURL> <apiKey> <model>
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import { generateText, isStepCount, streamText, tool } from 'ai';

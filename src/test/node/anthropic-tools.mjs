@@ -2,7 +2,7 @@
 // text + tool_use, two parallel calls, tool_result follow-ups (string content, content blocks,
 // is_error), the SDK's own agent loop (beta.messages.toolRunner with a zod tool), and
 // structured output with messages.parse() and zodOutputFormat.
-// The JUnit wrapper (AnthropicNodeToolsTest) scripts the upstream's replies in this order.
+// The JUnit wrapper (AnthropicNodeToolsIT) scripts the upstream's replies in this order.
 // Usage: node anthropic-tools.mjs <baseURL> <apiKey> <model>
 import Anthropic from '@anthropic-ai/sdk';
 import { betaZodTool } from '@anthropic-ai/sdk/helpers/beta/zod';

@@ -1,7 +1,7 @@
 // Tool calls through LangChain JS (`@langchain/openai`'s ChatOpenAI on the chat completions API):
 // bindTools + invoke gives an AIMessage with tool_calls, a ToolMessage follow-up gets the final
 // text, streaming chunks concatenate into the same calls, withStructuredOutput parses a schema reply.
-// The JUnit wrapper (LangChainTest) scripts the upstream's replies in this order.
+// The JUnit wrapper (LangChainIT) scripts the upstream's replies in this order.
 // Usage: node langchain.mjs <baseURL> <apiKey> <model>
 import { ChatOpenAI } from '@langchain/openai';
 import { HumanMessage } from '@langchain/core/messages';

@@ -1,6 +1,6 @@
 // Tool calls and structured output through the official `openai` npm package: runTools (both
 // modes) running a real function, chat.completions.stream with tools, parse() with zod.
-// The JUnit wrapper (OpenAiNodeToolsTest) scripts the upstream's replies in this order.
+// The JUnit wrapper (OpenAiNodeToolsIT) scripts the upstream's replies in this order.
 // Usage: node openai-tools.mjs <baseURL> <apiKey> <model>
 import OpenAI from 'openai';
 import { zodFunction, zodResponseFormat } from 'openai/helpers/zod';

@@ -36,7 +36,7 @@ import java.util.concurrent.TimeUnit;
  * well within a second.
  *
  * <p><b>HTTP/1.1 only, on purpose.</b> The gateway serves HTTP/1.1 alone (Javalin's connector has
- * no h2/h2c factory; {@code DisconnectWatchProcessTest} fails if that changes). Over h2/h2c the
+ * no h2/h2c factory; {@code DisconnectWatchProcessIT} fails if that changes). Over h2/h2c the
  * endpoint carries frames of every stream of the connection, so reading a byte here would steal
  * them: the watch refuses any connection whose version is not HTTP/1.x.
  *
@@ -46,7 +46,7 @@ import java.util.concurrent.TimeUnit;
  * the HTTP/1 connection's {@code onUpgradeTo(ByteBuffer)} is the one public way in (it puts the
  * bytes into the connection's request buffer, where its parser reads the next request from). Guarded: a watch starts only on a connection that has it, hands back at most
  * once, and should it ever be missing the connection is closed rather than parse a request that
- * lost its first byte. {@code PipeliningTest} and {@code DisconnectWatchProcessTest} fail on a Jetty
+ * lost its first byte. {@code PipeliningTest} and {@code DisconnectWatchProcessIT} fail on a Jetty
  * upgrade that changes this.
  */
 public final class ClientDisconnect implements AutoCloseable {

@@ -8,7 +8,6 @@ import dev.e2bgateway.config.ConfigException;
 import dev.e2bgateway.support.FakeFragments;
 import dev.e2bgateway.support.BrokenFiles;
 import dev.e2bgateway.support.Gateway;
-import dev.e2bgateway.support.GatewayProcess;
 import okhttp3.Response;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -188,14 +187,6 @@ class ModelsFileTest {
                 "{\"models\": [{\"id\": \"gpt-4o\", \"listed\": 0}]}", "models[0] (gpt-4o) field 'listed' must be true or false"), "\u0000");
         assertThatThrownBy(() -> Config.from(Map.of("E2B_MODELS_FILE", dir.resolve("missing.json").toString())))
                 .hasMessageStartingWith("E2B_MODELS_FILE");
-    }
-
-    @Test
-    void the_gateway_process_exits_with_the_message_for_a_broken_file() throws Exception {
-        Path file = dir.resolve("bad.json");
-        Files.writeString(file, "{\"models\": [{\"id\": \"x\", \"provider\": \"X\", \"providerId\": \"nope\"}]}");
-        assertThatThrownBy(() -> GatewayProcess.start(Map.of("E2B_MODELS_FILE", file.toString())))
-                .hasMessageContaining("e2b-gateway: E2B_MODELS_FILE " + file + ": models[0] (x) field 'providerId'");
     }
 
     @Test

@@ -95,10 +95,14 @@ class ChatServiceRetryTest {
     @Test
     void the_upstreams_retry_after_sets_the_wait_when_within_the_cap() throws Exception {
         upstream.enqueue(Script.status(503, "busy").header("Retry-After", "3")).enqueue(Script.reply("ok"));
-        // Retry-After counts from the moment the answer arrived, so this test's clock is the real one.
-        service(2, System::currentTimeMillis).complete(request(), new ChatTrace("req_test"), new Cancellation(), new BufferedReply());
+        // Retry-After counts from the moment the answer arrived on the real clock (FragmentsClient reads it); the
+        // backoff's clock stands still at a reading taken before the request, so the wait is 3 s plus however long
+        // the exchange took: never less (the backoff alone would wait 100 ms), never more than the time measured.
+        long before = System.currentTimeMillis();
+        service(2, () -> before).complete(request(), new ChatTrace("req_test"), new Cancellation(), new BufferedReply());
+        long took = System.currentTimeMillis() - before;
         assertThat(sleeps).hasSize(1);
-        assertThat(sleeps.get(0)).isBetween(2_000L, 3_000L);
+        assertThat(sleeps.get(0)).isBetween(3_000L, 3_000L + took);
     }
 
     @Test

@@ -142,4 +142,37 @@ class RouteTableTest {
         assertThat(table.pick(Set.of(b))).isEqualTo(a);
         assertThat(status(a).trial()).isTrue();
     }
+
+    @Test
+    void a_route_at_its_daily_limit_sits_out_until_its_reset_and_then_takes_requests_again() {
+        long reset = now.get() + 2_500;
+        table.failed(a, new UpstreamFailure(UpstreamFailure.Kind.RATE_LIMIT_DAILY, 429, "daily", false, reset));
+        assertThat(status(a).available()).isFalse();
+        assertThat(status(a).reason()).isEqualTo("daily_limit");
+        assertThat(status(a).sittingOutUntil()).isEqualTo(reset);
+        for (int i = 0; i < 4; i++) assertThat(table.pick(Set.of())).as("sitting out").isEqualTo(b);
+        now.set(reset - 1);
+        assertThat(table.pick(Set.of())).as("a millisecond before its reset").isEqualTo(b);
+        now.set(reset);
+        assertThat(status(a).available()).isTrue();
+        Set<Route> picked = new java.util.HashSet<>();
+        for (int i = 0; i < 4; i++) picked.add(table.pick(Set.of()));
+        assertThat(picked).as("back after its reset").containsExactlyInAnyOrder(a, b);
+    }
+
+    @Test
+    void when_every_route_is_at_its_daily_limit_the_429_names_the_soonest_reset() {
+        table.failed(a, new UpstreamFailure(UpstreamFailure.Kind.RATE_LIMIT_DAILY, 429, "daily", false, now.get() + 40_000));
+        table.failed(b, new UpstreamFailure(UpstreamFailure.Kind.RATE_LIMIT_DAILY, 429, "daily", false, now.get() + 20_000));
+        assertThatThrownBy(() -> table.pick(Set.of())).isInstanceOfSatisfying(ApiError.class, e -> {
+            assertThat(e.status()).isEqualTo(429);
+            assertThat(e.retryAfterSeconds()).isEqualTo(20L);
+            assertThat(e.retryable()).isFalse();
+            assertThat(e.getMessage()).isEqualTo("Every upstream route has reached the host's daily request limit. Try again "
+                    + Later.in(now.get() + 20_000, now.get()) + ".");
+            assertThat(e.getMessage()).contains("in about 20 s");
+        });
+        now.addAndGet(20_000);
+        assertThat(table.pick(Set.of())).as("b's reset has come").isEqualTo(b);
+    }
 }

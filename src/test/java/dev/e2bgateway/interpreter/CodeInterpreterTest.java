@@ -163,7 +163,7 @@ class CodeInterpreterTest {
     @Test
     void a_sandbox_500_an_html_page_and_a_timeout_become_failed_cells_the_model_answers_anyway() throws IOException {
         Script[] failures = {Script.status(500, ""), Script.status(200, "<!DOCTYPE html><html>Error</html>").header("Content-Type", "text/html"),
-                Cells.printed(SBX, "late\n").headerDelay(4_000)};
+                Cells.printed(SBX, "late\n").headerDelay(30_000)}; // a sandbox slower than the 1.5 s timeout, whatever the machine's pace
         String[] told = {"answered 500", "HTML page", "did not answer within 1500 ms"};
         for (int i = 0; i < failures.length; i++) {
             server.upstream.enqueue(model(calling("", "print(1)"), Integer.MAX_VALUE));
@@ -335,7 +335,7 @@ class CodeInterpreterTest {
         server.upstream.enqueue(model(calling("", "1/0"), Integer.MAX_VALUE));
         server.upstream.enqueueSandbox(Cells.raised(SBX, "ZeroDivisionError", "division by zero", ""));
         server.upstream.enqueue(model(calling("", "print(2)"), Integer.MAX_VALUE));
-        server.upstream.enqueueSandbox(Cells.printed(SBX, "late\n").headerDelay(4_000));
+        server.upstream.enqueueSandbox(Cells.printed(SBX, "late\n").headerDelay(30_000)); // slower than the 1.5 s sandbox timeout
         server.upstream.enqueue(model("Done.", Integer.MAX_VALUE));
         JsonNode content = Gateway.json(post("/v1/messages", messages(null))).get("content");
         assertThat(content.get(1).at("/content/return_code").asInt()).isEqualTo(1);

@@ -125,7 +125,8 @@ class ResponsesApiTest {
         CountDownLatch clientSawText = new CountDownLatch(1);
         String fragment = Fragments.json("c", "First part. Second part.");
         int split = fragment.indexOf("Second");
-        server.upstream.enqueue(Script.pieces(fragment.substring(0, split), fragment.substring(split)).gateBefore(1, clientSawText));
+        Script script = Script.pieces(fragment.substring(0, split), fragment.substring(split)).gateBefore(1, clientSawText);
+        server.upstream.enqueue(script);
         try (Response r = post(body("Hello", "\"stream\":true"))) {
             assertThat(r.code()).isEqualTo(200);
             assertThat(r.header("Content-Type")).startsWith("text/event-stream");
@@ -136,6 +137,7 @@ class ResponsesApiTest {
             sse.append(source.readUtf8Line()).append('\n').append(source.readUtf8Line()).append('\n');
             clientSawText.countDown();
             sse.append(source.readUtf8());
+            assertThat(script.openedByGate()).as("the rest was sent because the client saw the first delta").isTrue();
             List<Event> events = events(sse.toString());
             List<String> types = types(events);
             assertThat(types.subList(0, 4)).containsExactly("response.created", "response.in_progress",

@@ -16,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@code store}, {@code previous_response_id}, {@code item_reference} and the stored-response
- * endpoints, with the default in-memory store (RedisStoreTest runs the same against Redis, with
+ * endpoints, with the default in-memory store (RedisStoreIT runs the same against Redis, with
  * two gateways).
  */
 class StoredResponsesTest {

@@ -88,10 +88,11 @@ class UpstreamRoutesTest {
     }
 
     @Test
-    void a_route_at_its_daily_limit_sits_out_until_its_reset_and_the_request_moves_on(@TempDir Path dir) throws Exception {
+    void a_route_at_its_daily_limit_sits_out_and_the_request_moves_on(@TempDir Path dir) throws Exception {
         try (FakeFragments limited = new FakeFragments(); FakeFragments healthy = new FakeFragments();
              Gateway gateway = Gateway.start(limited, Map.of("E2B_BASE_URL", limited.baseUrl() + "," + healthy.baseUrl()))) {
-            long reset = System.currentTimeMillis() + 2_500;
+            // Far off: that the route comes back at its reset is RouteTableTest's, on a fake clock.
+            long reset = System.currentTimeMillis() + 3_600_000;
             limited.enqueue(Script.status(429, DAILY).header("X-RateLimit-Reset", String.valueOf(reset)));
             // Round robin starts at route-1: the limited one answers 429, the same request goes to route-2 at once.
             assertThat(chat(gateway)).isEqualTo(200);
@@ -110,10 +111,6 @@ class UpstreamRoutesTest {
                 assertThat(health.at("/upstreams/sitting_out").asInt()).isEqualTo(1);
                 assertThat(health.toString()).doesNotContain("127.0.0.1");
             }
-            Poll.until("the limited route's reset", Duration.ofSeconds(10), () -> upstreams(gateway).get(0).get("available").asBoolean());
-            for (int i = 0; i < 4; i++) assertThat(chat(gateway)).isEqualTo(200);
-            assertThat(drain(limited)).as("back after its reset").isEqualTo(2);
-            drain(healthy);
         }
     }
 
@@ -121,16 +118,18 @@ class UpstreamRoutesTest {
     void when_every_route_is_at_its_limit_the_client_gets_429_with_the_soonest_reset() throws IOException {
         try (FakeFragments a = new FakeFragments(); FakeFragments b = new FakeFragments();
              Gateway gateway = Gateway.start(a, Map.of("E2B_BASE_URL", a.baseUrl() + "," + b.baseUrl()))) {
+            // Resets an hour apart: whatever the machine's pace, the answer can only come from b's, the sooner
+            // (the exact figures on a fake clock: RouteTableTest).
             long now = System.currentTimeMillis();
-            a.enqueue(Script.status(429, DAILY).header("X-RateLimit-Reset", String.valueOf(now + 40_000)));
-            b.enqueue(Script.status(429, DAILY).header("X-RateLimit-Reset", String.valueOf(now + 20_000)));
+            a.enqueue(Script.status(429, DAILY).header("X-RateLimit-Reset", String.valueOf(now + 7_200_000)));
+            b.enqueue(Script.status(429, DAILY).header("X-RateLimit-Reset", String.valueOf(now + 3_600_000)));
             try (Response r = gateway.post("/v1/chat/completions", Gateway.chat("gpt-4o", "Hi", null))) {
                 assertThat(r.code()).isEqualTo(429);
-                assertThat(Long.parseLong(r.header("Retry-After"))).isBetween(15L, 20L);
+                assertThat(Long.parseLong(r.header("Retry-After"))).as("b's reset, not a's").isPositive().isLessThanOrEqualTo(3_600L);
                 assertThat(r.header("x-should-retry")).isEqualTo("false");
                 assertThat(Gateway.json(r).at("/error/message").asText()).as("says when, for a person reading it")
                         .matches("Every upstream route has reached the host's daily request limit\\. "
-                                + "Try again in about (1[5-9]|20) s \\(at \\d\\d:\\d\\d UTC\\)\\.");
+                                + "Try again in about \\d+ min \\(at \\d\\d:\\d\\d UTC\\)\\.");
             }
             try (Response r = gateway.post("/v1/chat/completions", Gateway.chat("gpt-4o", "Hi", null))) {
                 assertThat(r.code()).as("no upstream call while every route sits out").isEqualTo(429);
@@ -169,7 +168,7 @@ class UpstreamRoutesTest {
         try (FakeFragments slow = new FakeFragments(); FakeFragments healthy = new FakeFragments();
              Gateway gateway = Gateway.start(slow, Map.of("E2B_BASE_URL", slow.baseUrl() + "," + healthy.baseUrl(),
                      "E2B_FIRST_BYTE_TIMEOUT_MS", "300"))) {
-            slow.enqueue(Script.reply("late").headerDelay(2000));
+            slow.enqueue(Script.reply("late").headerDelay(30_000)); // a slow route: only the 300 ms timeout can end its wait
             assertThat(chat(gateway)).isEqualTo(200);
             assertThat(drain(healthy)).isEqualTo(1);
             drain(slow);

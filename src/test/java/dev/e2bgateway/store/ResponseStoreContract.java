@@ -11,7 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * What every {@link ResponseStore} does, run against each of them (MemoryResponseStoreContractTest,
- * RedisResponseStoreContractTest), so that the memory store and the Redis store cannot drift
+ * RedisResponseStoreContractIT), so that the memory store and the Redis store cannot drift
  * apart: storing and reading, items, deleting, owners, and expiry. Time passes by
  * {@link #advance}, never by sleeping. What only one store does (the memory store's bounds) is
  * tested beside it.

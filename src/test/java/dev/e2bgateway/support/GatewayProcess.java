@@ -77,10 +77,11 @@ public final class GatewayProcess implements AutoCloseable {
     /**
      * One request before the test's own. It also warms the process up: a cold gateway spends long
      * enough loading classes while it completes its first response that a shutdown started then
-     * (GracefulShutdownTest) often stops Jetty before that response's last chunk is written.
+     * (GracefulShutdownIT) often stops Jetty before that response's last chunk is written.
      */
     private void checkHealthy() throws IOException {
-        OkHttpClient client = new OkHttpClient();
+        // A deadline, not a measure: a cold JVM on a loaded machine can take longer than OkHttp's default 10 s.
+        OkHttpClient client = new OkHttpClient.Builder().readTimeout(Duration.ofSeconds(60)).build();
         try (Response r = client.newCall(new Request.Builder().url(baseUrl() + "/health").build()).execute()) {
             if (r.code() != 200) throw new AssertionError("the gateway's /health answered " + r.code() + ": " + output());
         }

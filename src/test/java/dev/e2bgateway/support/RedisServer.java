@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
  * no persistence, a password, its log in a temporary directory. A missing redis-server fails the
  * test with a message that says how to get it; nothing is skipped.
  *
- * <p>Like nginx in NginxDeploymentTest, it is given a port rather than asked for one (Redis has
+ * <p>Like nginx in NginxDeploymentIT, it is given a port rather than asked for one (Redis has
  * no port 0 that it reports): a random port below the kernel's ephemeral range, which outgoing
  * connections are never given, and another one if that is taken ("Address already in use").
  */

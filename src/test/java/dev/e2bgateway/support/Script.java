@@ -26,6 +26,7 @@ public final class Script {
     private boolean cutConnection;
     private int gateIndex = -1;
     private java.util.concurrent.CountDownLatch gate;
+    private volatile boolean gateOpened;
 
     private Script() {
     }
@@ -109,13 +110,23 @@ public final class Script {
     }
 
     /**
-     * Holds piece {@code index} back until {@code gate} opens (at most 10 s): proves that what
-     * came before it reached the client while the upstream was still busy.
+     * Holds piece {@code index} back until {@code gate} opens (at most 10 s, so that a broken test
+     * ends): proves that what came before it reached the client while the upstream was still busy,
+     * once {@link #openedByGate()} says the gate, not its time limit, let the piece go.
      */
     public Script gateBefore(int index, java.util.concurrent.CountDownLatch gate) {
         this.gateIndex = index;
         this.gate = gate;
         return this;
+    }
+
+    /**
+     * True once the gated piece went out because its gate was opened; false while it waits and
+     * when the wait ran out instead (the client never saw what came before, or the test never
+     * opened the gate). A structural proof of streaming, whatever the machine's speed.
+     */
+    public boolean openedByGate() {
+        return gateOpened;
     }
 
     /** After the last piece, sends nothing for this long before ending the body. */
@@ -151,7 +162,7 @@ public final class Script {
             if (i > 0 && !waitWatching(socket, pauseMillis)) return Outcome.ABORTED;
             if (i == gateIndex) {
                 try {
-                    gate.await(10, java.util.concurrent.TimeUnit.SECONDS);
+                    gateOpened = gate.await(10, java.util.concurrent.TimeUnit.SECONDS);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }

@@ -11,10 +11,11 @@ import java.util.List;
 
 /**
  * Says loudly, at the end of a test run, which tests did not run: skipped ({@code @Disabled})
- * or aborted (an assumption failed, such as "chromium is not installed"). Surefire counts both
- * as skipped in a line that is easy to miss; a test that needs a tool the machine lacks proves
- * nothing, so the list and the reasons stand out here. {@code .ci/run} fails when any test was
- * skipped. Registered through META-INF/services for the JUnit Platform launcher.
+ * or aborted (an assumption failed, such as "chromium is not installed"). Surefire and failsafe
+ * count both as skipped in a line that is easy to miss; a test that needs a tool the machine lacks
+ * proves nothing, so the list and the reasons stand out here, once for the unit tests and once for
+ * the *IT classes. {@code .ci/run} fails when any test was skipped. Registered through
+ * META-INF/services for the JUnit Platform launcher, which both plugins use.
  */
 public final class SkippedTests implements TestExecutionListener {
 

@@ -15,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * relay that breaks the connection after Redis has counted and before the gateway hears it: the
  * gateway sends the change again on a new connection, and it must count once.
  */
-class RedisCountersTest {
+class RedisCountersIT {
 
     @TempDir
     Path dir;

@@ -18,7 +18,7 @@ import java.time.Duration;
  * own time, so time passes as Redis would see it: every key's remaining time to live shortened by
  * that much, and a key whose time is up deleted.
  */
-class RedisResponseStoreContractTest extends ResponseStoreContract {
+class RedisResponseStoreContractIT extends ResponseStoreContract {
 
     @TempDir
     static Path dir;

@@ -29,7 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * that was never stored, on every endpoint and in every way a request can name a stored
  * response or item, and A's response is still there afterwards.
  */
-class ResponseOwnersTest {
+class ResponseOwnersIT {
 
     private static final String KEY_A = "sk-team-a-0123456789";
     private static final String KEY_B = "sk-team-b-9876543210";

@@ -37,7 +37,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The keys, models and upstreams files re-read without a restart: on SIGHUP (the gateway as its
  * own process, as systemctl reload signals it) and when a file changes on disk (in process).
  */
-class ConfigReloadTest {
+class ConfigReloadIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String ALICE = "sk-alice-0123456789abcdef";
@@ -71,8 +71,8 @@ class ConfigReloadTest {
         String series = "gateway_config_reloads_total{file=\"" + file + "\",outcome=\"" + outcome + "\"}";
         try (Response r = HTTP.newCall(request(baseUrl, "/metrics", Gateway.KEY).build()).execute()) {
             Matcher m = Pattern.compile("(?m)^" + Pattern.quote(series) + " ([0-9.eE+-]+)$").matcher(r.body().string());
-            if (!m.find()) throw new AssertionError("no series " + series);
-            return Double.parseDouble(m.group(1));
+            // No series yet is none counted: the first reload makes it, and a poll may look before that.
+            return m.find() ? Double.parseDouble(m.group(1)) : 0;
         }
     }
 

@@ -31,7 +31,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * client's choosing. The gateway's own loggers run at DEBUG so every level is seen. Request ids
  * are the gateway's own (a client's x-request-id is not echoed).
  */
-class LogForgeryTest {
+class LogForgeryIT {
 
     /** How slf4j-simple starts every line: [thread] LEVEL logger - message. */
     private static final Pattern LOG_LINE = Pattern.compile("^\\[[^\\]]+] (TRACE|DEBUG|INFO|WARN|ERROR) [\\w.$]+ - .*");

@@ -22,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * and streamText run zod-typed tools in a multi-step loop over the gateway's chat completions; here,
  * that each second step sent the calls and their results back to the model.
  */
-class AiSdkTest {
+class AiSdkIT {
 
     @RegisterExtension
     static final RunningGateway server = new RunningGateway();

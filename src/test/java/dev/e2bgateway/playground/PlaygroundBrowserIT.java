@@ -23,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * a slowly streaming fake upstream. Screenshots land in target/playground/. Skipped where
  * Chromium is not installed, except under CI (.ci/run installs it).
  */
-class PlaygroundBrowserTest {
+class PlaygroundBrowserIT {
 
     @Test
     void the_page_is_served_without_auth_and_allows_nothing_but_the_gateway() throws Exception {

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The official `@anthropic-ai/sdk` npm package against the running gateway. */
-class AnthropicNodeSdkTest {
+class AnthropicNodeSdkIT {
 
     @Test
     void the_anthropic_sdk_creates_streams_and_rebuilds_the_final_message() throws Exception {

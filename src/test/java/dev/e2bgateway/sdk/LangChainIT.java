@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * an AIMessage whose tool_calls carry name, args and a call_ id; a ToolMessage follow-up gets the final
  * text; streamed chunks concatenate into the same calls; withStructuredOutput parses a schema reply.
  */
-class LangChainTest {
+class LangChainIT {
 
     @RegisterExtension
     static final RunningGateway server = new RunningGateway();

@@ -22,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * chat.completions.stream rebuilds two parallel calls, parse() binds a zodFunction's arguments
  * and a zodResponseFormat reply, and reports a reply off the schema as the gateway's 502.
  */
-class OpenAiNodeToolsTest {
+class OpenAiNodeToolsIT {
 
     static final String FORECAST = "{\"city\": \"Paris\", \"temperature\": 18.5, \"conditions\": [\"sunny\"]}";
 

@@ -17,7 +17,7 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** What a fleet of gateways shares through Redis besides stored responses: each key's counts and each route's daily limit. */
-class RedisSharedStateTest {
+class RedisSharedStateIT {
 
     static int chat(Gateway gateway) throws IOException {
         try (Response r = gateway.post("/v1/chat/completions", Gateway.chat("gpt-4o", "Hi", null))) {

@@ -23,7 +23,7 @@ import java.util.concurrent.CountDownLatch;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** SIGTERM with streams in flight: they finish (or are told why not), health says draining, exit 0. */
-class GracefulShutdownTest {
+class GracefulShutdownIT {
 
     private static final String REPLY = "a reply that takes a while to stream, word by word, to the end.";
 

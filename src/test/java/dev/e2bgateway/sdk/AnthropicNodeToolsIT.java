@@ -24,7 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * tool_result follow-ups, beta.messages.toolRunner's agent loop, and messages.parse() with
  * zodOutputFormat; here, what the upstream was sent for the follow-ups and the schema.
  */
-class AnthropicNodeToolsTest {
+class AnthropicNodeToolsIT {
 
     @RegisterExtension
     static final RunningGateway server = new RunningGateway();

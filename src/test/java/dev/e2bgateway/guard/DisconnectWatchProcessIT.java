@@ -23,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * or upgrade) is not served. If a Jetty or Javalin upgrade changes any of this, a test here
  * fails: the watch reads from the connection, which is right for HTTP/1.1 only.
  */
-class DisconnectWatchProcessTest {
+class DisconnectWatchProcessIT {
 
     private static FakeFragments upstream;
     private static GatewayProcess gw;

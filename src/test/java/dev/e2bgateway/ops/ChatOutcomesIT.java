@@ -28,7 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * ({@code routes=}), and {@code gateway_chat_outcomes_total} counts the outcomes: a clean reply
  * after a retry, a client that hangs up, a reply the upstream cut off, a limit, a failure, a failover.
  */
-class ChatOutcomesTest {
+class ChatOutcomesIT {
 
     private final OkHttpClient client = new OkHttpClient();
 

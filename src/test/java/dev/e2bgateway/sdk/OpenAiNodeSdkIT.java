@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The official `openai` npm package (Node.js) against the running gateway. */
-class OpenAiNodeSdkTest {
+class OpenAiNodeSdkIT {
 
     @Test
     void the_node_sdk_completes_streams_and_rebuilds_the_final_completion() throws Exception {

@@ -36,7 +36,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * with the code execution tool, the OpenAI Agents SDK's codeInterpreterTool, and the Vercel AI
  * SDK's openai.tools.codeInterpreter.
  */
-class CodeInterpreterSdkTest {
+class CodeInterpreterSdkIT {
 
     @RegisterExtension
     static final RunningGateway server = new RunningGateway(Map.of("E2B_CODE_INTERPRETER", "on"));

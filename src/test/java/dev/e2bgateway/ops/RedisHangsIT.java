@@ -36,7 +36,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * routes: it costs no chat a wait. Route marks are read into a snapshot and written by a thread
  * of their own; nothing on a chat's way waits for Redis.
  */
-class RedisHangsTest {
+class RedisHangsIT {
 
     private static final int CHATS = 64;
 

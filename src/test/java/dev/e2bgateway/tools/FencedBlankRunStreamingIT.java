@@ -26,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * streaming (the parser holds back at most a few hundred characters after a fence), and the
  * reply arrives whole.
  */
-class FencedBlankRunStreamingTest {
+class FencedBlankRunStreamingIT {
 
     @Test
     void text_after_a_fence_and_a_long_blank_run_reaches_the_client_while_the_upstream_streams() throws Exception {

@@ -26,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * before the first byte is released, so the route comes back once it is well; it never stays
  * "trial in progress" with no request reaching it.
  */
-class RouteTrialTest {
+class RouteTrialIT {
 
     private final OkHttpClient client = new OkHttpClient.Builder().readTimeout(Duration.ofSeconds(30)).build();
 

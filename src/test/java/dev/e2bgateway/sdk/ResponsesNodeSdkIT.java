@@ -14,7 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The JavaScript clients of the Responses API against the gateway: the `openai` npm package, the
  * Vercel AI SDK's `openai.responses(...)`, and the OpenAI Agents SDK running an agent with a tool.
  */
-class ResponsesNodeSdkTest {
+class ResponsesNodeSdkIT {
 
     static final String REPLY = "From Node: 你好 😀 \"ok\"\nline two.";
     static final String CALL = "<tool_calls>\n<invoke name=\"get_weather\">\n<parameter name=\"city\">%s</parameter>\n</invoke>\n</tool_calls>";
