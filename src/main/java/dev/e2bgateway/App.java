@@ -5,10 +5,13 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.e2bgateway.anthropic.MessagesDialect;
+import dev.e2bgateway.api.ChatCompletionsRoutes;
 import dev.e2bgateway.api.ChatEndpoint;
 import dev.e2bgateway.api.HealthEndpoint;
+import dev.e2bgateway.api.MessagesRoutes;
 import dev.e2bgateway.api.ModelsEndpoint;
 import dev.e2bgateway.api.PlaygroundPage;
+import dev.e2bgateway.api.ResponsesRoutes;
 import dev.e2bgateway.config.Config;
 import dev.e2bgateway.core.Backoff;
 import dev.e2bgateway.core.ChatService;
@@ -25,9 +28,9 @@ import dev.e2bgateway.core.UpstreamErrors;
 import dev.e2bgateway.core.UpstreamRequests;
 import dev.e2bgateway.config.ConfigException;
 import dev.e2bgateway.config.ProviderKeys;
-import dev.e2bgateway.dialect.Dialect;
 import dev.e2bgateway.error.ApiError;
 import dev.e2bgateway.error.LogSafe;
+import dev.e2bgateway.http.AccessControl;
 import dev.e2bgateway.http.AccessLog;
 import dev.e2bgateway.http.Auth;
 import dev.e2bgateway.http.ChatLifecycle;
@@ -40,7 +43,6 @@ import dev.e2bgateway.http.JsonResponses;
 import dev.e2bgateway.http.RequestBodies;
 import dev.e2bgateway.http.RequestIds;
 import dev.e2bgateway.http.RequestLog;
-import dev.e2bgateway.http.RouteDialect;
 import dev.e2bgateway.metrics.Metrics;
 import dev.e2bgateway.models.Providers;
 import dev.e2bgateway.models.ModelRegistry;
@@ -57,7 +59,6 @@ import dev.e2bgateway.upstream.FragmentsRequest;
 import dev.e2bgateway.upstream.OutboundProxy;
 import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
-import io.javalin.config.JavalinConfig;
 import io.javalin.http.HttpResponseException;
 import okhttp3.Call;
 import okhttp3.ConnectionPool;
@@ -79,9 +80,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * Wires the gateway with {@code new}: before-handlers for request ids, CORS, each route's dialect
- * and auth, then the routes, then one error mapper. Returns an unstarted Javalin so tests can
- * {@code start(0)} it.
+ * Wires the gateway with {@code new}: a before-handler for request ids and CORS, one Javalin
+ * plugin per front door (each registers its routes with its dialect's error format), the Host and
+ * key checks, the gateway's own routes, then one error mapper. Returns an unstarted Javalin so
+ * tests can {@code start(0)} it.
  */
 public final class App {
 
@@ -253,22 +255,12 @@ public final class App {
                 RequestIds.assign(ctx);
                 Cors.headers(ctx);
             });
-            // Each dialect's routes first, so even an auth failure answers in the route's dialect.
-            chatRoute(cfg, "/v1/chat/completions", openai, new ChatEndpoint(openai, chat, interpreter, lifecycle, bodies, errors));
-            chatRoute(cfg, "/v1/messages", anthropic, new ChatEndpoint(anthropic, chat, interpreter, lifecycle, bodies, errors));
-            cfg.routes.before("/v1/messages/count_tokens", ctx -> RouteDialect.attach(ctx, anthropic.errors()));
-            cfg.routes.post("/v1/messages/count_tokens", ctx -> JsonResponses.write(ctx, anthropic.countTokens(bodies.read(ctx))));
-            chatRoute(cfg, "/v1/responses", responses, new ChatEndpoint(responses, chat, interpreter, lifecycle, bodies, errors));
-            cfg.routes.before("/v1/responses/*", ctx -> RouteDialect.attach(ctx, responses.errors()));
-            cfg.routes.post("/v1/responses/input_tokens", ctx -> JsonResponses.write(ctx, responses.inputTokens(Auth.keyName(ctx), bodies.read(ctx))));
-            cfg.routes.get("/v1/responses/{id}", ctx -> JsonResponses.write(ctx, responses.retrieve(Auth.keyName(ctx), ctx.pathParam("id"), ctx.queryParam("stream"))));
-            cfg.routes.delete("/v1/responses/{id}", ctx -> JsonResponses.write(ctx, responses.delete(Auth.keyName(ctx), ctx.pathParam("id"))));
-            cfg.routes.get("/v1/responses/{id}/input_items", ctx -> JsonResponses.write(ctx, responses.inputItems(Auth.keyName(ctx), ctx.pathParam("id"),
-                    ctx.queryParam("limit"), ctx.queryParam("order"), ctx.queryParam("after"))));
-            // Against DNS rebinding, before anything else is looked at (auth included).
-            cfg.routes.before(hosts::check);
-            cfg.routes.before("/v1/*", auth::check);
-            if (!server.metricsPublic()) cfg.routes.before("/metrics", auth::check);
+            // Each front door registers its routes, each with its dialect's error format attached.
+            cfg.registerPlugin(new ChatCompletionsRoutes(new ChatEndpoint(openai, chat, interpreter, lifecycle, bodies, errors)));
+            cfg.registerPlugin(new MessagesRoutes(anthropic, new ChatEndpoint(anthropic, chat, interpreter, lifecycle, bodies, errors), bodies));
+            cfg.registerPlugin(new ResponsesRoutes(responses, new ChatEndpoint(responses, chat, interpreter, lifecycle, bodies, errors), bodies));
+            // The Host and key checks: started after the dialects', so even a 401 answers in the route's dialect.
+            cfg.registerPlugin(new AccessControl(hosts, auth, server.metricsPublic()));
 
             cfg.routes.get("/", playground::serve);
             cfg.routes.get("/playground", playground::serve);
@@ -353,12 +345,6 @@ public final class App {
         }
         if (!keys.isEmpty()) log.info("provider keys (sent upstream as config.apiKey): {}", keys);
         return keys;
-    }
-
-    /** A chat route: its dialect attached for errors, then its handler. */
-    private static void chatRoute(JavalinConfig cfg, String path, Dialect dialect, ChatEndpoint endpoint) {
-        cfg.routes.before(path, ctx -> RouteDialect.attach(ctx, dialect.errors()));
-        cfg.routes.post(path, endpoint::handle);
     }
 
     /** The route a request matched, as registered (so ids do not explode the metric's labels). */
