@@ -259,7 +259,8 @@ public final class App {
             cfg.registerPlugin(new ChatCompletionsRoutes(new ChatEndpoint(openai, chat, interpreter, lifecycle, bodies, errors)));
             cfg.registerPlugin(new MessagesRoutes(anthropic, new ChatEndpoint(anthropic, chat, interpreter, lifecycle, bodies, errors), bodies));
             cfg.registerPlugin(new ResponsesRoutes(responses, new ChatEndpoint(responses, chat, interpreter, lifecycle, bodies, errors), bodies));
-            // The Host and key checks: started after the dialects', so even a 401 answers in the route's dialect.
+            // The Host check, CORS preflights (any path) and the key check: started after the dialects',
+            // so even a 401 answers in the route's dialect.
             cfg.registerPlugin(new AccessControl(hosts, auth, server.metricsPublic()));
 
             cfg.routes.get("/", playground::serve);
@@ -270,12 +271,6 @@ public final class App {
             cfg.routes.get("/v1/models", modelsEndpoint::list);
             cfg.routes.get("/v1/models/<id>", modelsEndpoint::get);
             cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
-            // Preflights on the known paths only, so an unknown path stays a 404.
-            for (String path : new String[]{"/health", "/metrics", "/v1/models", "/v1/models/<id>", "/v1/chat/completions",
-                    "/v1/messages", "/v1/messages/count_tokens", "/v1/responses", "/v1/responses/input_tokens",
-                    "/v1/responses/{id}", "/v1/responses/{id}/input_items"}) {
-                cfg.routes.options(path, Cors::preflight);
-            }
 
             cfg.routes.exception(ApiError.class, (e, ctx) -> errors.write(ctx, e));
             cfg.routes.exception(HttpResponseException.class, (e, ctx) -> errors.write(ctx, switch (e.getStatus()) {

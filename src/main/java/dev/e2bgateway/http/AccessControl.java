@@ -6,7 +6,8 @@ import io.javalin.plugin.PluginPriority;
 
 /**
  * Who may come in: the Host check (against DNS rebinding, before anything else is looked at),
- * then the client key on {@code /v1/*} (and on {@code /metrics} unless it is public).
+ * then CORS preflights answered on any path ({@link Cors#preflight}), then the client key on
+ * {@code /v1/*} (and on {@code /metrics} unless it is public).
  *
  * <p>A plugin started late on purpose: Javalin runs before-handlers in the order they were
  * added, and starts plugins after the app's own configuration, in priority order. The dialects'
@@ -33,6 +34,7 @@ public final class AccessControl extends Plugin<Void> {
     @Override
     public void onStart(JavalinState state) {
         state.routes.before(hosts::check);
+        state.routes.before(Cors::preflight);
         state.routes.before("/v1/*", auth::check);
         if (!metricsPublic) state.routes.before("/metrics", auth::check);
     }
