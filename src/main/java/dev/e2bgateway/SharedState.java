@@ -1,17 +1,17 @@
 package dev.e2bgateway;
 
 import dev.e2bgateway.config.Config;
-import dev.e2bgateway.store.BackgroundRouteMarks;
-import dev.e2bgateway.store.Counters;
-import dev.e2bgateway.store.MemoryCounters;
-import dev.e2bgateway.store.MemoryResponseStore;
-import dev.e2bgateway.store.RedisConnection;
-import dev.e2bgateway.store.RedisCounters;
-import dev.e2bgateway.store.RedisResponseStore;
-import dev.e2bgateway.store.RedisRouteMarks;
-import dev.e2bgateway.store.ResponseStore;
-import dev.e2bgateway.store.RouteMarks;
-import dev.e2bgateway.store.StoreUnavailableException;
+import dev.e2bgateway.state.BackgroundRouteMarks;
+import dev.e2bgateway.state.Counters;
+import dev.e2bgateway.state.MemoryCounters;
+import dev.e2bgateway.state.MemoryResponseStore;
+import dev.e2bgateway.state.RedisConnection;
+import dev.e2bgateway.state.RedisCounters;
+import dev.e2bgateway.state.RedisResponseStore;
+import dev.e2bgateway.state.RedisRouteMarks;
+import dev.e2bgateway.state.ResponseStore;
+import dev.e2bgateway.state.RouteMarks;
+import dev.e2bgateway.state.StoreUnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

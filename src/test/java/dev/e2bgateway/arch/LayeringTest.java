@@ -24,7 +24,7 @@ class LayeringTest {
             .layer("wiring").definedBy("dev.e2bgateway")
             .layer("reload").definedBy("dev.e2bgateway.reload..")
             .layer("api").definedBy("dev.e2bgateway.api..")
-            .layer("dialects").definedBy("dev.e2bgateway.openai..", "dev.e2bgateway.anthropic..", "dev.e2bgateway.responses..")
+            .layer("dialects").definedBy("dev.e2bgateway.chatcompletions..", "dev.e2bgateway.anthropic..", "dev.e2bgateway.responses..")
             .layer("http").definedBy("dev.e2bgateway.http..")
             .layer("metrics").definedBy("dev.e2bgateway.metrics..")
             .layer("dialect").definedBy("dev.e2bgateway.dialect..")
@@ -33,7 +33,7 @@ class LayeringTest {
             .layer("upstream").definedBy("dev.e2bgateway.upstream..")
             .layer("json").definedBy("dev.e2bgateway.json..")
             .layer("tokens").definedBy("dev.e2bgateway.tokens..")
-            .layer("store").definedBy("dev.e2bgateway.store..")
+            .layer("state").definedBy("dev.e2bgateway.state..")
             .layer("error").definedBy("dev.e2bgateway.error..")
             .layer("config").definedBy("dev.e2bgateway.config..")
             .whereLayer("wiring").mayNotBeAccessedByAnyLayer()
@@ -48,7 +48,7 @@ class LayeringTest {
             .whereLayer("upstream").mayOnlyBeAccessedByLayers("wiring", "core", "metrics")
             .whereLayer("json").mayOnlyBeAccessedByLayers("dialects")
             .whereLayer("tokens").mayOnlyBeAccessedByLayers("core")
-            .whereLayer("store").mayOnlyBeAccessedByLayers("wiring", "reload", "dialects", "http", "core")
+            .whereLayer("state").mayOnlyBeAccessedByLayers("wiring", "reload", "dialects", "http", "core")
             .whereLayer("error").mayOnlyBeAccessedByLayers("wiring", "api", "dialects", "dialect", "http", "core", "json")
             .whereLayer("config").mayOnlyBeAccessedByLayers("wiring", "reload", "core", "models", "upstream", "http");
 
@@ -57,18 +57,21 @@ class LayeringTest {
 
     /** Each front door stands alone: what two dialects share lives below them (dialect, core). */
     @ArchTest
-    static final ArchRule no_dialect_knows_another = slices().matching("dev.e2bgateway.(openai|anthropic|responses)..")
+    static final ArchRule no_dialect_knows_another = slices().matching("dev.e2bgateway.(chatcompletions|anthropic|responses)..")
             .namingSlices("dialect $1").should().notDependOnEachOther();
 
-    /** Stored responses are opaque documents to the store: it knows no dialect, no core, no HTTP. */
+    /**
+     * What a fleet shares (stored responses as opaque documents, counters, route marks) knows
+     * nothing of the gateway: no dialect, no core, no HTTP.
+     */
     @ArchTest
-    static final ArchRule the_store_knows_nothing_of_the_gateway = noClasses().that().resideInAPackage("dev.e2bgateway.store..")
-            .should().dependOnClassesThat(resideInAPackage("dev.e2bgateway..").and(not(resideInAPackage("dev.e2bgateway.store.."))));
+    static final ArchRule the_shared_state_knows_nothing_of_the_gateway = noClasses().that().resideInAPackage("dev.e2bgateway.state..")
+            .should().dependOnClassesThat(resideInAPackage("dev.e2bgateway..").and(not(resideInAPackage("dev.e2bgateway.state.."))));
 
     @ArchTest
     static final ArchRule core_and_upstream_know_no_web_framework = noClasses()
             .that().resideInAnyPackage("dev.e2bgateway.core..", "dev.e2bgateway.upstream..", "dev.e2bgateway.dialect..",
-                    "dev.e2bgateway.openai..", "dev.e2bgateway.anthropic..", "dev.e2bgateway.responses..", "dev.e2bgateway.store..",
+                    "dev.e2bgateway.chatcompletions..", "dev.e2bgateway.anthropic..", "dev.e2bgateway.responses..", "dev.e2bgateway.state..",
                     "dev.e2bgateway.tokens..")
             .should().dependOnClassesThat().resideInAnyPackage("io.javalin..", "jakarta.servlet..", "org.eclipse.jetty..");
 }
