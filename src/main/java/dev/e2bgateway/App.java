@@ -180,7 +180,7 @@ public final class App {
         SharedState shared = SharedState.from(config.responses());
         // A trial request that has told nothing by the time a first byte was due counts as failed.
         long trialMillis = config.timeouts().connect().toMillis() + config.timeouts().firstByte().toMillis();
-        // The keys, models and upstreams files, as one snapshot that SIGHUP or an edit replaces (README, "Reloading settings").
+        // The keys, models and upstreams files, as one snapshot that SIGHUP or an edit replaces (docs/operations.md, "Reloading settings").
         Reloader reloader = new Reloader(config, mapper, new Reloader.Routes() {
             @Override
             public List<Route> build(List<UpstreamsFile.RouteSettings> upstreams, ModelRegistry models) {

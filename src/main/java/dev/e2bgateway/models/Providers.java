@@ -4,7 +4,7 @@ import java.util.Set;
 import java.util.function.Function;
 
 /**
- * The provider ids the upstream can route to (shared/docs/e2b-upstream.md), and the one check
+ * The provider ids the upstream can route to (docs/upstream.md), and the one check
  * that a name given in a settings file or variable is one of them. Each caller words its own
  * error (which file, which entry, which field); the check and the list it quotes live here.
  */

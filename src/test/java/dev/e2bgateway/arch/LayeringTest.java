@@ -12,7 +12,7 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 /**
- * The direction of the arrows between packages (README, "How the code is laid out"). Lower
+ * The direction of the arrows between packages (docs/architecture.md). Lower
  * layers never import higher ones: the upstream wire knows nothing of the core, the core
  * nothing of any dialect or of HTTP, and HTTP plumbing nothing of a particular dialect.
  */
