@@ -5,9 +5,13 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.e2bgateway.anthropic.MessagesDialect;
+import dev.e2bgateway.api.ChatCompletionsRoutes;
 import dev.e2bgateway.api.ChatEndpoint;
+import dev.e2bgateway.api.HealthEndpoint;
+import dev.e2bgateway.api.MessagesRoutes;
 import dev.e2bgateway.api.ModelsEndpoint;
 import dev.e2bgateway.api.PlaygroundPage;
+import dev.e2bgateway.api.ResponsesRoutes;
 import dev.e2bgateway.config.Config;
 import dev.e2bgateway.core.Backoff;
 import dev.e2bgateway.core.ChatService;
@@ -24,9 +28,9 @@ import dev.e2bgateway.core.UpstreamErrors;
 import dev.e2bgateway.core.UpstreamRequests;
 import dev.e2bgateway.config.ConfigException;
 import dev.e2bgateway.config.ProviderKeys;
-import dev.e2bgateway.dialect.Dialect;
 import dev.e2bgateway.error.ApiError;
 import dev.e2bgateway.error.LogSafe;
+import dev.e2bgateway.http.AccessControl;
 import dev.e2bgateway.http.AccessLog;
 import dev.e2bgateway.http.Auth;
 import dev.e2bgateway.http.ChatLifecycle;
@@ -39,33 +43,22 @@ import dev.e2bgateway.http.JsonResponses;
 import dev.e2bgateway.http.RequestBodies;
 import dev.e2bgateway.http.RequestIds;
 import dev.e2bgateway.http.RequestLog;
-import dev.e2bgateway.http.RouteDialect;
 import dev.e2bgateway.metrics.Metrics;
-import dev.e2bgateway.models.ModelCatalog;
+import dev.e2bgateway.models.Providers;
 import dev.e2bgateway.models.ModelRegistry;
-import dev.e2bgateway.openai.ChatCompletionsDialect;
+import dev.e2bgateway.chatcompletions.ChatCompletionsDialect;
 import dev.e2bgateway.reload.ConfigVersions;
 import dev.e2bgateway.reload.Outcome;
 import dev.e2bgateway.reload.Reloader;
 import dev.e2bgateway.reload.Settings;
 import dev.e2bgateway.responses.ResponsesDialect;
-import dev.e2bgateway.store.BackgroundRouteMarks;
-import dev.e2bgateway.store.MemoryResponseStore;
-import dev.e2bgateway.store.MemoryCounters;
-import dev.e2bgateway.store.RedisConnection;
-import dev.e2bgateway.store.RedisCounters;
-import dev.e2bgateway.store.RedisResponseStore;
-import dev.e2bgateway.store.RedisRouteMarks;
-import dev.e2bgateway.store.RouteMarks;
-import dev.e2bgateway.store.ResponseStore;
-import dev.e2bgateway.store.StoreUnavailableException;
+import dev.e2bgateway.state.RouteMarks;
 import dev.e2bgateway.upstream.FragmentsClient;
 import dev.e2bgateway.upstream.SandboxClient;
 import dev.e2bgateway.upstream.FragmentsRequest;
 import dev.e2bgateway.upstream.OutboundProxy;
 import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
-import io.javalin.config.JavalinConfig;
 import io.javalin.http.HttpResponseException;
 import okhttp3.Call;
 import okhttp3.ConnectionPool;
@@ -78,7 +71,6 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -88,9 +80,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * Wires the gateway with {@code new}: before-handlers for request ids, CORS, each route's dialect
- * and auth, then the routes, then one error mapper. Returns an unstarted Javalin so tests can
- * {@code start(0)} it.
+ * Wires the gateway with {@code new}: a before-handler for request ids and CORS, one Javalin
+ * plugin per front door (each registers its routes with its dialect's error format), the Host and
+ * key checks, the gateway's own routes, then one error mapper. Returns an unstarted Javalin so
+ * tests can {@code start(0)} it.
  */
 public final class App {
 
@@ -183,15 +176,11 @@ public final class App {
         Metrics metrics = new Metrics(inFlight);
         Backoff backoff = new Backoff(config.retry().delay().toMillis(), Backoff.DEFAULT_CAP_MILLIS,
                 () -> ThreadLocalRandom.current().nextDouble(), System::currentTimeMillis);
-        // One Redis for everything the gateways of a fleet share: stored responses, key counts, routes' daily limits.
-        RedisConnection redis = config.responses().redisUrl() == null ? null : new RedisConnection(config.responses().redisUrl());
-        // Shared route marks are read into a snapshot and written by a thread of their own: no chat
-        // waits for Redis to pick a route. One reader for the process; a reload only renames what it reads.
-        RedisRouteMarks redisMarks = redis == null ? null : new RedisRouteMarks(redis, List.of());
-        BackgroundRouteMarks sharedMarks = redisMarks == null ? null : new BackgroundRouteMarks(redisMarks, 1_000).start();
+        // Stored responses, key counts and routes' daily limits: in memory, or in one Redis for a fleet.
+        SharedState shared = SharedState.from(config.responses());
         // A trial request that has told nothing by the time a first byte was due counts as failed.
         long trialMillis = config.timeouts().connect().toMillis() + config.timeouts().firstByte().toMillis();
-        // The keys, models and upstreams files, as one snapshot that SIGHUP or an edit replaces (README, "Reloading settings").
+        // The keys, models and upstreams files, as one snapshot that SIGHUP or an edit replaces (docs/operations.md, "Reloading settings").
         Reloader reloader = new Reloader(config, mapper, new Reloader.Routes() {
             @Override
             public List<Route> build(List<UpstreamsFile.RouteSettings> upstreams, ModelRegistry models) {
@@ -200,9 +189,7 @@ public final class App {
 
             @Override
             public RouteMarks marks(List<String> names) {
-                if (sharedMarks == null) return RouteMarks.NONE;
-                redisMarks.routes(names);
-                return sharedMarks;
+                return shared.marks(names);
             }
 
             @Override
@@ -223,19 +210,20 @@ public final class App {
 
         ChatCompletionsDialect openai = new ChatCompletionsDialect(mapper, models);
         MessagesDialect anthropic = new MessagesDialect(mapper, models, tokens, config.interpreter().enabled());
-        ResponseStore store = responseStore(config.responses(), redis);
-        ResponsesDialect responses = new ResponsesDialect(mapper, models, tokens, store, config.interpreter().enabled());
+        ResponsesDialect responses = new ResponsesDialect(mapper, models, tokens, shared.responses(), config.interpreter().enabled());
         JsonResponses json = new JsonResponses(mapper);
         ErrorWriter errors = new ErrorWriter(openai.errors());
-        KeyLimiter limiter = new KeyLimiter(redis == null ? new MemoryCounters(System::currentTimeMillis) : new RedisCounters(redis),
-                System::currentTimeMillis,
-                metrics::keyLimited);
+        KeyLimiter limiter = new KeyLimiter(shared.counters(), System::currentTimeMillis, metrics::keyLimited);
         Auth auth = new Auth(() -> reloader.current().keys(), limiter);
         HostCheck hosts = new HostCheck(server.host(), server.allowedHosts());
         RequestBodies bodies = new RequestBodies(server.maxBodyBytes());
         ClientDisconnect.Watcher disconnects = new ClientDisconnect.Watcher(server.disconnectWatchDelay().toMillis());
         ChatLifecycle lifecycle = new ChatLifecycle(inFlight, disconnects, limiter);
         ModelsEndpoint modelsEndpoint = new ModelsEndpoint(models, json);
+        HealthEndpoint health = new HealthEndpoint(inFlight, () -> {
+            Settings settings = reloader.current();
+            return new HealthEndpoint.Snapshot(settings.routes(), settings.versions().isEmpty() ? null : ConfigVersions.health(settings));
+        }, json);
         PlaygroundPage playground = new PlaygroundPage(version(), config.upstream().baseUrl());
         AccessLog accessLog = new AccessLog();
 
@@ -259,9 +247,7 @@ public final class App {
                 reloader.close();
                 accessLog.close();
                 disconnects.close();
-                store.close();
-                if (sharedMarks != null) sharedMarks.close();
-                if (redis != null) redis.close();
+                shared.close();
                 join(httpSetup).connectionPool().evictAll();
             });
 
@@ -269,48 +255,22 @@ public final class App {
                 RequestIds.assign(ctx);
                 Cors.headers(ctx);
             });
-            // Each dialect's routes first, so even an auth failure answers in the route's dialect.
-            chatRoute(cfg, "/v1/chat/completions", openai, new ChatEndpoint(openai, chat, interpreter, lifecycle, bodies, errors));
-            chatRoute(cfg, "/v1/messages", anthropic, new ChatEndpoint(anthropic, chat, interpreter, lifecycle, bodies, errors));
-            cfg.routes.before("/v1/messages/count_tokens", ctx -> RouteDialect.attach(ctx, anthropic.errors()));
-            cfg.routes.post("/v1/messages/count_tokens", ctx -> JsonResponses.write(ctx, anthropic.countTokens(bodies.read(ctx))));
-            chatRoute(cfg, "/v1/responses", responses, new ChatEndpoint(responses, chat, interpreter, lifecycle, bodies, errors));
-            cfg.routes.before("/v1/responses/*", ctx -> RouteDialect.attach(ctx, responses.errors()));
-            cfg.routes.post("/v1/responses/input_tokens", ctx -> JsonResponses.write(ctx, responses.inputTokens(Auth.keyName(ctx), bodies.read(ctx))));
-            cfg.routes.get("/v1/responses/{id}", ctx -> JsonResponses.write(ctx, responses.retrieve(Auth.keyName(ctx), ctx.pathParam("id"), ctx.queryParam("stream"))));
-            cfg.routes.delete("/v1/responses/{id}", ctx -> JsonResponses.write(ctx, responses.delete(Auth.keyName(ctx), ctx.pathParam("id"))));
-            cfg.routes.get("/v1/responses/{id}/input_items", ctx -> JsonResponses.write(ctx, responses.inputItems(Auth.keyName(ctx), ctx.pathParam("id"),
-                    ctx.queryParam("limit"), ctx.queryParam("order"), ctx.queryParam("after"))));
-            // Against DNS rebinding, before anything else is looked at (auth included).
-            cfg.routes.before(hosts::check);
-            cfg.routes.before("/v1/*", auth::check);
-            if (!server.metricsPublic()) cfg.routes.before("/metrics", auth::check);
+            // Each front door registers its routes, each with its dialect's error format attached.
+            cfg.registerPlugin(new ChatCompletionsRoutes(new ChatEndpoint(openai, chat, interpreter, lifecycle, bodies, errors)));
+            cfg.registerPlugin(new MessagesRoutes(anthropic, new ChatEndpoint(anthropic, chat, interpreter, lifecycle, bodies, errors), bodies));
+            cfg.registerPlugin(new ResponsesRoutes(responses, new ChatEndpoint(responses, chat, interpreter, lifecycle, bodies, errors), bodies));
+            // The Host check, CORS preflights (any path) and the key check: started after the dialects',
+            // so even a 401 answers in the route's dialect.
+            cfg.registerPlugin(new AccessControl(hosts, auth, server.metricsPublic()));
 
             cfg.routes.get("/", playground::serve);
             cfg.routes.get("/playground", playground::serve);
-            cfg.routes.get("/health", ctx -> {
-                // A load balancer stops sending traffic once this says draining. Routes are counted, never named.
-                if (inFlight.draining()) ctx.status(503);
-                Settings settings = reloader.current();
-                long available = settings.routes().status().stream().filter(RouteTable.Status::available).count();
-                Map<String, Object> health = new LinkedHashMap<>();
-                health.put("status", inFlight.draining() ? "draining" : "ok");
-                health.put("upstreams", Map.of("available", available, "sitting_out", settings.routes().size() - available));
-                // Which version of each settings file is in use: hashes and times only, no paths, no names.
-                if (!settings.versions().isEmpty()) health.put("config", ConfigVersions.health(settings));
-                json.write(ctx, health);
-            });
+            cfg.routes.get("/health", health::handle);
             cfg.routes.get("/v1/gateway/upstreams", ctx -> json.write(ctx, Map.of("object", "list", "data", routes.get().status())));
             cfg.routes.get("/v1/gateway/config", ctx -> json.write(ctx, ConfigVersions.detail(reloader, config.reload())));
             cfg.routes.get("/v1/models", modelsEndpoint::list);
             cfg.routes.get("/v1/models/<id>", modelsEndpoint::get);
             cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
-            // Preflights on the known paths only, so an unknown path stays a 404.
-            for (String path : new String[]{"/health", "/metrics", "/v1/models", "/v1/models/<id>", "/v1/chat/completions",
-                    "/v1/messages", "/v1/messages/count_tokens", "/v1/responses", "/v1/responses/input_tokens",
-                    "/v1/responses/{id}", "/v1/responses/{id}/input_items"}) {
-                cfg.routes.options(path, Cors::preflight);
-            }
 
             cfg.routes.exception(ApiError.class, (e, ctx) -> errors.write(ctx, e));
             cfg.routes.exception(HttpResponseException.class, (e, ctx) -> errors.write(ctx, switch (e.getStatus()) {
@@ -352,10 +312,8 @@ public final class App {
         List<Route> routes = new ArrayList<>();
         for (UpstreamsFile.RouteSettings r : upstreams) {
             for (String provider : r.providerKeys().providers()) {
-                if (!ModelCatalog.PROVIDER_IDS.contains(provider)) {
-                    throw new ConfigException("E2B_UPSTREAMS_FILE " + config.upstream().upstreamsFile() + ": route " + r.name()
-                            + " field 'providerKeys' names '" + provider + "', not a provider the upstream knows");
-                }
+                Providers.requireKnown(provider, known -> new ConfigException("E2B_UPSTREAMS_FILE " + config.upstream().upstreamsFile()
+                        + ": route " + r.name() + " field 'providerKeys' names '" + provider + "', not a provider the upstream knows"));
             }
             Call.Factory client = r.proxy() == null ? http : httpClient(config.timeouts(), r.proxy(), config.upstream());
             routes.add(new Route(r.name(), new FragmentsClient(client, r.baseUrl(), idle), globalKeys.overriddenBy(r.providerKeys()), r.weight(),
@@ -377,41 +335,11 @@ public final class App {
     static ProviderKeys providerKeys(ModelRegistry models, Config config) {
         ProviderKeys keys = models.providerKeys().overriddenBy(config.upstream().providerKeys());
         for (String provider : config.upstream().providerKeys().providers()) {
-            if (!ModelCatalog.PROVIDER_IDS.contains(provider)) {
-                throw new ConfigException("E2B_PROVIDER_KEYS", "names '" + provider + "', not a provider the upstream knows "
-                        + ModelCatalog.PROVIDER_IDS.stream().sorted().toList());
-            }
+            Providers.requireKnown(provider, known -> new ConfigException("E2B_PROVIDER_KEYS",
+                    "names '" + provider + "', not a provider the upstream knows " + known));
         }
         if (!keys.isEmpty()) log.info("provider keys (sent upstream as config.apiKey): {}", keys);
         return keys;
-    }
-
-    /**
-     * Where the Responses API keeps stored responses: Redis when E2B_REDIS_URL is set (shared by
-     * every gateway behind a load balancer), else this process's memory. A Redis that does not
-     * answer at startup does not stop the gateway: requests that need it get a 503 until it does.
-     */
-    static ResponseStore responseStore(Config.Responses settings, RedisConnection connection) {
-        if (settings.redisUrl() == null) {
-            ResponseStore memory = new MemoryResponseStore(settings.maxStored(), settings.maxStoredBytes(), settings.ttl(),
-                    System::currentTimeMillis);
-            log.info("stored responses: {}", memory.description());
-            return memory;
-        }
-        ResponseStore redis = new RedisResponseStore(connection, settings.ttl());
-        log.info("stored responses: {}, E2B_REDIS_URL={}", redis.description(), settings.describeRedis());
-        try {
-            redis.check();
-        } catch (StoreUnavailableException e) {
-            log.warn("{} Until it answers, requests that store responses or continue them get 503.", e.getMessage());
-        }
-        return redis;
-    }
-
-    /** A chat route: its dialect attached for errors, then its handler. */
-    private static void chatRoute(JavalinConfig cfg, String path, Dialect dialect, ChatEndpoint endpoint) {
-        cfg.routes.before(path, ctx -> RouteDialect.attach(ctx, dialect.errors()));
-        cfg.routes.post(path, endpoint::handle);
     }
 
     /** The route a request matched, as registered (so ids do not explode the metric's labels). */

@@ -262,7 +262,7 @@ final class MessagesParser {
                 }
             }
         }
-        // Calls and results go into the text in the call format, so the model sees them (shared/docs/tool-calls.md).
+        // Calls and results go into the text in the call format, so the model sees them (docs/tool-calls.md).
         if (!calls.isEmpty()) {
             history.made(calls);
             String text = parts.stream().filter(p -> p instanceof Text).map(p -> ((Text) p).text()).reduce("", String::concat);

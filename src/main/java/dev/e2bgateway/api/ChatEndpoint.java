@@ -14,7 +14,9 @@ import dev.e2bgateway.http.ChatLifecycle;
 import dev.e2bgateway.http.ErrorWriter;
 import dev.e2bgateway.http.JsonResponses;
 import dev.e2bgateway.http.RequestBodies;
+import dev.e2bgateway.http.RouteDialect;
 import dev.e2bgateway.http.SseReply;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 
 import java.io.IOException;
@@ -43,6 +45,12 @@ public final class ChatEndpoint {
     /** One turn into a sink: a plain chat, or one with the code interpreter. */
     private interface Turn {
         void run(ChatRequest request, ChatTrace trace, Cancellation cancellation, ReplySink sink) throws IOException;
+    }
+
+    /** Registers this endpoint at {@code path}: a before-handler attaching the dialect's error format, then the POST handler. */
+    public void route(RoutesConfig routes, String path) {
+        routes.before(path, ctx -> RouteDialect.attach(ctx, dialect.errors()));
+        routes.post(path, this::handle);
     }
 
     public void handle(Context ctx) {

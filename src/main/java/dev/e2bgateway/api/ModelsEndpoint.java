@@ -3,7 +3,6 @@ package dev.e2bgateway.api;
 import dev.e2bgateway.error.ApiError;
 import dev.e2bgateway.http.JsonResponses;
 import dev.e2bgateway.models.ModelRegistry;
-import dev.e2bgateway.openai.ModelObject;
 import io.javalin.http.Context;
 
 import java.util.function.Supplier;

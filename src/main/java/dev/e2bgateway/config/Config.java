@@ -24,7 +24,7 @@ public record Config(Server server, Upstream upstream, Timeouts timeouts, Retry 
     /**
      * The code interpreter the Responses and Messages APIs offer as a built-in tool: off unless
      * E2B_CODE_INTERPRETER=on, because the code runs on the E2B account of the Fragments
-     * deployment the gateway calls (shared/docs/e2b-upstream.md, "The sandbox endpoint").
+     * deployment the gateway calls (docs/upstream.md, "The sandbox").
      *
      * @param timeout the longest wait for one cell's answer (E2B_SANDBOX_TIMEOUT_MS); the route itself stops at 60 s
      */

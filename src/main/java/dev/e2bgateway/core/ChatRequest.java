@@ -7,7 +7,7 @@ import java.util.List;
 /**
  * A chat request as the core understands it, whichever API it came in through: already
  * validated, the model resolved, system prompts gathered into {@code system}, earlier tool
- * calls and results written into the messages as text (shared/docs/tool-calls.md).
+ * calls and results written into the messages as text (docs/tool-calls.md).
  *
  * @param requestedModel the model name the client used (for logs and metrics)
  * @param maxTokens      the reply's token limit, or null

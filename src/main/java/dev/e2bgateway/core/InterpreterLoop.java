@@ -18,7 +18,7 @@ import java.util.function.Supplier;
 /**
  * The built-in code interpreter around the one-round chat: the model is offered {@code python}
  * besides the client's tools; each reply that calls it has its cells run on the same route's
- * {@code /api/sandbox} (shared/docs/e2b-upstream.md), their output written back as tool results,
+ * {@code /api/sandbox} (docs/upstream.md), their output written back as tool results,
  * and the model asked again, until a reply calls no code (or {@value #MAX_ROUNDS} rounds ran code).
  * The client sees the text of every round, and each cell as its dialect's built-in items
  * ({@link ReplySink#codeStarted}, {@link ReplySink#codeDone}); never a {@code python} call.

@@ -1,8 +1,8 @@
 package dev.e2bgateway.core;
 
 import dev.e2bgateway.error.ApiError;
-import dev.e2bgateway.store.RouteMarks;
-import dev.e2bgateway.store.StoreUnavailableException;
+import dev.e2bgateway.state.RouteMarks;
+import dev.e2bgateway.state.StoreUnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import dev.e2bgateway.upstream.UpstreamFailure;

@@ -6,7 +6,7 @@ import dev.e2bgateway.tools.ToolChoice;
 import java.util.List;
 
 /**
- * The tools a client sent and what the model may do with them (shared/docs/tool-calls.md).
+ * The tools a client sent and what the model may do with them (docs/tool-calls.md).
  * Tools the upstream cannot emulate (server tools, built-ins) never get here: the dialects
  * leave them out.
  */

@@ -24,15 +24,16 @@ public final class UpstreamRequests {
     /** Room for the JSON envelope (commentary, title, ...) the model writes around the reply. */
     static final int ENVELOPE_TOKENS = 512;
 
-    /** The gateway's chat prompt, a resource so it can be read and tuned (README says what it tells the model). */
+    /** The gateway's chat prompt, a resource so it can be read and tuned (docs/api-chat-completions.md says what it tells the model). */
     static final String CHAT_PROMPT = resource("/dev/e2bgateway/prompt/chat.md");
 
     /**
      * The template's {@code instructions}: only what a deployment that ignores {@code config.system}
      * needs to answer a chat sensibly (the reply goes into {@code code}). The full prompt travels
      * once, as {@code config.system}, which replaces the template prompt on the current upstream;
-     * sending it twice doubled every body (shared/docs/e2b-upstream.md). README says what such a
-     * deployment then misses: the client's system prompt, the tools, the output format.
+     * sending it twice doubled every body (docs/tool-calls.md, "Why the system prompt is ours").
+     * docs/api-chat-completions.md says what such a deployment then misses: the client's system
+     * prompt, the tools, the output format.
      */
     static final String FALLBACK_PROMPT = resource("/dev/e2bgateway/prompt/fallback.md");
 
@@ -56,7 +57,7 @@ public final class UpstreamRequests {
     }
 
     /**
-     * {@code config.system} replaces the upstream's fragment prompt (shared/docs/tool-calls.md):
+     * {@code config.system} replaces the upstream's fragment prompt (docs/tool-calls.md):
      * the gateway's chat prompt, the tools and how to call them, the JSON the reply must be, then
      * the client's system prompt, verbatim.
      */

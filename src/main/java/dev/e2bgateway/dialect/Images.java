@@ -26,7 +26,7 @@ public final class Images {
             throw ApiError.invalidRequest(urlPath, "Images must be http(s) URLs or data: URLs (data:image/png;base64,...).");
         }
         if (web && !model.rules().imageUrls()) {
-            // The upstream's SDK fails on image URLs for these providers (shared/docs, provider rules): ask for inline data.
+            // The upstream's SDK fails on image URLs for these providers (docs/models.md, `imageUrls`): ask for inline data.
             throw ApiError.invalidRequest(urlPath, "The model '" + model.id() + "' takes images only inline, as data: URLs"
                     + " (data:image/png;base64,...), not as http(s) URLs.");
         }

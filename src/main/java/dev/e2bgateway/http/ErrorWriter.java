@@ -40,7 +40,7 @@ public final class ErrorWriter {
         if (ctx.res().isCommitted()) return; // a stream reports in-band instead
         ErrorFormat format = RouteDialect.of(ctx, fallback);
         ctx.status(format.status(error));
-        // The SDKs retry 429 and 5xx unless told this cannot help (shared/docs/openai-wire.md).
+        // The SDKs retry 429 and 5xx unless told this cannot help (docs/wire.md).
         ctx.header("x-should-retry", String.valueOf(error.retryable()));
         if (error.retryAfterSeconds() != null) ctx.header("Retry-After", String.valueOf(error.retryAfterSeconds()));
         JsonResponses.write(ctx, format.body(error));

@@ -2,8 +2,8 @@ package dev.e2bgateway.http;
 
 import dev.e2bgateway.error.ApiError;
 import dev.e2bgateway.error.LogSafe;
-import dev.e2bgateway.store.Counters;
-import dev.e2bgateway.store.StoreUnavailableException;
+import dev.e2bgateway.state.Counters;
+import dev.e2bgateway.state.StoreUnavailableException;
 import io.javalin.http.Context;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

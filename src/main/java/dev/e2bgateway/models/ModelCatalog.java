@@ -34,10 +34,6 @@ import java.util.Set;
  */
 public final class ModelCatalog {
 
-    /** The provider ids the upstream can route to (shared/docs/e2b-upstream.md). */
-    public static final Set<String> PROVIDER_IDS = Set.of("anthropic", "openai", "google", "vertex", "mistral", "groq",
-            "togetherai", "fireworks", "xai", "deepseek", "ollama");
-
     /** Models listed without a date get this {@code created}. */
     private static final long DEFAULT_CREATED = 1_735_689_600L; // 2025-01-01T00:00:00Z
 
@@ -176,9 +172,7 @@ public final class ModelCatalog {
             if (!providerNode.isObject()) throw problem(source, "'providers'", "must be an object of provider id to rules");
             providerNode.fields().forEachRemaining(p -> {
                 String where = "providers." + p.getKey();
-                if (!PROVIDER_IDS.contains(p.getKey())) {
-                    throw problem(source, where, "is not a provider the upstream knows " + PROVIDER_IDS.stream().sorted().toList());
-                }
+                Providers.requireKnown(p.getKey(), known -> problem(source, where, "is not a provider the upstream knows " + known));
                 if (!p.getValue().isObject()) throw problem(source, where, "must be an object");
                 ObjectNode rules = ((ObjectNode) p.getValue()).deepCopy();
                 JsonNode key = rules.remove("apiKey");
@@ -254,10 +248,9 @@ public final class ModelCatalog {
                     throw problem(source, where, "field '" + field + "' is missing or not a string");
                 }
             }
-            if (!PROVIDER_IDS.contains(e.get("providerId").asText())) {
-                throw problem(source, where, "field 'providerId' is '" + e.get("providerId").asText()
-                        + "', not one the upstream knows " + PROVIDER_IDS.stream().sorted().toList());
-            }
+            String providerId = e.get("providerId").asText();
+            Providers.requireKnown(providerId, known -> problem(source, where, "field 'providerId' is '" + providerId
+                    + "', not one the upstream knows " + known));
         }
         for (String field : List.of("upstreamId", "name")) {
             if (e.has(field) && !e.get(field).isTextual()) throw problem(source, where, "field '" + field + "' must be a string");

@@ -5,7 +5,7 @@ import java.util.Set;
 /**
  * What a model's provider accepts, applied when the upstream request is built: the upstream
  * forwards whatever it gets, and a provider that refuses a parameter fails the whole call with
- * a generic 500 (shared/docs/e2b-upstream.md, "Re-read against the newest upstream code").
+ * a generic 500 (docs/upstream.md, "Chat"; the rules as data: docs/models.md).
  *
  * @param temperature       the highest temperature the provider takes (values are clamped)
  * @param topP              the highest top-p

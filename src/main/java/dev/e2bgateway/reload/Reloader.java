@@ -10,7 +10,7 @@ import dev.e2bgateway.http.ClientKey;
 import dev.e2bgateway.http.ClientKeys;
 import dev.e2bgateway.models.ModelCatalog;
 import dev.e2bgateway.models.ModelRegistry;
-import dev.e2bgateway.store.RouteMarks;
+import dev.e2bgateway.state.RouteMarks;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -52,7 +52,7 @@ final class ResponseTools {
         this.codeInterpreter = codeInterpreter;
     }
 
-    /** Whether the client asked for the built-in {@code code_interpreter} (the gateway runs it: README, "Code interpreter"). */
+    /** Whether the client asked for the built-in {@code code_interpreter} (the gateway runs it: docs/code-interpreter.md). */
     boolean codeInterpreter() {
         return codeInterpreter;
     }
@@ -153,7 +153,7 @@ final class ResponseTools {
                     echo.add(t.deepCopy());
                 }
                 default -> {
-                    // Built-in tools run on OpenAI's side; nothing here can run them (README, Responses API).
+                    // Built-in tools run on OpenAI's side; nothing here can run them (docs/api-responses.md).
                 }
             }
         }

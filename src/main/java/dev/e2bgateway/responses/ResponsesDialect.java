@@ -16,7 +16,7 @@ import dev.e2bgateway.dialect.Ids;
 import dev.e2bgateway.dialect.OpenAiErrors;
 import dev.e2bgateway.error.ApiError;
 import dev.e2bgateway.models.ModelRegistry;
-import dev.e2bgateway.store.ResponseStore;
+import dev.e2bgateway.state.ResponseStore;
 
 import java.time.Instant;
 import java.util.ArrayList;

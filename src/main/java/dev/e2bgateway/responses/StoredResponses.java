@@ -6,8 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.e2bgateway.error.ApiError;
-import dev.e2bgateway.store.ResponseStore;
-import dev.e2bgateway.store.StoreUnavailableException;
+import dev.e2bgateway.state.ResponseStore;
+import dev.e2bgateway.state.StoreUnavailableException;
 
 import java.util.ArrayList;
 import java.util.Collection;

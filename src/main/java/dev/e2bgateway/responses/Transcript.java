@@ -23,7 +23,7 @@ import java.util.List;
  * terms: system and developer messages into the system prompt, the rest into user and assistant
  * messages. An assistant's text and the calls that follow it become one assistant message with
  * the calls in the call format; the outputs that follow become one user message with a
- * {@code <tool_results>} block (shared/docs/tool-calls.md). Other item types are skipped.
+ * {@code <tool_results>} block (docs/tool-calls.md). Other item types are skipped.
  */
 final class Transcript {
 

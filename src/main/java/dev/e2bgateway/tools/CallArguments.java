@@ -108,7 +108,7 @@ final class CallArguments {
 
     /**
      * A value on lines of its own loses one leading and one trailing newline; any other
-     * value is taken exactly (shared/docs/tool-calls.md).
+     * value is taken exactly (docs/tool-calls.md).
      */
     static String value(CharSequence text, int from, int to) {
         if (to - from >= 2 && text.charAt(from) == '\n' && text.charAt(to - 1) == '\n') {

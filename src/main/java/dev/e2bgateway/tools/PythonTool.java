@@ -7,9 +7,9 @@ import java.util.List;
 
 /**
  * The built-in code interpreter as the model is offered it: one more tool in the list, named
- * {@value #NAME} with one string parameter {@value #CODE} (fixed by shared/docs/tool-calls.md,
+ * {@value #NAME} with one string parameter {@value #CODE} (fixed by docs/tool-calls.md,
  * "The code interpreter"). A client function of that name stays the client's; the built-in is
- * then offered as {@value #OTHER_NAME} (README, "Code interpreter").
+ * then offered as {@value #OTHER_NAME} (docs/code-interpreter.md).
  */
 public final class PythonTool {
 

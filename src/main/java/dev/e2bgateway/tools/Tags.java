@@ -1,7 +1,7 @@
 package dev.e2bgateway.tools;
 
 /**
- * Recognises the call format's tags (shared/docs/tool-calls.md) at a position of text that
+ * Recognises the call format's tags (docs/tool-calls.md) at a position of text that
  * is still arriving: each match is full, impossible, or still possible once more text
  * comes. Pure functions over a {@link CharSequence}; nothing is copied while matching.
  */
@@ -158,7 +158,7 @@ final class Tags {
      * A block opener at {@code at} (a {@code <} or a backtick): {@code <tool_calls>}, a
      * named {@code <invoke>} without the wrapper, or either of those on the line after a
      * code fence ({@code ```}, {@code ```xml}). Forgiving on purpose: these are the ways
-     * models get the format wrong most (shared/docs/tool-calls.md, "What goes wrong").
+     * models get the format wrong most (docs/tool-calls.md, "When the model gets it wrong").
      */
     static Opener opener(CharSequence s, int at) {
         if (s.charAt(at) == '<') {

@@ -20,7 +20,7 @@ import java.util.Set;
  * covers both.
  *
  * <p>How the model writes a parameter's value depends on its schema type
- * (shared/docs/tool-calls.md): a string, or no type at all, is written as raw text and
+ * (docs/tool-calls.md): a string, or no type at all, is written as raw text and
  * taken verbatim; anything else is written as JSON. See {@link #isText(String)}.
  *
  * @param name        the tool's name, as the client gave it
@@ -100,7 +100,7 @@ public record Tool(String name, String description, JsonNode parameters, Kind ki
 
     /**
      * True when the model writes this parameter as raw text, taken verbatim: its schema
-     * allows a string, or gives no type (shared/docs/tool-calls.md). Otherwise its value
+     * allows a string, or gives no type (docs/tool-calls.md). Otherwise its value
      * is JSON.
      */
     public boolean isText(String parameter) {

@@ -43,7 +43,7 @@ public sealed interface ToolCallEvent {
 
     /**
      * Model output that looked like a call but cannot become a valid call to an offered
-     * tool. It is shown as text, never dropped (shared/docs/tool-calls.md), and counted.
+     * tool. It is shown as text, never dropped (docs/tool-calls.md), and counted.
      *
      * @param text   the raw text as the model wrote it; part of the visible reply
      * @param reason why, for a metrics label

@@ -22,7 +22,7 @@ import java.util.function.Consumer;
 
 /**
  * Reads the model's reply text as it streams and turns the calls written in it
- * (shared/docs/tool-calls.md) into {@link ToolCallEvent}s: visible text, calls, and
+ * (docs/tool-calls.md) into {@link ToolCallEvent}s: visible text, calls, and
  * would-be calls shown as text. Pure and incremental: {@link #feed} the decoded reply in
  * pieces of any size, then {@link #finish}; events go to the consumer in reply order.
  * One parser per reply; not thread-safe.
@@ -429,7 +429,7 @@ public final class ToolCallParser {
             for (Refusal r : refusals) {
                 events.accept(new Rejected(held.substring(r.start(), r.end()), r.reason(), r.detail()));
             }
-            // shared/docs/tool-calls.md: text after </tool_calls> is dropped.
+            // docs/tool-calls.md: text after </tool_calls> is not shown; it is reported as Dropped (and counted).
             tail.append(held, end, held.length());
             held.setLength(0);
             state = State.AFTER_BLOCK;

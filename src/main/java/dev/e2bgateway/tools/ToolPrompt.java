@@ -10,7 +10,7 @@ import java.util.List;
 
 /**
  * The part of the system prompt that offers tools: how to call (the contract's format,
- * shared/docs/tool-calls.md, with an example), what the tool choice asks for, and each
+ * docs/tool-calls.md, with an example), what the tool choice asks for, and each
  * offered tool with its description and compacted parameter schema.
  *
  * <p>Compact on purpose: it goes out with every request of a conversation, and agents

@@ -17,14 +17,14 @@ import java.util.Map;
  * Writes a conversation's earlier tool calls and their results back as message text, for
  * an upstream that only takes text: calls into the assistant's message in the very format
  * the model is asked to write (so the history shows it how), results into the next user
- * message as a {@code <tool_results>} block (shared/docs/tool-calls.md, "Writing calls
- * and results back").
+ * message as a {@code <tool_results>} block (docs/tool-calls.md, "History: calls
+ * with ids, results in call order").
  *
  * <p>Each earlier call carries the client's id for it ({@code <invoke name="Read" id="toolu_01...">}),
  * and each result the same id as {@code call_id}, with the tool's name; results are written in
  * the order of their calls, whatever order the client sent them in (agents return parallel
  * results as the tools finish). So the model can pair a result with its call by id and by
- * position alike (shared/docs/tool-calls.md, "Ids on calls in the history"). The model never
+ * position alike (docs/tool-calls.md, "History: calls with ids, results in call order"). The model never
  * writes an id: the parser ignores any attribute of {@code <invoke>} but {@code name}.
  *
  * <p>Values are written as they are, like the model writes them, so a value containing
@@ -149,7 +149,7 @@ public final class ToolTranscript {
 
     /**
      * A value with a newline goes on lines of its own; the reader removes exactly one
-     * newline each side (shared/docs/tool-calls.md), so every value reads back as written.
+     * newline each side (docs/tool-calls.md), so every value reads back as written.
      */
     private static void value(StringBuilder out, String value) {
         if (value.indexOf('\n') >= 0) {

@@ -1,5 +1,5 @@
 /**
- * Emulated tool calling over an upstream that has none (shared/docs/tool-calls.md).
+ * Emulated tool calling over an upstream that has none (docs/tool-calls.md).
  *
  * <p>The gateway describes the offered tools in the system prompt ({@link
  * dev.e2bgateway.tools.ToolPrompt}), the model writes its calls as tagged text inside its

@@ -8,7 +8,7 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Reads the upstream's reply, one JSON object of the fragment schema (see
- * shared/docs/e2b-upstream.md), as its bytes arrive, and returns the growth of the
+ * docs/upstream.md), as its bytes arrive, and returns the growth of the
  * {@code code} string after every read. Pure: no I/O, no threads.
  *
  * <p>Nothing about the text's shape is assumed: keys may come in any order with any

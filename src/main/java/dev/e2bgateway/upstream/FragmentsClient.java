@@ -20,7 +20,7 @@ import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The E2B Fragments chat endpoint (shared/docs/e2b-upstream.md). Sends a request, classifies
+ * The E2B Fragments chat endpoint (docs/upstream.md). Sends a request, classifies
  * every answer that is not a usable 200 into an {@link UpstreamFailure}, and hands back the 200
  * body to be read as it streams. Knows nothing about the gateway's own clients.
  */

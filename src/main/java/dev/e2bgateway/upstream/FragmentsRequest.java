@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
-/** Encodes the body of {@code POST /api/chat} (shared/docs/e2b-upstream.md). */
+/** Encodes the body of {@code POST /api/chat} (docs/upstream.md). */
 public final class FragmentsRequest {
 
     /**

@@ -21,8 +21,8 @@ import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The Fragments deployment's code runner, {@code POST /api/sandbox} (shared/docs/e2b-upstream.md,
- * "The sandbox endpoint"): one Python cell in a fresh E2B sandbox of the deployment's own E2B
+ * The Fragments deployment's code runner, {@code POST /api/sandbox} (docs/upstream.md,
+ * "The sandbox"): one Python cell in a fresh E2B sandbox of the deployment's own E2B
  * account. Never throws: a 500, an HTML page, silence or an unreadable body is a
  * {@link SandboxRun} that says so, because the model can still answer without the cell.
  */

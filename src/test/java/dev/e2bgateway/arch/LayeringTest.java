@@ -12,7 +12,7 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 /**
- * The direction of the arrows between packages (README, "How the code is laid out"). Lower
+ * The direction of the arrows between packages (docs/architecture.md). Lower
  * layers never import higher ones: the upstream wire knows nothing of the core, the core
  * nothing of any dialect or of HTTP, and HTTP plumbing nothing of a particular dialect.
  */
@@ -24,7 +24,7 @@ class LayeringTest {
             .layer("wiring").definedBy("dev.e2bgateway")
             .layer("reload").definedBy("dev.e2bgateway.reload..")
             .layer("api").definedBy("dev.e2bgateway.api..")
-            .layer("dialects").definedBy("dev.e2bgateway.openai..", "dev.e2bgateway.anthropic..", "dev.e2bgateway.responses..")
+            .layer("dialects").definedBy("dev.e2bgateway.chatcompletions..", "dev.e2bgateway.anthropic..", "dev.e2bgateway.responses..")
             .layer("http").definedBy("dev.e2bgateway.http..")
             .layer("metrics").definedBy("dev.e2bgateway.metrics..")
             .layer("dialect").definedBy("dev.e2bgateway.dialect..")
@@ -33,7 +33,7 @@ class LayeringTest {
             .layer("upstream").definedBy("dev.e2bgateway.upstream..")
             .layer("json").definedBy("dev.e2bgateway.json..")
             .layer("tokens").definedBy("dev.e2bgateway.tokens..")
-            .layer("store").definedBy("dev.e2bgateway.store..")
+            .layer("state").definedBy("dev.e2bgateway.state..")
             .layer("error").definedBy("dev.e2bgateway.error..")
             .layer("config").definedBy("dev.e2bgateway.config..")
             .whereLayer("wiring").mayNotBeAccessedByAnyLayer()
@@ -48,39 +48,30 @@ class LayeringTest {
             .whereLayer("upstream").mayOnlyBeAccessedByLayers("wiring", "core", "metrics")
             .whereLayer("json").mayOnlyBeAccessedByLayers("dialects")
             .whereLayer("tokens").mayOnlyBeAccessedByLayers("core")
-            .whereLayer("store").mayOnlyBeAccessedByLayers("wiring", "reload", "dialects", "http", "core")
+            .whereLayer("state").mayOnlyBeAccessedByLayers("wiring", "reload", "dialects", "http", "core")
             .whereLayer("error").mayOnlyBeAccessedByLayers("wiring", "api", "dialects", "dialect", "http", "core", "json")
             .whereLayer("config").mayOnlyBeAccessedByLayers("wiring", "reload", "core", "models", "upstream", "http");
 
     @ArchTest
     static final ArchRule no_package_cycles = slices().matching("dev.e2bgateway.(*)..").should().beFreeOfCycles();
 
+    /** Each front door stands alone: what two dialects share lives below them (dialect, core). */
     @ArchTest
-    static final ArchRule openai_does_not_know_anthropic = noClasses().that().resideInAPackage("dev.e2bgateway.openai..")
-            .should().dependOnClassesThat().resideInAPackage("dev.e2bgateway.anthropic..");
+    static final ArchRule no_dialect_knows_another = slices().matching("dev.e2bgateway.(chatcompletions|anthropic|responses)..")
+            .namingSlices("dialect $1").should().notDependOnEachOther();
 
+    /**
+     * What a fleet shares (stored responses as opaque documents, counters, route marks) knows
+     * nothing of the gateway: no dialect, no core, no HTTP.
+     */
     @ArchTest
-    static final ArchRule anthropic_does_not_know_openai = noClasses().that().resideInAPackage("dev.e2bgateway.anthropic..")
-            .should().dependOnClassesThat().resideInAPackage("dev.e2bgateway.openai..");
-
-    @ArchTest
-    static final ArchRule responses_knows_no_other_dialect = noClasses().that().resideInAPackage("dev.e2bgateway.responses..")
-            .should().dependOnClassesThat().resideInAnyPackage("dev.e2bgateway.openai..", "dev.e2bgateway.anthropic..");
-
-    @ArchTest
-    static final ArchRule no_other_dialect_knows_responses = noClasses()
-            .that().resideInAnyPackage("dev.e2bgateway.openai..", "dev.e2bgateway.anthropic..")
-            .should().dependOnClassesThat().resideInAPackage("dev.e2bgateway.responses..");
-
-    /** Stored responses are opaque documents to the store: it knows no dialect, no core, no HTTP. */
-    @ArchTest
-    static final ArchRule the_store_knows_nothing_of_the_gateway = noClasses().that().resideInAPackage("dev.e2bgateway.store..")
-            .should().dependOnClassesThat(resideInAPackage("dev.e2bgateway..").and(not(resideInAPackage("dev.e2bgateway.store.."))));
+    static final ArchRule the_shared_state_knows_nothing_of_the_gateway = noClasses().that().resideInAPackage("dev.e2bgateway.state..")
+            .should().dependOnClassesThat(resideInAPackage("dev.e2bgateway..").and(not(resideInAPackage("dev.e2bgateway.state.."))));
 
     @ArchTest
     static final ArchRule core_and_upstream_know_no_web_framework = noClasses()
             .that().resideInAnyPackage("dev.e2bgateway.core..", "dev.e2bgateway.upstream..", "dev.e2bgateway.dialect..",
-                    "dev.e2bgateway.openai..", "dev.e2bgateway.anthropic..", "dev.e2bgateway.responses..", "dev.e2bgateway.store..",
+                    "dev.e2bgateway.chatcompletions..", "dev.e2bgateway.anthropic..", "dev.e2bgateway.responses..", "dev.e2bgateway.state..",
                     "dev.e2bgateway.tokens..")
             .should().dependOnClassesThat().resideInAnyPackage("io.javalin..", "jakarta.servlet..", "org.eclipse.jetty..");
 }

@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
  * and records, per request, when it received it, when the piece holding the first character of
  * {@code code} was flushed, and when it finished. The user message carries the instructions:
  * {@code bench:<id>:<pieces>:<pauseMillis>}, or {@code bench:fast} for one immediate piece;
- * {@code benchtools:...} the same with a tool call after the text (shared/docs/tool-calls.md),
+ * {@code benchtools:...} the same with a tool call after the text (docs/tool-calls.md),
  * for which it also records when the piece that closes the call was flushed.
  */
 final class PacedUpstream extends LoopbackServer {

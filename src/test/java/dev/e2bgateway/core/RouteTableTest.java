@@ -2,8 +2,8 @@ package dev.e2bgateway.core;
 
 import dev.e2bgateway.config.ProviderKeys;
 import dev.e2bgateway.error.ApiError;
-import dev.e2bgateway.store.BackgroundRouteMarks;
-import dev.e2bgateway.store.RouteMarks;
+import dev.e2bgateway.state.BackgroundRouteMarks;
+import dev.e2bgateway.state.RouteMarks;
 import dev.e2bgateway.support.Poll;
 import dev.e2bgateway.upstream.FragmentsClient;
 import dev.e2bgateway.upstream.UpstreamFailure;

@@ -13,7 +13,7 @@ import java.util.Random;
 import java.util.Set;
 
 /**
- * Valid fragment objects as an upstream model might write them (shared/docs/e2b-upstream.md):
+ * Valid fragment objects as an upstream model might write them (docs/upstream.md):
  * any key order, any whitespace, the contract's other fields or none of them, extra fields
  * nested any way, and a {@code code} string with every escape JSON has, {@code \\uXXXX} in
  * either case, surrogate pairs raw or escaped, even half pairs. Written by hand, since no JSON

@@ -4,7 +4,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.e2bgateway.dialect.Exchange;
 import dev.e2bgateway.models.ModelCatalog;
 import dev.e2bgateway.models.ModelRegistry;
-import dev.e2bgateway.openai.ChatCompletionsDialect;
+import dev.e2bgateway.chatcompletions.ChatCompletionsDialect;
 import org.junit.jupiter.api.Test;
 
 import java.util.Random;

@@ -13,7 +13,7 @@ import static dev.e2bgateway.fuzz.Shapes.object;
 import static dev.e2bgateway.fuzz.Shapes.text;
 
 /**
- * Chat completions requests (shared/docs/openai-wire.md) as a client may send them: every
+ * Chat completions requests (docs/wire.md) as a client may send them: every
  * message role, text and image parts, earlier tool calls and results, tools of every kind,
  * every {@code tool_choice} form, the deprecated {@code functions}, {@code response_format},
  * sampling and stream options. Most are valid; the mutations make them not.
@@ -165,7 +165,7 @@ final class OpenAiRequests {
     }
 
     /**
-     * Requests that are valid by the wire format (shared/docs/openai-wire.md): every one must
+     * Requests that are valid by the wire format (docs/wire.md): every one must
      * parse. Roles, text and text parts, tools with usable schemas, every tool_choice form that
      * names a declared tool, response formats, sampling and stream options.
      */

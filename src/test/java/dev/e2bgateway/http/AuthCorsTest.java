@@ -91,6 +91,50 @@ class AuthCorsTest {
         }
     }
 
+    private Request.Builder preflight(String path) {
+        return raw(path).method("OPTIONS", null)
+                .header("Origin", "http://localhost:3000")
+                .header("Access-Control-Request-Method", "POST");
+    }
+
+    @Test
+    void a_preflight_is_answered_on_any_path_with_no_list_of_paths_to_keep() throws IOException {
+        // Paths no route has (yet): a preflight only asks whether the real request may be sent.
+        for (String path : new String[]{"/v1/a/route/added/later", "/v1/responses/resp_123/cancel", "/v1//models"}) {
+            try (Response r = call(preflight(path).header("Access-Control-Request-Private-Network", "true"))) {
+                assertThat(r.code()).as(path).isEqualTo(204);
+                assertThat(r.header("Access-Control-Allow-Origin")).isEqualTo("*");
+                assertThat(r.header("Access-Control-Allow-Methods")).contains("POST");
+                assertThat(r.header("Access-Control-Allow-Headers")).isEqualTo("*");
+                assertThat(r.header("Access-Control-Allow-Private-Network")).as("preflights never grant it").isNull();
+                assertThat(r.body().bytes()).isEmpty();
+            }
+        }
+        // The request itself still meets the routes: an unknown path is a 404, whatever the method.
+        try (Response r = call(raw("/v1/a/route/added/later").header("Authorization", "Bearer " + Gateway.KEY)
+                .post(RequestBody.create("{}", MediaType.get("application/json"))))) {
+            assertThat(r.code()).isEqualTo(404);
+        }
+        server.upstream.assertNoRequest();
+    }
+
+    @Test
+    void an_options_request_that_is_no_preflight_gets_no_cors_answer() throws IOException {
+        try (Response r = call(raw("/nothing/here").method("OPTIONS", null))) {
+            assertThat(r.code()).isEqualTo(404);
+            assertThat(r.header("Access-Control-Allow-Methods")).isNull();
+        }
+    }
+
+    @Test
+    void a_preflight_from_a_page_on_a_rebound_domain_is_refused() throws IOException {
+        // The Host check comes first: a preflight is no way around it.
+        try (Response r = call(preflight("/v1/chat/completions").header("Host", "rebind.evil.example"))) {
+            assertThat(r.code()).isEqualTo(403);
+            assertThat(r.header("Access-Control-Allow-Methods")).isNull();
+        }
+    }
+
     @Test
     void every_response_carries_cors_and_a_request_id() throws IOException {
         try (Response ok = server.gateway.get("/v1/models"); Response denied = call(raw("/v1/models")); Response missing = server.gateway.get("/nope")) {

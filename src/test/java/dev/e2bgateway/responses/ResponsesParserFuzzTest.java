@@ -10,7 +10,7 @@ import dev.e2bgateway.error.ApiError;
 import dev.e2bgateway.models.ModelCatalog;
 import dev.e2bgateway.models.ModelRegistry;
 import dev.e2bgateway.models.ModelSpec;
-import dev.e2bgateway.store.MemoryResponseStore;
+import dev.e2bgateway.state.MemoryResponseStore;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;

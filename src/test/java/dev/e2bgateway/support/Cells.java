@@ -8,7 +8,7 @@ import java.util.List;
 
 /**
  * Answers of the fake {@code POST /api/sandbox}, shaped as the Fragments route sends them
- * (shared/docs/e2b-upstream.md): JSON with a text/plain content type, {@code stdout} and
+ * (docs/upstream.md): JSON with a text/plain content type, {@code stdout} and
  * {@code stderr} as arrays of chunks, {@code runtimeError} only on a Python exception,
  * {@code cellResults} as the E2B SDK's {@code Result} objects, images in base64 without a prefix.
  */

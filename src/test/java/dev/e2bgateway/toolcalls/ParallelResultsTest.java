@@ -15,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Parallel calls whose results come back in the order the tools finished, not the order they
  * were called (coding agents do this about half the time): the history the upstream receives
  * writes each call with its id and the results in the calls' order, through every front door
- * (shared/docs/tool-calls.md, "Ids on calls in the history").
+ * (docs/tool-calls.md, "History: calls with ids, results in call order").
  */
 class ParallelResultsTest {
 

@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Tool calls over real HTTP through both front doors, both modes: the fake upstream writes the
- * contract's call format (shared/docs/tool-calls.md) into {@code code}, split at awkward places,
+ * contract's call format (docs/tool-calls.md) into {@code code}, split at awkward places,
  * and the client gets native calls.
  */
 class ToolCallsApiTest {

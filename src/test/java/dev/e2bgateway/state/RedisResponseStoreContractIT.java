@@ -1,4 +1,4 @@
-package dev.e2bgateway.store;
+package dev.e2bgateway.state;
 
 import dev.e2bgateway.support.RedisServer;
 import org.junit.jupiter.api.AfterAll;

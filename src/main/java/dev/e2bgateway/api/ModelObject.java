@@ -1,4 +1,4 @@
-package dev.e2bgateway.openai;
+package dev.e2bgateway.api;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.e2bgateway.models.ModelSpec;

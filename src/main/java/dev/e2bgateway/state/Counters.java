@@ -1,4 +1,4 @@
-package dev.e2bgateway.store;
+package dev.e2bgateway.state;
 
 /** Counters that expire, for the per-key limits: in this process's memory, or in Redis shared by several gateways. */
 public interface Counters {

@@ -1,11 +1,11 @@
-package dev.e2bgateway.openai;
+package dev.e2bgateway.chatcompletions;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 import java.util.List;
 
-/** A non-streaming {@code chat.completion} (shared/docs/openai-wire.md). */
+/** A non-streaming {@code chat.completion} (docs/wire.md). */
 public record ChatCompletion(String id, String object, long created, String model, List<Choice> choices,
                              UsageBody usage) {
 

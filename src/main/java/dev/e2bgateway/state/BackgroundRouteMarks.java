@@ -1,4 +1,4 @@
-package dev.e2bgateway.store;
+package dev.e2bgateway.state;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

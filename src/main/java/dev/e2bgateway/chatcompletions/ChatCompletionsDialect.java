@@ -1,4 +1,4 @@
-package dev.e2bgateway.openai;
+package dev.e2bgateway.chatcompletions;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -14,7 +14,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.function.Supplier;
 
-/** OpenAI chat completions ({@code POST /v1/chat/completions}), both modes (shared/docs/openai-wire.md). */
+/** OpenAI chat completions ({@code POST /v1/chat/completions}), both modes (docs/wire.md). */
 public final class ChatCompletionsDialect implements Dialect {
 
     private final ObjectMapper json;

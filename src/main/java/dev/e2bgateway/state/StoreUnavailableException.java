@@ -1,4 +1,4 @@
-package dev.e2bgateway.store;
+package dev.e2bgateway.state;
 
 /** The store cannot answer (Redis down, unreachable, refusing the credentials): the message says which. */
 public final class StoreUnavailableException extends RuntimeException {

@@ -1,4 +1,4 @@
-package dev.e2bgateway.openai;
+package dev.e2bgateway.chatcompletions;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

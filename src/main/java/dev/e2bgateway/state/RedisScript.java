@@ -1,4 +1,4 @@
-package dev.e2bgateway.store;
+package dev.e2bgateway.state;
 
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
