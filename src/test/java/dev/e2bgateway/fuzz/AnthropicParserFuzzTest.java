@@ -20,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The Messages parser and count_tokens: any body is parsed (or counted) or refused with a 400
  * (404 for an unknown model), never another exception, never a hang; a valid request always
- * parses and is counted. Fuzz targets run their committed corpora on every build (README, Fuzzing).
+ * parses and is counted. Fuzz targets run their committed corpora on every build (docs/testing.md, Fuzzing).
  */
 class AnthropicParserFuzzTest {
 

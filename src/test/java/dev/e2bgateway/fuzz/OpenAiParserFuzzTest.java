@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * parsed into an exchange or refused with a 400 (404 for an unknown model), never another
  * exception, never a hang; a valid request always parses. The fuzz target runs its committed
  * corpus (src/test/resources/dev/e2bgateway/fuzz/OpenAiParserFuzzTestInputs/) on every build
- * and is fuzzed with JAZZER_FUZZ=1 (README, Fuzzing); the seeded tests draw requests from the
+ * and is fuzzed with JAZZER_FUZZ=1 (docs/testing.md, Fuzzing); the seeded tests draw requests from the
  * generators with a fixed seed.
  */
 class OpenAiParserFuzzTest {

@@ -28,7 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The Responses parser: any body is parsed or refused with a client error (400, 404 for an
  * unknown model or response), never another exception; a valid request always parses, and a
  * valid one with a change is parsed or refused, both often. The fuzz target runs its committed
- * corpus on every build (README, Fuzzing).
+ * corpus on every build (docs/testing.md, Fuzzing).
  */
 class ResponsesParserFuzzTest {
 

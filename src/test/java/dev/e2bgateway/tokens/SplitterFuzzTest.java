@@ -13,7 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The hand-written splitters against the encodings' own patterns on any text: piece for piece
  * the same. TokenizerParityTest draws text from the characters the rules tell apart; this target
- * lets coverage find the rest. It runs its committed corpus on every build (README, Fuzzing).
+ * lets coverage find the rest. It runs its committed corpus on every build (docs/testing.md, Fuzzing).
  */
 class SplitterFuzzTest {
 

@@ -17,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The tool-call parser on any reply: the same events wherever the reply is split into pieces,
  * and a reply that makes no call is shown whole, not a character lost or added. The fuzz
- * target runs its committed corpus on every build (README, Fuzzing); the seeded test builds
+ * target runs its committed corpus on every build (docs/testing.md, Fuzzing); the seeded test builds
  * replies from the call format's pieces.
  */
 class ToolCallParserFuzzTest {
