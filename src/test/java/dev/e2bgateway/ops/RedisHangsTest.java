@@ -139,7 +139,9 @@ class RedisHangsTest {
             List<String> waited = unchecked.stream()
                     .filter(l -> !l.contains("; not tried again for ") && !l.contains("; another call is trying it again."))
                     .toList();
-            assertThat(waited).as("chats that waited for Redis's timeout: one a window (1 s, then 2 s, 4 s, ...)").hasSizeLessThanOrEqualTo(4);
+            // One a window at most: the first chat, then one probe after each window (1 s, 2, 4, 8, 10, 10, ...), each
+            // probe waiting 2 s, so within the 60 s the chats are given, 1 + 7. The route marks' reader takes some probes.
+            assertThat(waited).as("chats that waited for Redis's timeout").hasSizeLessThanOrEqualTo(8);
             assertThat(gw.output()).contains("is unavailable (it did not answer within 2 s); calls to it fail at once");
 
             // Redis answers again: limits are checked again, without a gateway restart, once a window is over.
