@@ -4,7 +4,6 @@ import org.junit.jupiter.api.Test;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisDataException;
 
-import java.net.ConnectException;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.URI;
@@ -121,11 +120,12 @@ class RedisConnectionTest {
 
     @Test
     void a_refused_connection_opens_it_too_after_the_one_retry_a_broken_connection_gets() {
+        // What Jedis 8's pooled client throws when nothing listens (checked against a closed port): no cause.
         assertThatThrownBy(() -> connection.call("count a key's chats",
-                failing(() -> new JedisConnectionException("Failed to connect to 127.0.0.1:1.", new ConnectException("Connection refused")))))
-                .hasMessage(WHERE + " failed to count a key's chats: Connection refused.");
+                failing(() -> new JedisConnectionException("Failed to connect to 127.0.0.1:1."))))
+                .hasMessage(WHERE + " failed to count a key's chats: Failed to connect to 127.0.0.1:1.");
         assertThat(runs.get()).as("tried again once on a new connection").isEqualTo(2);
-        assertFailsAtOnce(WHERE + " failed to count a key's chats: Connection refused; not tried again for 1000 ms.");
+        assertFailsAtOnce(WHERE + " failed to count a key's chats: Failed to connect to 127.0.0.1:1; not tried again for 1000 ms.");
     }
 
     @Test
