@@ -19,6 +19,7 @@ import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,7 +35,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * A Redis that hangs (a real redis-server frozen with SIGSTOP) under a gateway process with two
  * routes: it costs no chat a wait. Route marks are read into a snapshot and written by a thread
- * of their own; nothing on a chat's way waits for Redis.
+ * of their own; nothing on a chat's way waits for Redis. A key with limits, counted in Redis on
+ * the chat's way, costs one chat Redis's timeout per breaker window, not every chat.
  */
 class RedisHangsIT {
 
@@ -57,11 +59,19 @@ class RedisHangsIT {
     }
 
     private int chat(GatewayProcess gw) throws Exception {
+        return chat(gw, Gateway.KEY).code;
+    }
+
+    /** A chat's status and its {@code x-ratelimit-remaining-requests} (null when its limits were not checked). */
+    private record Answer(int code, String remaining) {
+    }
+
+    private Answer chat(GatewayProcess gw, String key) throws Exception {
         try (Response r = client.newCall(new Request.Builder().url(gw.baseUrl() + "/v1/chat/completions")
-                .header("Authorization", "Bearer " + Gateway.KEY)
+                .header("Authorization", "Bearer " + key)
                 .post(RequestBody.create(Gateway.chat("gpt-4o", "Hi", null), MediaType.get("application/json"))).build()).execute()) {
             r.body().string();
-            return r.code();
+            return new Answer(r.code(), r.header("x-ratelimit-remaining-requests"));
         }
     }
 
@@ -97,6 +107,51 @@ class RedisHangsIT {
             }
             assertThat(chat(gw)).isEqualTo(200);
             assertThat(gw.output()).doesNotContain("Exception in");
+        }
+    }
+
+    @Test
+    void sixty_four_chats_of_a_limited_key_are_served_unchecked_while_redis_hangs_and_at_most_one_call_a_window_waits_for_it() throws Exception {
+        String key = "sk-limited-key-0123456789";
+        Path keys = dir.resolve("keys.json");
+        Files.writeString(keys, "{\"keys\": [{\"name\": \"ide\", \"key\": \"" + key + "\", \"rpm\": 100000}]}");
+        try (RedisServer redis = RedisServer.start(dir); FakeFragments a = new FakeFragments(); FakeFragments b = new FakeFragments();
+             GatewayProcess gw = GatewayProcess.start(Map.of("E2B_BASE_URL", a.baseUrl() + "," + b.baseUrl(),
+                     "E2B_REDIS_URL", redis.url(0), "E2B_KEYS_FILE", keys.toString()))) {
+            assertThat(chat(gw, key)).as("counted in Redis").isEqualTo(new Answer(200, "99999"));
+            redis.pause();
+            // The first chat after Redis froze may wait for its timeout (or the route marks' reader met it first).
+            assertThat(chat(gw, key).code).isEqualTo(200);
+            ExecutorService pool = Executors.newFixedThreadPool(CHATS);
+            try {
+                List<Future<Answer>> chats = new ArrayList<>();
+                for (int i = 0; i < CHATS; i++) chats.add(pool.submit(() -> chat(gw, key)));
+                for (Future<Answer> f : chats) assertThat(f.get(60, TimeUnit.SECONDS)).isEqualTo(new Answer(200, null));
+            } finally {
+                pool.shutdownNow();
+            }
+            assertThat(redis.paused()).as("every chat finished while Redis was still frozen").isTrue();
+
+            // Each unchecked chat logs why. Those that asked Redis say it did not answer within 2 s; those the
+            // breaker failed at once say so too, and when it will be asked again. Without the breaker all 65 wait.
+            List<String> unchecked = gw.output().lines().filter(l -> l.contains("per-key limits not applied to ide:")).toList();
+            assertThat(unchecked).hasSize(CHATS + 1).allMatch(l -> l.contains("did not answer within 2 s"));
+            List<String> waited = unchecked.stream()
+                    .filter(l -> !l.contains("; not tried again for ") && !l.contains("; another call is trying it again."))
+                    .toList();
+            // One a window at most: the first chat, then one probe after each window (1 s, 2, 4, 8, 10, 10, ...), each
+            // probe waiting 2 s, so within the 60 s the chats are given, 1 + 7. The route marks' reader takes some probes.
+            assertThat(waited).as("chats that waited for Redis's timeout").hasSizeLessThanOrEqualTo(8);
+            assertThat(gw.output()).contains("is unavailable (it did not answer within 2 s); calls to it fail at once");
+
+            // Redis answers again: limits are checked again, without a gateway restart, once a window is over.
+            redis.resume();
+            Poll.until("a chat of the limited key is counted in Redis again", Duration.ofSeconds(30), () -> {
+                Answer answer = chat(gw, key);
+                assertThat(answer.code).isEqualTo(200);
+                return answer.remaining != null;
+            });
+            assertThat(gw.output()).contains("answers again; calls to it go through").doesNotContain("Exception in");
         }
     }
 }

@@ -5,6 +5,7 @@ import dev.e2bgateway.support.FakeFragments;
 import dev.e2bgateway.support.Fragments;
 import dev.e2bgateway.support.Gateway;
 import dev.e2bgateway.support.GatewayProcess;
+import dev.e2bgateway.support.Poll;
 import dev.e2bgateway.support.RedisServer;
 import dev.e2bgateway.support.Script;
 import okhttp3.MediaType;
@@ -31,7 +32,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Stored responses in a real Redis (Debian's redis-server, started by the test) shared by two
  * gateway processes, as behind the nginx of deploy/: a conversation started on one gateway goes
  * on on the other; with Redis gone, what needs it fails at once with a clear 503 while the rest
- * is served; and once Redis is back, so is the store.
+ * is served; and once Redis is back, so is the store (within a window of Redis's breaker).
  */
 class RedisStoreIT {
 
@@ -133,8 +134,17 @@ class RedisStoreIT {
                 }
                 upstream.takeRequest();
 
-                // 4. Redis back (empty): the gateways store again without a restart.
+                // 4. Redis back (empty): the gateways store again without a restart, each once its breaker lets a call
+                // through (at most 10 s after it failed; until then the quick 503 of step 3).
                 redis.restart();
+                for (GatewayProcess gateway : new GatewayProcess[]{a, b}) {
+                    Poll.until("the gateway reads stored responses from Redis again", Duration.ofSeconds(15), () -> {
+                        try (Response r = get(gateway, "/v1/responses/" + first.get("id").asText())) {
+                            if (r.code() == 503) assertStoreUnavailable(r, redis);
+                            return r.code() == 404; // Redis came back empty
+                        }
+                    });
+                }
                 upstream.enqueue(Script.reply("Back."));
                 JsonNode again = ok(post(a, "{\"model\":\"gpt-4o\",\"input\":\"Hello again\"}"));
                 upstream.takeRequest();
