@@ -2,7 +2,6 @@ package dev.e2bgateway.sdk;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.openai.client.OpenAIClient;
-import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.http.StreamResponse;
 import com.openai.helpers.ResponseAccumulator;
 import com.openai.models.responses.Response;
@@ -49,8 +48,7 @@ class CodeInterpreterSdkIT {
 
     @BeforeAll
     static void start() {
-        client = OpenAIOkHttpClient.builder().apiKey(Gateway.KEY).baseUrl(server.gateway.baseUrl() + "/v1").maxRetries(0)
-                .responseValidation(true).build();
+        client = OpenAiJava.clientFor(server.gateway).responseValidation(true).build();
     }
 
     @AfterAll
