@@ -72,4 +72,16 @@ final class ParserVerdict {
         for (int i = 0; i < count; i++) if (parse.apply(inputs.next(random)) != null) parsed++;
         return parsed;
     }
+
+    /**
+     * Draws {@code count} inputs from {@code inputs} with a fixed {@code seed}; {@code parse} must
+     * refuse every one properly (return null).
+     */
+    static void refusedAll(long seed, int count, Gen<Input> inputs, Function<Input, ?> parse) {
+        Random random = new Random(seed);
+        for (int i = 0; i < count; i++) {
+            Input input = inputs.next(random);
+            assertThat(parse.apply(input)).as("%s", input).isNull();
+        }
+    }
 }
