@@ -14,7 +14,9 @@ import java.util.Random;
 
 import static dev.e2bgateway.fuzz.ParserVerdict.assertMixed;
 import static dev.e2bgateway.fuzz.ParserVerdict.parsed;
+import static dev.e2bgateway.fuzz.ParserVerdict.parsedOf;
 import static dev.e2bgateway.fuzz.ParserVerdict.parsedOrRefused;
+import static dev.e2bgateway.fuzz.ParserVerdict.refusedAll;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -50,41 +52,27 @@ class AnthropicParserFuzzTest {
 
     @Test
     void random_bytes_are_refused() {
-        Random random = new Random(2);
-        for (int i = 0; i < 1500; i++) {
-            Input body = new Input(Gen.bytes(400).next(random));
-            assertThat(parse(body)).as("%s", body).isNull();
-        }
+        refusedAll(2, 1500, Gen.bytes(400).map(Input::new), this::parse);
     }
 
     @Test
     void json_like_text_is_parsed_or_refused() {
-        Random random = new Random(3);
-        for (int i = 0; i < 1500; i++) parse(Input.of(JsonValues.jsonishText().next(random)));
+        parsedOf(3, 1500, JsonValues.jsonishText().map(Input::of), this::parse);
     }
 
     @Test
     void requests_of_every_shape_are_parsed_or_refused_and_most_parse() {
-        Random random = new Random(4);
-        int parsed = 0;
-        for (int i = 0; i < 1500; i++) if (parse(AnthropicRequests.plain().next(random)) != null) parsed++;
-        assertMixed("requests of every shape", parsed, 1500, 0.3, 0.05);
+        assertMixed("requests of every shape", parsedOf(4, 1500, AnthropicRequests.plain(), this::parse), 1500, 0.3, 0.05);
     }
 
     @Test
     void mutated_requests_are_parsed_or_refused() {
-        Random random = new Random(5);
-        int parsed = 0;
-        for (int i = 0; i < 4000; i++) if (parse(AnthropicRequests.mutated().next(random)) != null) parsed++;
-        assertMixed("mutated requests", parsed, 4000, 0.1, 0.1);
+        assertMixed("mutated requests", parsedOf(5, 4000, AnthropicRequests.mutated(), this::parse), 4000, 0.1, 0.1);
     }
 
     @Test
     void mutated_requests_are_counted_or_refused() {
-        Random random = new Random(6);
-        int counted = 0;
-        for (int i = 0; i < 1000; i++) if (count(AnthropicRequests.mutated().next(random)) != null) counted++;
-        assertMixed("mutated requests counted", counted, 1000, 0.1, 0.1);
+        assertMixed("mutated requests counted", parsedOf(6, 1000, AnthropicRequests.mutated(), this::count), 1000, 0.1, 0.1);
     }
 
     private Exchange parse(Input body) {

@@ -3,8 +3,6 @@ package dev.e2bgateway.fuzz;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import java.nio.charset.StandardCharsets;
-import java.util.List;
 
 import static dev.e2bgateway.fuzz.JsonValues.NODES;
 import static dev.e2bgateway.fuzz.Shapes.fields;
@@ -124,18 +122,11 @@ final class AnthropicRequests {
     }
 
     static Gen<Input> mutated() {
-        return Gen.combine(requests(), Mutation.mutations(Mutation.replacements(parts())).list(3),
-                        Gen.of(JsonText.Style.class), Mutation.ByteEdit.edits())
-                .as((request, mutations, style, edit) -> {
-                    ObjectNode tree = request;
-                    for (Mutation m : mutations) tree = m.applyTo(tree);
-                    return new Input(edit.applyTo(JsonText.write(tree, style).getBytes(StandardCharsets.UTF_8)));
-                });
+        return Shapes.mutated(requests(), parts());
     }
 
     static Gen<Input> plain() {
-        return Gen.combine(requests(), Gen.of(JsonText.Style.class))
-                .as((request, style) -> Input.of(JsonText.write(request, style)));
+        return Shapes.written(requests());
     }
 
     /** Requests that are valid by the Messages API: every one must parse. */
@@ -158,27 +149,18 @@ final class AnthropicRequests {
                 "stop_sequences", literal("[\"END\"]", "[]"),
                 "stream", Gen.of(true, false).map(NODES::booleanNode),
                 "metadata", literal("{\"user_id\":\"u-1\"}")), 0.3).map(n -> (ObjectNode) n);
-        Gen<List<String>> toolNames = Gen.subsetOf(Shapes.TOOL_NAMES);
-        return r -> {
-            ObjectNode request = base.next(r);
-            List<String> names = toolNames.next(r);
-            if (!names.isEmpty() && r.nextBoolean()) {
-                var tools = request.putArray("tools");
-                for (String name : names) {
-                    ObjectNode tool = tools.addObject().put("name", name);
-                    if (r.nextBoolean()) tool.put("description", "Does " + name + ".");
-                    tool.set("input_schema", Shapes.validSchemas().next(r));
-                }
-                String forced = names.get(r.nextInt(names.size()));
-                switch (r.nextInt(4)) {
-                    case 0 -> request.putObject("tool_choice").put("type", Gen.of("auto", "any", "none").next(r));
-                    case 1 -> request.putObject("tool_choice").put("type", "tool").put("name", forced)
-                            .put("disable_parallel_tool_use", r.nextBoolean());
-                    default -> {
-                    }
+        return Shapes.validWithTools(base, (tools, name, r) -> {
+            ObjectNode tool = tools.addObject().put("name", name);
+            if (r.nextBoolean()) tool.put("description", "Does " + name + ".");
+            tool.set("input_schema", Shapes.validSchemas().next(r));
+        }, (request, forced, r) -> {
+            switch (r.nextInt(4)) {
+                case 0 -> request.putObject("tool_choice").put("type", Gen.of("auto", "any", "none").next(r));
+                case 1 -> request.putObject("tool_choice").put("type", "tool").put("name", forced)
+                        .put("disable_parallel_tool_use", r.nextBoolean());
+                default -> {
                 }
             }
-            return Input.of(JsonText.write(request, Gen.of(JsonText.Style.class).next(r)));
-        };
+        });
     }
 }

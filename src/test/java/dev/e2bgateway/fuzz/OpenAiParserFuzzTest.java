@@ -11,7 +11,9 @@ import java.util.Random;
 
 import static dev.e2bgateway.fuzz.ParserVerdict.assertMixed;
 import static dev.e2bgateway.fuzz.ParserVerdict.parsed;
+import static dev.e2bgateway.fuzz.ParserVerdict.parsedOf;
 import static dev.e2bgateway.fuzz.ParserVerdict.parsedOrRefused;
+import static dev.e2bgateway.fuzz.ParserVerdict.refusedAll;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -44,34 +46,23 @@ class OpenAiParserFuzzTest {
 
     @Test
     void random_bytes_are_refused() {
-        Random random = new Random(2);
-        for (int i = 0; i < 1500; i++) {
-            Input body = new Input(Gen.bytes(400).next(random));
-            // Random bytes are not a JSON object with a model and messages; one that parsed would be a parser that accepts anything.
-            assertThat(parse(body)).as("%s", body).isNull();
-        }
+        // Random bytes are not a JSON object with a model and messages; one that parsed would be a parser that accepts anything.
+        refusedAll(2, 1500, Gen.bytes(400).map(Input::new), this::parse);
     }
 
     @Test
     void json_like_text_is_parsed_or_refused() {
-        Random random = new Random(3);
-        for (int i = 0; i < 1500; i++) parse(Input.of(JsonValues.jsonishText().next(random)));
+        parsedOf(3, 1500, JsonValues.jsonishText().map(Input::of), this::parse);
     }
 
     @Test
     void requests_of_every_shape_are_parsed_or_refused_and_most_parse() {
-        Random random = new Random(4);
-        int parsed = 0;
-        for (int i = 0; i < 1500; i++) if (parse(OpenAiRequests.plain().next(random)) != null) parsed++;
-        assertMixed("requests of every shape", parsed, 1500, 0.3, 0.05);
+        assertMixed("requests of every shape", parsedOf(4, 1500, OpenAiRequests.plain(), this::parse), 1500, 0.3, 0.05);
     }
 
     @Test
     void mutated_requests_are_parsed_or_refused() {
-        Random random = new Random(5);
-        int parsed = 0;
-        for (int i = 0; i < 4000; i++) if (parse(OpenAiRequests.mutated().next(random)) != null) parsed++;
-        assertMixed("mutated requests", parsed, 4000, 0.1, 0.1);
+        assertMixed("mutated requests", parsedOf(5, 4000, OpenAiRequests.mutated(), this::parse), 4000, 0.1, 0.1);
     }
 
     private Exchange parse(Input body) {

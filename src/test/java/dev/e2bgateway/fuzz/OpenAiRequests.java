@@ -3,8 +3,6 @@ package dev.e2bgateway.fuzz;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import java.nio.charset.StandardCharsets;
-import java.util.List;
 
 import static dev.e2bgateway.fuzz.JsonValues.NODES;
 import static dev.e2bgateway.fuzz.Shapes.fields;
@@ -149,19 +147,12 @@ final class OpenAiRequests {
 
     /** Mutated requests: a valid one with some changes to its tree and maybe to its bytes. */
     static Gen<Input> mutated() {
-        return Gen.combine(requests(), Mutation.mutations(Mutation.replacements(parts())).list(3),
-                        Gen.of(JsonText.Style.class), Mutation.ByteEdit.edits())
-                .as((request, mutations, style, edit) -> {
-                    ObjectNode tree = request;
-                    for (Mutation m : mutations) tree = m.applyTo(tree);
-                    return new Input(edit.applyTo(JsonText.write(tree, style).getBytes(StandardCharsets.UTF_8)));
-                });
+        return Shapes.mutated(requests(), parts());
     }
 
     /** Valid-looking requests without mutations (most parse; some are refused for a reason in their content). */
     static Gen<Input> plain() {
-        return Gen.combine(requests(), Gen.of(JsonText.Style.class))
-                .as((request, style) -> Input.of(JsonText.write(request, style)));
+        return Shapes.written(requests());
     }
 
     /**
@@ -194,27 +185,18 @@ final class OpenAiRequests {
                                 .set("json_schema", NODES.objectNode().put("name", "answer").set("schema", schema)))),
                 "user", literal("\"u-1\""),
                 "seed", Gen.ints(0, 1000).map(NODES::numberNode)), 0.3).map(n -> (ObjectNode) n);
-        Gen<List<String>> toolNames = Gen.subsetOf(Shapes.TOOL_NAMES);
-        return r -> {
-            ObjectNode request = base.next(r);
-            List<String> names = toolNames.next(r);
-            if (!names.isEmpty() && r.nextBoolean()) {
-                var tools = request.putArray("tools");
-                for (String name : names) {
-                    ObjectNode function = tools.addObject().put("type", "function").putObject("function").put("name", name);
-                    if (r.nextBoolean()) function.put("description", "Does " + name + ".");
-                    function.set("parameters", Shapes.validSchemas().next(r));
-                }
-                String forced = names.get(r.nextInt(names.size()));
-                switch (r.nextInt(5)) {
-                    case 0 -> request.put("tool_choice", Gen.of("none", "auto", "required").next(r));
-                    case 1 -> request.putObject("tool_choice").put("type", "function").putObject("function").put("name", forced);
-                    case 2 -> request.put("parallel_tool_calls", r.nextBoolean());
-                    default -> {
-                    }
+        return Shapes.validWithTools(base, (tools, name, r) -> {
+            ObjectNode function = tools.addObject().put("type", "function").putObject("function").put("name", name);
+            if (r.nextBoolean()) function.put("description", "Does " + name + ".");
+            function.set("parameters", Shapes.validSchemas().next(r));
+        }, (request, forced, r) -> {
+            switch (r.nextInt(5)) {
+                case 0 -> request.put("tool_choice", Gen.of("none", "auto", "required").next(r));
+                case 1 -> request.putObject("tool_choice").put("type", "function").putObject("function").put("name", forced);
+                case 2 -> request.put("parallel_tool_calls", r.nextBoolean());
+                default -> {
                 }
             }
-            return Input.of(JsonText.write(request, Gen.of(JsonText.Style.class).next(r)));
-        };
+        });
     }
 }

@@ -3,8 +3,10 @@ package dev.e2bgateway.fuzz;
 import dev.e2bgateway.error.ApiError;
 
 import java.time.Duration;
+import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -57,5 +59,29 @@ final class ParserVerdict {
     static void assertMixed(String what, int parsed, int total, double minParsed, double minRefused) {
         assertThat(parsed).as("%s: %d of %d parsed", what, parsed, total).isGreaterThanOrEqualTo((int) (total * minParsed));
         assertThat(total - parsed).as("%s: %d of %d refused", what, total - parsed, total).isGreaterThanOrEqualTo((int) (total * minRefused));
+    }
+
+    /**
+     * Draws {@code count} inputs from {@code inputs} with a fixed {@code seed} and hands each to
+     * {@code parse} (which fails the test on anything but a parse or a proper refusal, and
+     * returns null for a refusal); returns how many parsed.
+     */
+    static int parsedOf(long seed, int count, Gen<Input> inputs, Function<Input, ?> parse) {
+        Random random = new Random(seed);
+        int parsed = 0;
+        for (int i = 0; i < count; i++) if (parse.apply(inputs.next(random)) != null) parsed++;
+        return parsed;
+    }
+
+    /**
+     * Draws {@code count} inputs from {@code inputs} with a fixed {@code seed}; {@code parse} must
+     * refuse every one properly (return null).
+     */
+    static void refusedAll(long seed, int count, Gen<Input> inputs, Function<Input, ?> parse) {
+        Random random = new Random(seed);
+        for (int i = 0; i < count; i++) {
+            Input input = inputs.next(random);
+            assertThat(parse.apply(input)).as("%s", input).isNull();
+        }
     }
 }

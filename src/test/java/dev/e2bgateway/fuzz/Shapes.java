@@ -2,16 +2,19 @@ package dev.e2bgateway.fuzz;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.e2bgateway.App;
 import dev.e2bgateway.models.ModelCatalog;
 import dev.e2bgateway.models.ModelSpec;
 
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 
 /** Building blocks shared by both dialects' request generators. */
 final class Shapes {
@@ -134,5 +137,55 @@ final class Shapes {
                 "{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"},\"days\":{\"type\":\"integer\"}},\"additionalProperties\":false}",
                 "{\"type\":\"object\",\"properties\":{\"a\":{\"anyOf\":[{\"type\":\"string\"},{\"type\":\"integer\"}]}}}",
                 "{\"type\":\"object\",\"properties\":{\"t\":{\"$ref\":\"#/$defs/T\"}},\"$defs\":{\"T\":{\"type\":\"string\"}}}");
+    }
+
+    /** {@code requests} written out in any of the JSON styles. */
+    static Gen<Input> written(Gen<ObjectNode> requests) {
+        return Gen.combine(requests, Gen.of(JsonText.Style.class))
+                .as((request, style) -> Input.of(JsonText.write(request, style)));
+    }
+
+    /**
+     * {@code requests} changed by up to three mutations (replacement values drawn from
+     * {@code parts}), written in any style, then edited as bytes.
+     */
+    static Gen<Input> mutated(Gen<ObjectNode> requests, Gen<JsonNode> parts) {
+        return Gen.combine(requests, Mutation.mutations(Mutation.replacements(parts)).list(3),
+                        Gen.of(JsonText.Style.class), Mutation.ByteEdit.edits())
+                .as((request, mutations, style, edit) -> {
+                    ObjectNode tree = request;
+                    for (Mutation m : mutations) tree = m.applyTo(tree);
+                    return new Input(edit.applyTo(JsonText.write(tree, style).getBytes(StandardCharsets.UTF_8)));
+                });
+    }
+
+    /**
+     * Valid requests: one from {@code base}, and half the time (when any names are drawn) tools
+     * named from {@link #TOOL_NAMES} declared by {@code tool} and a {@code tool_choice} set by
+     * {@code choice}, which may force one of them; written in any style. The dialects differ only
+     * in how a tool and a choice are spelt.
+     */
+    static Gen<Input> validWithTools(Gen<ObjectNode> base, ToolDeclaration tool, ToolChoice choice) {
+        Gen<List<String>> toolNames = Gen.subsetOf(TOOL_NAMES);
+        return r -> {
+            ObjectNode request = base.next(r);
+            List<String> names = toolNames.next(r);
+            if (!names.isEmpty() && r.nextBoolean()) {
+                ArrayNode tools = request.putArray("tools");
+                for (String name : names) tool.add(tools, name, r);
+                choice.set(request, names.get(r.nextInt(names.size())), r);
+            }
+            return Input.of(JsonText.write(request, Gen.of(JsonText.Style.class).next(r)));
+        };
+    }
+
+    /** Adds the tool {@code name}, in a dialect's spelling, to a request's {@code tools}. */
+    interface ToolDeclaration {
+        void add(ArrayNode tools, String name, Random r);
+    }
+
+    /** Sets (or leaves out) a request's {@code tool_choice}; {@code forced} is one of its tools. */
+    interface ToolChoice {
+        void set(ObjectNode request, String forced, Random r);
     }
 }

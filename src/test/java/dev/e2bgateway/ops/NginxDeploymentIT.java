@@ -17,7 +17,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,11 +24,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import static dev.e2bgateway.support.ChildServers.candidatePort;
+import static dev.e2bgateway.support.ChildServers.read;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -183,16 +183,5 @@ class NginxDeploymentIT {
                 return r.code() == 200;
             }
         });
-    }
-
-    /** A random port from 10000 up to the start of the ephemeral range (usually 32768). */
-    private static int candidatePort() throws IOException {
-        Path range = Path.of("/proc/sys/net/ipv4/ip_local_port_range");
-        int ephemeralStart = Files.isReadable(range) ? Integer.parseInt(Files.readString(range).trim().split("\\s+")[0]) : 32768;
-        return ThreadLocalRandom.current().nextInt(10_000, Math.max(ephemeralStart, 11_000));
-    }
-
-    private static String read(Path file) throws IOException {
-        return Files.exists(file) ? new String(Files.readAllBytes(file), StandardCharsets.UTF_8) : "";
     }
 }

@@ -4,10 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.e2bgateway.support.FakeFragments;
 import dev.e2bgateway.support.Fragments;
 import dev.e2bgateway.support.Gateway;
-import dev.e2bgateway.support.Node;
 import dev.e2bgateway.support.Script;
 import org.junit.jupiter.api.Test;
 
+import static dev.e2bgateway.sdk.ModelReplies.runNode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The official `@anthropic-ai/sdk` npm package against the running gateway. */
@@ -18,9 +18,7 @@ class AnthropicNodeSdkIT {
         String reply = "From Claude's door: 你好 😀 \"ok\"\nline two.";
         try (FakeFragments upstream = new FakeFragments(); Gateway gateway = Gateway.start(upstream)) {
             upstream.fallback(Script.ok(Fragments.jsonAsciiEscaped("c", reply)).splitEvery(5));
-            Node.Result result = Node.run("anthropic-sdk.mjs", gateway.baseUrl(), Gateway.KEY, "claude-sonnet-4-5-20250929");
-            assertThat(result.exitCode()).as(result.stderr()).isZero();
-            JsonNode out = Gateway.json(result.stdout());
+            JsonNode out = runNode("anthropic-sdk.mjs", gateway.baseUrl(), "claude-sonnet-4-5-20250929");
             assertThat(out.get("created").asText()).isEqualTo(reply);
             assertThat(out.get("createdStop").asText()).isEqualTo("end_turn");
             assertThat(out.get("rawText").asText()).isEqualTo(reply);

@@ -2,7 +2,6 @@ package dev.e2bgateway.sdk;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.openai.client.OpenAIClient;
-import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.http.StreamResponse;
 import com.openai.helpers.ResponseAccumulator;
 import com.openai.models.responses.Response;
@@ -15,8 +14,6 @@ import com.openai.models.responses.ResponseStreamEvent;
 import com.openai.models.responses.Tool;
 import dev.e2bgateway.support.Cells;
 import dev.e2bgateway.support.Fragments;
-import dev.e2bgateway.support.Gateway;
-import dev.e2bgateway.support.Node;
 import dev.e2bgateway.support.RunningGateway;
 import dev.e2bgateway.support.Script;
 import org.junit.jupiter.api.AfterAll;
@@ -28,6 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import static dev.e2bgateway.sdk.ModelReplies.runNode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -49,8 +47,7 @@ class CodeInterpreterSdkIT {
 
     @BeforeAll
     static void start() {
-        client = OpenAIOkHttpClient.builder().apiKey(Gateway.KEY).baseUrl(server.gateway.baseUrl() + "/v1").maxRetries(0)
-                .responseValidation(true).build();
+        client = OpenAiJava.clientFor(server.gateway).responseValidation(true).build();
     }
 
     @AfterAll
@@ -116,9 +113,7 @@ class CodeInterpreterSdkIT {
     void the_openai_npm_package_creates_streams_and_continues_a_turn_with_a_cell() throws Exception {
         turns(2);
         server.upstream.enqueue(Script.reply("Doubled, 84."));
-        Node.Result result = Node.run("openai-code-interpreter.mjs", server.gateway.baseUrl() + "/v1", Gateway.KEY, "gpt-4o");
-        assertThat(result.exitCode()).as(result.stderr()).isZero();
-        JsonNode out = Gateway.json(result.stdout());
+        JsonNode out = runNode("openai-code-interpreter.mjs", server.gateway.baseUrl() + "/v1", "gpt-4o");
         for (String mode : new String[]{"created", "streamed"}) {
             assertThat(out.get(mode + "Types").toString()).as(mode).isEqualTo("[\"message\",\"code_interpreter_call\",\"message\"]");
             assertThat(out.at("/" + mode + "Cell/code").asText()).isEqualTo("print(6*7)");
@@ -138,9 +133,7 @@ class CodeInterpreterSdkIT {
     @Test
     void the_anthropic_sdk_gets_server_tool_use_and_code_execution_results_in_both_modes() throws Exception {
         turns(2);
-        Node.Result result = Node.run("anthropic-code-execution.mjs", server.gateway.baseUrl(), Gateway.KEY, "claude-sonnet-4-5-20250929");
-        assertThat(result.exitCode()).as(result.stderr()).isZero();
-        JsonNode out = Gateway.json(result.stdout());
+        JsonNode out = runNode("anthropic-code-execution.mjs", server.gateway.baseUrl(), "claude-sonnet-4-5-20250929");
         for (String mode : new String[]{"created", "streamed"}) {
             assertThat(out.get(mode).toString()).as(mode).isEqualTo("[\"text\",\"server_tool_use\",\"code_execution_tool_result\",\"text\"]");
             assertThat(out.at("/" + mode + "Use/name").asText()).isEqualTo("code_execution");
@@ -162,9 +155,7 @@ class CodeInterpreterSdkIT {
         server.upstream.enqueue(Script.reply(ANSWER));
         turns(1);
         server.upstream.enqueue(Script.reply("Doubled, 84."));
-        Node.Result result = Node.run("agents-code-interpreter.mjs", server.gateway.baseUrl() + "/v1", Gateway.KEY, "gpt-4o");
-        assertThat(result.exitCode()).as(result.stderr()).isZero();
-        JsonNode out = Gateway.json(result.stdout());
+        JsonNode out = runNode("agents-code-interpreter.mjs", server.gateway.baseUrl() + "/v1", "gpt-4o");
         assertThat(out.get("final").asText()).contains(ANSWER);
         assertThat(out.get("items").toString()).contains("tool_call_item");
         assertThat(out.get("hosted").toString()).contains("print(6*7)");
@@ -179,13 +170,11 @@ class CodeInterpreterSdkIT {
     @Test
     void the_vercel_ai_sdk_code_interpreter_tool_shows_the_provider_executed_cell() throws Exception {
         turns(2);
-        Node.Result result = Node.run("ai-sdk-code-interpreter.mjs", server.gateway.baseUrl() + "/v1", Gateway.KEY, "gpt-4o");
-        assertThat(result.exitCode()).as(result.stderr()).isZero();
-        JsonNode out = Gateway.json(result.stdout());
-        assertThat(out.get("errors")).as(result.stdout()).isEmpty();
+        JsonNode out = runNode("ai-sdk-code-interpreter.mjs", server.gateway.baseUrl() + "/v1", "gpt-4o");
+        assertThat(out.get("errors")).as(out.toString()).isEmpty();
         for (String mode : new String[]{"", "streamed"}) {
             String parts = mode.isEmpty() ? "parts" : "streamedParts";
-            assertThat(out.get(mode.isEmpty() ? "text" : "streamedText").asText()).as(result.stdout()).contains(ANSWER);
+            assertThat(out.get(mode.isEmpty() ? "text" : "streamedText").asText()).as(out.toString()).contains(ANSWER);
             assertThat(out.get(mode.isEmpty() ? "finish" : "streamedFinish").asText()).isEqualTo("stop");
             JsonNode call = out.get(parts).get(0);
             assertThat(call.get("type").asText()).isEqualTo("tool-call");

@@ -42,6 +42,16 @@ final class ModelReplies {
         return "<result call_id=\"" + callId + "\" name=\"" + name + "\">\n" + content + "\n</result>";
     }
 
+    /**
+     * The {@link #messages} of the request after {@link #WEATHER_CALL} was answered: the question,
+     * the call with the client's {@code callId}, and the script's result for it.
+     */
+    static List<String> weatherAnswered(String callId) {
+        return List.of("user: What is the weather in Paris?",
+                "assistant: Let me check.\n" + weatherCallBlock(callId),
+                "user: <tool_results>\n" + result(callId, "get_weather", "18 °C, sunny") + "\n</tool_results>");
+    }
+
     /** The upstream request's messages, each as "role: " and the text of its parts joined. */
     static List<String> messages(JsonNode body) {
         List<String> out = new ArrayList<>();

@@ -1,7 +1,6 @@
 package dev.e2bgateway.sdk;
 
 import com.openai.client.OpenAIClient;
-import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.JsonValue;
 import com.openai.core.http.StreamResponse;
 import com.openai.errors.BadRequestException;
@@ -17,7 +16,6 @@ import com.openai.models.responses.ResponseStatus;
 import com.openai.models.responses.ResponseStreamEvent;
 import com.openai.models.responses.inputtokens.InputTokenCountParams;
 import dev.e2bgateway.support.Fragments;
-import dev.e2bgateway.support.Gateway;
 import dev.e2bgateway.support.RunningGateway;
 import dev.e2bgateway.support.Script;
 import org.junit.jupiter.api.AfterAll;
@@ -45,8 +43,7 @@ class OpenAiJavaResponsesTest {
 
     @BeforeAll
     static void start() {
-        client = OpenAIOkHttpClient.builder().apiKey(Gateway.KEY).baseUrl(server.gateway.baseUrl() + "/v1").maxRetries(0)
-                .responseValidation(true).build();
+        client = OpenAiJava.clientFor(server.gateway).responseValidation(true).build();
     }
 
     @AfterAll

@@ -1,7 +1,6 @@
 package dev.e2bgateway.sdk;
 
 import com.openai.client.OpenAIClient;
-import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.http.StreamResponse;
 import com.openai.errors.BadRequestException;
 import com.openai.errors.InternalServerException;
@@ -16,7 +15,6 @@ import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.chat.completions.ChatCompletionStreamOptions;
 import com.openai.models.models.Model;
 import dev.e2bgateway.support.Fragments;
-import dev.e2bgateway.support.Gateway;
 import dev.e2bgateway.support.RunningGateway;
 import dev.e2bgateway.support.Script;
 import org.junit.jupiter.api.AfterAll;
@@ -40,7 +38,7 @@ class OpenAiJavaSdkTest {
 
     @BeforeAll
     static void start() {
-        client = OpenAIOkHttpClient.builder().apiKey(Gateway.KEY).baseUrl(server.gateway.baseUrl() + "/v1").maxRetries(0).build();
+        client = OpenAiJava.clientFor(server.gateway).build();
     }
 
     @AfterAll
@@ -107,7 +105,7 @@ class OpenAiJavaSdkTest {
     void picks_the_exception_class_by_status() {
         assertThatThrownBy(() -> client.chat().completions().create(params("gpt-4o").toBuilder().n(3).build()))
                 .isInstanceOf(BadRequestException.class);
-        OpenAIClient wrongKey = OpenAIOkHttpClient.builder().apiKey("sk-wrong").baseUrl(server.gateway.baseUrl() + "/v1").maxRetries(0).build();
+        OpenAIClient wrongKey = OpenAiJava.clientFor(server.gateway).apiKey("sk-wrong").build();
         try {
             assertThatThrownBy(() -> wrongKey.models().list()).isInstanceOf(UnauthorizedException.class);
         } finally {

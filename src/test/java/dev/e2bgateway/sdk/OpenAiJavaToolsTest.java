@@ -6,7 +6,6 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.openai.client.OpenAIClient;
-import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.JsonValue;
 import com.openai.core.http.StreamResponse;
 import com.openai.errors.InternalServerException;
@@ -26,7 +25,6 @@ import com.openai.models.chat.completions.ChatCompletionToolMessageParam;
 import com.openai.models.chat.completions.StructuredChatCompletion;
 import com.openai.models.chat.completions.StructuredChatCompletionCreateParams;
 import dev.e2bgateway.support.Fragments;
-import dev.e2bgateway.support.Gateway;
 import dev.e2bgateway.support.RunningGateway;
 import dev.e2bgateway.support.Script;
 import org.junit.jupiter.api.AfterAll;
@@ -59,7 +57,7 @@ class OpenAiJavaToolsTest {
 
     @BeforeAll
     static void start() {
-        client = OpenAIOkHttpClient.builder().apiKey(Gateway.KEY).baseUrl(server.gateway.baseUrl() + "/v1").maxRetries(0).build();
+        client = OpenAiJava.clientFor(server.gateway).build();
     }
 
     @AfterAll

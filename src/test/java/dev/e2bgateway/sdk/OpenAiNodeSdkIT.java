@@ -8,6 +8,7 @@ import dev.e2bgateway.support.Node;
 import dev.e2bgateway.support.Script;
 import org.junit.jupiter.api.Test;
 
+import static dev.e2bgateway.sdk.ModelReplies.runNode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The official `openai` npm package (Node.js) against the running gateway. */
@@ -18,9 +19,7 @@ class OpenAiNodeSdkIT {
         String reply = "From Node: 你好 😀 \"ok\"\nline two.";
         try (FakeFragments upstream = new FakeFragments(); Gateway gateway = Gateway.start(upstream)) {
             upstream.fallback(Script.ok(Fragments.jsonAsciiEscaped("c", reply)).splitEvery(5));
-            Node.Result result = Node.run("openai-sdk.mjs", gateway.baseUrl() + "/v1", Gateway.KEY, "gpt-4o");
-            assertThat(result.exitCode()).as(result.stderr()).isZero();
-            JsonNode out = Gateway.json(result.stdout());
+            JsonNode out = runNode("openai-sdk.mjs", gateway.baseUrl() + "/v1", "gpt-4o");
             assertThat(out.get("created").asText()).isEqualTo(reply);
             assertThat(out.get("streamed").asText()).isEqualTo(reply);
             assertThat(out.get("rawText").asText()).isEqualTo(reply);

@@ -8,6 +8,7 @@ import dev.e2bgateway.support.Node;
 import dev.e2bgateway.support.Script;
 import org.junit.jupiter.api.Test;
 
+import static dev.e2bgateway.sdk.ModelReplies.runNode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -28,10 +29,8 @@ class ResponsesNodeSdkIT {
         try (FakeFragments upstream = new FakeFragments(); Gateway gateway = Gateway.start(upstream)) {
             upstream.enqueue(streamed(REPLY)).enqueue(streamed(REPLY)).enqueue(streamed(String.format(CALL, "Paris")))
                     .enqueue(Script.reply("It is 18 C.")).enqueue(Script.reply("Still 18 C."));
-            Node.Result result = Node.run("openai-responses.mjs", gateway.baseUrl() + "/v1", Gateway.KEY, "gpt-4o");
-            assertThat(result.exitCode()).as(result.stderr()).isZero();
-            JsonNode out = Gateway.json(result.stdout());
-            assertThat(out.path("created").asText()).as(result.stdout()).isEqualTo(REPLY);
+            JsonNode out = runNode("openai-responses.mjs", gateway.baseUrl() + "/v1", "gpt-4o");
+            assertThat(out.path("created").asText()).as(out.toString()).isEqualTo(REPLY);
             assertThat(out.get("createdStatus").asText()).isEqualTo("completed");
             assertThat(out.get("streamed").asText()).isEqualTo(REPLY);
             assertThat(out.get("streamedStatus").asText()).isEqualTo("completed");
@@ -62,9 +61,7 @@ class ResponsesNodeSdkIT {
         try (FakeFragments upstream = new FakeFragments(); Gateway gateway = Gateway.start(upstream)) {
             upstream.enqueue(streamed(REPLY)).enqueue(streamed(REPLY)).enqueue(streamed("Checking.\n" + String.format(CALL, "Paris")))
                     .enqueue(streamed("It is 18 C in Paris."));
-            Node.Result result = Node.run("ai-sdk-responses.mjs", gateway.baseUrl() + "/v1", Gateway.KEY, "gpt-4o");
-            assertThat(result.exitCode()).as(result.stderr()).isZero();
-            JsonNode out = Gateway.json(result.stdout());
+            JsonNode out = runNode("ai-sdk-responses.mjs", gateway.baseUrl() + "/v1", "gpt-4o");
             assertThat(out.get("generated").asText()).isEqualTo(REPLY);
             assertThat(out.get("generatedFinish").asText()).isEqualTo("stop");
             assertThat(out.at("/usage/outputTokens").asInt()).isPositive();
@@ -92,9 +89,7 @@ class ResponsesNodeSdkIT {
         try (FakeFragments upstream = new FakeFragments(); Gateway gateway = Gateway.start(upstream)) {
             upstream.enqueue(Script.reply(String.format(CALL, "Paris"))).enqueue(Script.reply("Sunny, 18 C in Paris."))
                     .enqueue(streamed(String.format(CALL, "Rome"))).enqueue(streamed("Warm, 24 C in Rome."));
-            Node.Result result = Node.run("agents-responses.mjs", gateway.baseUrl() + "/v1", Gateway.KEY, "gpt-4o");
-            assertThat(result.exitCode()).as(result.stderr()).isZero();
-            JsonNode out = Gateway.json(result.stdout());
+            JsonNode out = runNode("agents-responses.mjs", gateway.baseUrl() + "/v1", "gpt-4o");
             assertThat(out.get("final").asText()).isEqualTo("Sunny, 18 C in Paris.");
             assertThat(out.get("cities").toString()).isEqualTo("[\"Paris\",\"Rome\"]");
             assertThat(out.get("items").toString()).contains("tool_call_item", "tool_call_output_item", "message_output_item");

@@ -65,14 +65,7 @@ public final class FakeFragments extends LoopbackServer {
 
     /** The next {@code /api/sandbox} request received, taken off the record; waits up to 10 s. */
     public Recorded takeSandboxRequest() {
-        try {
-            Recorded r = sandboxRequests.poll(10, TimeUnit.SECONDS);
-            if (r == null) throw new AssertionError("the fake sandbox received no request within 10 s");
-            return r;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted waiting for a sandbox request", e);
-        }
+        return take(sandboxRequests, "sandbox");
     }
 
     /** Fails if a sandbox request was received and not taken. */
@@ -92,13 +85,18 @@ public final class FakeFragments extends LoopbackServer {
      * returns a different request, like MockWebServer's. Waits up to 10 s for one to arrive.
      */
     public Recorded takeRequest() {
+        return take(requests, "upstream");
+    }
+
+    /** The next request {@code received} holds, waiting up to 10 s; {@code fake} names the endpoint in a failure. */
+    private static Recorded take(BlockingQueue<Recorded> received, String fake) {
         try {
-            Recorded r = requests.poll(10, TimeUnit.SECONDS);
-            if (r == null) throw new AssertionError("the fake upstream received no request within 10 s");
+            Recorded r = received.poll(10, TimeUnit.SECONDS);
+            if (r == null) throw new AssertionError("the fake " + fake + " received no request within 10 s");
             return r;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted waiting for a request", e);
+            throw new AssertionError("interrupted waiting for a request to the fake " + fake, e);
         }
     }
 

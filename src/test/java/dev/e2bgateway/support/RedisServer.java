@@ -1,12 +1,13 @@
 package dev.e2bgateway.support;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+
+import static dev.e2bgateway.support.ChildServers.candidatePort;
+import static dev.e2bgateway.support.ChildServers.read;
 
 /**
  * Debian's {@code redis-server} on a loopback port of its own, for the tests of the Redis store:
@@ -118,15 +119,5 @@ public final class RedisServer implements AutoCloseable {
         Poll.until("redis-server accepts connections or gives up", Duration.ofSeconds(20),
                 () -> !p.isAlive() || read(dir.resolve("redis.log")).contains("Ready to accept connections"));
         return p.isAlive();
-    }
-
-    private static int candidatePort() throws IOException {
-        Path range = Path.of("/proc/sys/net/ipv4/ip_local_port_range");
-        int ephemeralStart = Files.isReadable(range) ? Integer.parseInt(Files.readString(range).trim().split("\\s+")[0]) : 32768;
-        return ThreadLocalRandom.current().nextInt(10_000, Math.max(ephemeralStart, 11_000));
-    }
-
-    private static String read(Path file) throws IOException {
-        return Files.exists(file) ? new String(Files.readAllBytes(file), StandardCharsets.UTF_8) : "";
     }
 }
