@@ -4,6 +4,8 @@ import dev.e2bgateway.models.ModelSpec;
 import dev.e2bgateway.tokens.Tokenizer;
 import dev.e2bgateway.upstream.FragmentsRequest;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
@@ -48,6 +50,24 @@ public final class TokenCounter {
 
     private final UpstreamRequests requests;
 
+    /**
+     * Counts of long texts already counted. An agent sends the same system prompt, tools and
+     * history on every turn (tens of kilobytes, about 20 ms of tokenizing each time), and a
+     * streamed Messages reply reads the count twice; a text is found again by its length and a
+     * 64-bit hash, so the cache holds no text.
+     */
+    private final Map<TextKey, Integer> counted = new LinkedHashMap<>(256, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<TextKey, Integer> eldest) {
+            return size() > CACHED_TEXTS;
+        }
+    };
+    private static final int CACHED_TEXTS = 1024;
+    /** Shorter texts are counted every time: looking them up would cost about as much. */
+    private static final int CACHED_FROM_CHARS = 2048;
+
+    private record TextKey(Tokenizer encoding, int length, long hash) {}
+
     /** @param requests builds the upstream prompt, which is what gets counted */
     public TokenCounter(UpstreamRequests requests) {
         this.requests = requests;
@@ -64,14 +84,39 @@ public final class TokenCounter {
      */
     public int promptTokens(ChatRequest request) {
         Tokenizer encoding = tokenizerFor(request.model());
-        int total = REPLY_PRIMING + PER_MESSAGE + count(encoding, requests.systemPrompt(request));
+        int total = REPLY_PRIMING + PER_MESSAGE + remembered(encoding, requests.systemPrompt(request));
         for (FragmentsRequest.Message m : FragmentsRequest.asSent(UpstreamRequests.messages(request.messages()))) {
             total += PER_MESSAGE;
             for (FragmentsRequest.Part part : m.parts()) {
-                total += part instanceof FragmentsRequest.Text t ? count(encoding, t.text()) : PER_IMAGE;
+                total += part instanceof FragmentsRequest.Text t ? remembered(encoding, t.text()) : PER_IMAGE;
             }
         }
         return total;
+    }
+
+    /** {@link #count}, remembered for long texts. */
+    int remembered(Tokenizer encoding, String text) {
+        if (text.length() < CACHED_FROM_CHARS) return count(encoding, text);
+        TextKey key = new TextKey(encoding, text.length(), hash64(text));
+        synchronized (counted) {
+            Integer known = counted.get(key);
+            if (known != null) return known;
+        }
+        int n = count(encoding, text);
+        synchronized (counted) {
+            counted.put(key, n);
+        }
+        return n;
+    }
+
+    /** FNV-1a over the UTF-16 code units, 64 bits: a cheap fingerprint, not a security measure. */
+    static long hash64(String text) {
+        long h = 0xcbf29ce484222325L;
+        for (int i = 0; i < text.length(); i++) {
+            h ^= text.charAt(i);
+            h *= 0x100000001b3L;
+        }
+        return h;
     }
 
     /** Text beyond this many characters is estimated, not tokenized. */

@@ -3,6 +3,7 @@ package dev.e2bgateway.core;
 import com.knuddels.jtokkit.Encodings;
 import com.knuddels.jtokkit.api.Encoding;
 import com.knuddels.jtokkit.api.EncodingType;
+import dev.e2bgateway.App;
 import dev.e2bgateway.tokens.Tokenizer;
 import org.junit.jupiter.api.Test;
 
@@ -30,5 +31,18 @@ class TokenCounterTest {
     @Test
     void half_a_surrogate_pair_is_counted_as_a_replacement_character() {
         assertThat(TokenCounter.count(OURS, "a\ud83db")).isEqualTo(CL100K.countTokensOrdinary("a\uFFFDb"));
+    }
+
+    @Test
+    void long_texts_counted_again_get_their_own_count_each_time() {
+        TokenCounter counter = new TokenCounter(new UpstreamRequests(App.objectMapper()));
+        Tokenizer o200k = Tokenizer.o200k();
+        String words = "the same length, other tokens ".repeat(200);
+        String letters = "x".repeat(words.length()); // as long, far fewer tokens
+        for (int round = 0; round < 2; round++) { // the second round is answered from what the first remembered
+            assertThat(counter.remembered(o200k, words)).isEqualTo(o200k.count(words));
+            assertThat(counter.remembered(o200k, letters)).isEqualTo(o200k.count(letters));
+        }
+        assertThat(o200k.count(words)).isNotEqualTo(o200k.count(letters));
     }
 }
