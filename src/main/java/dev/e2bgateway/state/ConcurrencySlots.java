@@ -18,8 +18,8 @@ import java.util.function.LongSupplier;
  *
  * <p>So that a long chat keeps its slot, one daemon thread renews the leases of this process's
  * chats in flight every third of a lease ({@link #tick}); a lease that cannot be given back
- * (Redis unavailable) is kept and given back by the same thread once Redis answers, or dropped
- * when it has ended anyway. Nothing here throws after a chat: {@link #give} never fails.
+ * (Redis unavailable) is kept and given back by the same thread once Redis answers (or by the
+ * next chat of its key, whichever comes first), or dropped when it has ended anyway. Nothing here throws after a chat: {@link #give} never fails.
  */
 public final class ConcurrencySlots implements AutoCloseable {
 
@@ -64,8 +64,9 @@ public final class ConcurrencySlots implements AutoCloseable {
      * @throws StoreUnavailableException when Redis cannot be asked (nothing is held then)
      */
     public Lease take(String group, int limit) {
-        Lease lease = new Lease(group, UUID.randomUUID().toString());
         long now = clock.getAsLong();
+        giveBackUngiven(group, now); // a slot a chat of this key could not give back is free once Redis answers again, not a tick later
+        Lease lease = new Lease(group, UUID.randomUUID().toString());
         long end = now + LEASE_MILLIS;
         if (!leases.take(group, lease.id(), limit, now, end)) return null;
         held.put(lease, end);
@@ -104,10 +105,7 @@ public final class ConcurrencySlots implements AutoCloseable {
     public void tick() {
         try {
             long now = clock.getAsLong();
-            for (Map.Entry<Lease, Long> e : ungiven.entrySet()) {
-                if (e.getValue() > now) leases.release(e.getKey().group(), e.getKey().id());
-                ungiven.remove(e.getKey());
-            }
+            giveBackUngiven(null, now);
             long end = now + LEASE_MILLIS;
             for (Lease lease : held.keySet()) {
                 leases.renew(lease.group(), lease.id(), now, end);
@@ -117,6 +115,16 @@ public final class ConcurrencySlots implements AutoCloseable {
             log.debug("the slots of chats at once are renewed later: {}", e.getMessage());
         } catch (RuntimeException e) {
             log.warn("renewing the slots of chats at once failed", e); // the schedule must go on
+        }
+    }
+
+    /** Gives back the leases of {@code group} (null: of every group) that could not be given back before; drops those that ended. */
+    private void giveBackUngiven(String group, long now) {
+        for (Map.Entry<Lease, Long> e : ungiven.entrySet()) {
+            Lease lease = e.getKey();
+            if (group != null && !group.equals(lease.group())) continue;
+            if (e.getValue() > now) leases.release(lease.group(), lease.id());
+            ungiven.remove(lease);
         }
     }
 
