@@ -4,6 +4,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -35,8 +36,8 @@ public final class ConcurrencySlots implements AutoCloseable {
     private final Leases leases;
     private final LongSupplier clock;
     private final ScheduledThreadPoolExecutor worker;
-    /** This process's chats in flight, each with the end of its lease as last written. */
-    private final Map<Lease, Long> held = new ConcurrentHashMap<>();
+    /** The leases of this process's chats in flight. */
+    private final Set<Lease> held = ConcurrentHashMap.newKeySet();
     /** Leases of chats that are over but could not be given back, each with its end as last written. */
     private final Map<Lease, Long> ungiven = new ConcurrentHashMap<>();
 
@@ -69,13 +70,13 @@ public final class ConcurrencySlots implements AutoCloseable {
         Lease lease = new Lease(group, UUID.randomUUID().toString());
         long end = now + LEASE_MILLIS;
         if (!leases.take(group, lease.id(), limit, now, end)) return null;
-        held.put(lease, end);
+        held.add(lease);
         return lease;
     }
 
-    /** Gives the slot back; never throws: what Redis cannot take now is sent again by the next {@link #tick}. */
+    /** Gives the slot back; never throws: what Redis cannot take now is sent again by the next {@link #tick} or {@link #take} of its group. */
     public void give(Lease lease) {
-        if (held.remove(lease) == null) return; // given back already
+        if (!held.remove(lease)) return; // given back already
         try {
             leases.release(lease.group(), lease.id());
         } catch (RuntimeException e) {
@@ -107,9 +108,8 @@ public final class ConcurrencySlots implements AutoCloseable {
             long now = clock.getAsLong();
             giveBackUngiven(null, now);
             long end = now + LEASE_MILLIS;
-            for (Lease lease : held.keySet()) {
-                leases.renew(lease.group(), lease.id(), now, end);
-                held.replace(lease, end); // only if it is still in flight; one given back meanwhile stays given back
+            for (Lease lease : held) {
+                leases.renew(lease.group(), lease.id(), now, end); // one given back meanwhile stays given back
             }
         } catch (StoreUnavailableException e) {
             log.debug("the slots of chats at once are renewed later: {}", e.getMessage());
