@@ -52,6 +52,7 @@ import dev.e2bgateway.reload.Outcome;
 import dev.e2bgateway.reload.Reloader;
 import dev.e2bgateway.reload.Settings;
 import dev.e2bgateway.responses.ResponsesDialect;
+import dev.e2bgateway.state.ConcurrencySlots;
 import dev.e2bgateway.state.RouteMarks;
 import dev.e2bgateway.upstream.FragmentsClient;
 import dev.e2bgateway.upstream.SandboxClient;
@@ -213,7 +214,9 @@ public final class App {
         ResponsesDialect responses = new ResponsesDialect(mapper, models, tokens, shared.responses(), config.interpreter().enabled());
         JsonResponses json = new JsonResponses(mapper);
         ErrorWriter errors = new ErrorWriter(openai.errors());
-        KeyLimiter limiter = new KeyLimiter(shared.counters(), System::currentTimeMillis, metrics::keyLimited);
+        // Chats at once hold leases that this process renews while they run and frees when they end (or later, when Redis failed then).
+        ConcurrencySlots slots = new ConcurrencySlots(shared.leases(), System::currentTimeMillis).start();
+        KeyLimiter limiter = new KeyLimiter(shared.counters(), slots, System::currentTimeMillis, metrics::keyLimited);
         Auth auth = new Auth(() -> reloader.current().keys(), limiter);
         HostCheck hosts = new HostCheck(server.host(), server.allowedHosts());
         RequestBodies bodies = new RequestBodies(server.maxBodyBytes());
@@ -247,6 +250,7 @@ public final class App {
                 reloader.close();
                 accessLog.close();
                 disconnects.close();
+                slots.close();
                 shared.close();
                 join(httpSetup).connectionPool().evictAll();
             });

@@ -3,10 +3,13 @@ package dev.e2bgateway;
 import dev.e2bgateway.config.Config;
 import dev.e2bgateway.state.BackgroundRouteMarks;
 import dev.e2bgateway.state.Counters;
+import dev.e2bgateway.state.Leases;
 import dev.e2bgateway.state.MemoryCounters;
+import dev.e2bgateway.state.MemoryLeases;
 import dev.e2bgateway.state.MemoryResponseStore;
 import dev.e2bgateway.state.RedisConnection;
 import dev.e2bgateway.state.RedisCounters;
+import dev.e2bgateway.state.RedisLeases;
 import dev.e2bgateway.state.RedisResponseStore;
 import dev.e2bgateway.state.RedisRouteMarks;
 import dev.e2bgateway.state.ResponseStore;
@@ -18,7 +21,7 @@ import org.slf4j.LoggerFactory;
 import java.util.List;
 
 /**
- * What the gateways of a fleet share: stored responses, the keys' counts and the routes' daily
+ * What the gateways of a fleet share: stored responses, the keys' counts and slots, and the routes' daily
  * limits. Chosen once from E2B_REDIS_URL: all in one Redis (shared by every gateway behind a
  * load balancer), or all in this process's memory (route marks then stay in each route table).
  */
@@ -28,14 +31,16 @@ final class SharedState implements AutoCloseable {
 
     private final ResponseStore responses;
     private final Counters counters;
+    private final Leases leases;
     private final RedisConnection redis; // null: memory
     private final RedisRouteMarks redisMarks;
     private final BackgroundRouteMarks marks;
 
-    private SharedState(ResponseStore responses, Counters counters, RedisConnection redis, RedisRouteMarks redisMarks,
+    private SharedState(ResponseStore responses, Counters counters, Leases leases, RedisConnection redis, RedisRouteMarks redisMarks,
                         BackgroundRouteMarks marks) {
         this.responses = responses;
         this.counters = counters;
+        this.leases = leases;
         this.redis = redis;
         this.redisMarks = redisMarks;
         this.marks = marks;
@@ -50,7 +55,7 @@ final class SharedState implements AutoCloseable {
             ResponseStore memory = new MemoryResponseStore(settings.maxStored(), settings.maxStoredBytes(), settings.ttl(),
                     System::currentTimeMillis);
             log.info("stored responses: {}", memory.description());
-            return new SharedState(memory, new MemoryCounters(System::currentTimeMillis), null, null, null);
+            return new SharedState(memory, new MemoryCounters(System::currentTimeMillis), new MemoryLeases(), null, null, null);
         }
         RedisConnection redis = new RedisConnection(settings.redisUrl());
         ResponseStore responses = new RedisResponseStore(redis, settings.ttl());
@@ -63,7 +68,7 @@ final class SharedState implements AutoCloseable {
         // Shared route marks are read into a snapshot and written by a thread of their own: no chat
         // waits for Redis to pick a route. One reader for the process; a reload only renames what it reads.
         RedisRouteMarks redisMarks = new RedisRouteMarks(redis, List.of());
-        return new SharedState(responses, new RedisCounters(redis), redis, redisMarks,
+        return new SharedState(responses, new RedisCounters(redis), new RedisLeases(redis), redis, redisMarks,
                 new BackgroundRouteMarks(redisMarks, 1_000).start());
     }
 
@@ -75,6 +80,11 @@ final class SharedState implements AutoCloseable {
     /** The keys' request and token counts. */
     Counters counters() {
         return counters;
+    }
+
+    /** The leases that hold the keys' slots of chats at once. */
+    Leases leases() {
+        return leases;
     }
 
     /** Where the routes {@code names} mark a daily limit for the other gateways ({@link RouteMarks#NONE}: nowhere). */

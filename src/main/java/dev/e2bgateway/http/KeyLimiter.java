@@ -2,6 +2,7 @@ package dev.e2bgateway.http;
 
 import dev.e2bgateway.error.ApiError;
 import dev.e2bgateway.error.LogSafe;
+import dev.e2bgateway.state.ConcurrencySlots;
 import dev.e2bgateway.state.Counters;
 import dev.e2bgateway.state.StoreUnavailableException;
 import io.javalin.http.Context;
@@ -15,8 +16,9 @@ import java.util.function.LongSupplier;
  * Each key's limits: chats per minute and per day (fixed windows, UTC-aligned) and chats at once.
  * A chat over a limit gets 429 with {@code Retry-After}, in the caller's dialect; every response
  * to a key with limits carries OpenAI-style {@code x-ratelimit-*-requests} headers for the window
- * closest to its limit. The counts live in {@link Counters}: this process's memory, or Redis so
- * that several gateways share them (a Redis that fails lets chats through, with a warning).
+ * closest to its limit. The counts live in {@link Counters} and the slots of chats at once in
+ * {@link ConcurrencySlots} (leases, freed by their end whatever fails): this process's memory, or
+ * Redis so that several gateways share them (a Redis that fails lets chats through, with a warning).
  */
 public final class KeyLimiter {
 
@@ -30,16 +32,16 @@ public final class KeyLimiter {
     private static final Permit NONE = () -> { };
     private static final long MINUTE = 60_000;
     private static final long DAY = 86_400_000;
-    /** Concurrency counters expire too, so a crashed gateway's chats do not hold a key's slots forever. */
-    private static final long CONCURRENCY_EXPIRY = 6 * 60 * 60_000L;
 
     private final Counters counters;
+    private final ConcurrencySlots slots;
     private final LongSupplier clock;
     private final BiConsumer<String, String> onLimited;
 
     /** @param onLimited told the key's name and the limit ({@code rpm}, {@code rpd}, {@code concurrency}) on every refusal */
-    public KeyLimiter(Counters counters, LongSupplier clock, BiConsumer<String, String> onLimited) {
+    public KeyLimiter(Counters counters, ConcurrencySlots slots, LongSupplier clock, BiConsumer<String, String> onLimited) {
         this.counters = counters;
+        this.slots = slots;
         this.clock = clock;
         this.onLimited = onLimited;
     }
@@ -59,24 +61,23 @@ public final class KeyLimiter {
 
     private Permit count(Context ctx, ClientKey key) {
         long now = clock.getAsLong();
-        String concurrency = "conc:" + key.name();
+        ConcurrencySlots.Lease lease = null;
         if (key.concurrency() > 0) {
-            long running = counters.add(concurrency, 1, now + CONCURRENCY_EXPIRY);
-            if (running > key.concurrency()) {
-                counters.add(concurrency, -1, now + CONCURRENCY_EXPIRY);
-                throw refused(key, "concurrency", "more than " + key.concurrency() + " chats at once", 1);
-            }
+            lease = slots.take(key.name(), key.concurrency());
+            if (lease == null) throw refused(key, "concurrency", "more than " + key.concurrency() + " chats at once", 1);
         }
         try {
             count(key, "rpm", key.rpm(), MINUTE, now);
             count(key, "rpd", key.rpd(), DAY, now);
-        } catch (ApiError e) {
-            if (key.concurrency() > 0) counters.add(concurrency, -1, now + CONCURRENCY_EXPIRY);
+            writeHeaders(ctx, key);
+        } catch (RuntimeException e) {
+            // Refused by a window, or Redis failed after the slot was taken: the chat does not run, so it holds no slot.
+            if (lease != null) slots.give(lease);
             throw e;
         }
-        writeHeaders(ctx, key);
-        if (key.concurrency() <= 0) return NONE;
-        return () -> counters.add(concurrency, -1, clock.getAsLong() + CONCURRENCY_EXPIRY);
+        if (lease == null) return NONE;
+        ConcurrencySlots.Lease held = lease;
+        return () -> slots.give(held); // never throws: a slot Redis cannot take back now is given back later
     }
 
     private void count(ClientKey key, String name, int limit, long window, long now) {

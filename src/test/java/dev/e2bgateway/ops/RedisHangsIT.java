@@ -1,6 +1,7 @@
 package dev.e2bgateway.ops;
 
 import dev.e2bgateway.support.FakeFragments;
+import dev.e2bgateway.support.Fragments;
 import dev.e2bgateway.support.Gateway;
 import dev.e2bgateway.support.GatewayProcess;
 import dev.e2bgateway.support.Poll;
@@ -25,6 +26,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -36,7 +40,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * A Redis that hangs (a real redis-server frozen with SIGSTOP) under a gateway process with two
  * routes: it costs no chat a wait. Route marks are read into a snapshot and written by a thread
  * of their own; nothing on a chat's way waits for Redis. A key with limits, counted in Redis on
- * the chat's way, costs one chat Redis's timeout per breaker window, not every chat.
+ * the chat's way, costs one chat Redis's timeout per breaker window, not every chat; a chat that
+ * ends while Redis hangs ends cleanly, and its key gets its slot back.
  */
 class RedisHangsIT {
 
@@ -152,6 +157,61 @@ class RedisHangsIT {
                 return answer.remaining != null;
             });
             assertThat(gw.output()).contains("answers again; calls to it go through").doesNotContain("Exception in");
+        }
+    }
+    /** A chat of {@code key} held in flight until {@code gate} opens. */
+    private CompletableFuture<Integer> heldChat(FakeFragments upstream, GatewayProcess gw, String key,
+                                                                   CountDownLatch gate) {
+        String body = Fragments.json("Replying.", "slow");
+        upstream.enqueue(Script.pieces(body.substring(0, body.length() / 2), body.substring(body.length() / 2)).gateBefore(1, gate));
+        CompletableFuture<Integer> chat = CompletableFuture.supplyAsync(() -> {
+            try {
+                return chat(gw, key).code;
+            } catch (Exception e) {
+                throw new CompletionException(e);
+            }
+        });
+        upstream.takeRequest(); // in flight, holding its slot
+        return chat;
+    }
+
+    @Test
+    void a_chat_that_ends_while_redis_hangs_ends_cleanly_and_its_key_gets_its_slot_back() throws Exception {
+        String key = "sk-one-at-once-key-0123456789";
+        Path keys = dir.resolve("keys.json");
+        Files.writeString(keys, "{\"keys\": [{\"name\": \"ide\", \"key\": \"" + key + "\", \"concurrency\": 1}]}");
+        try (RedisServer redis = RedisServer.start(dir); FakeFragments upstream = new FakeFragments();
+             GatewayProcess gw = GatewayProcess.start(Map.of("E2B_BASE_URL", upstream.baseUrl(),
+                     "E2B_REDIS_URL", redis.url(0), "E2B_KEYS_FILE", keys.toString()));
+             Jedis jedis = new Jedis(new HostAndPort("127.0.0.1", redis.port()),
+                     DefaultJedisClientConfig.builder().password(RedisServer.PASSWORD).build())) {
+            CountDownLatch firstEnds = new CountDownLatch(1);
+            CompletableFuture<Integer> first = heldChat(upstream, gw, key, firstEnds);
+            assertThat(jedis.zcard("e2b:conc:ide")).as("its slot, a lease in Redis").isEqualTo(1);
+            assertThat(chat(gw, key).code).as("a second chat at once").isEqualTo(429);
+            upstream.assertNoRequest();
+
+            redis.pause();
+            firstEnds.countDown(); // the chat ends while Redis hangs: giving its slot back times out
+            assertThat(first.get(30, TimeUnit.SECONDS)).isEqualTo(200);
+            assertThat(redis.paused()).isTrue();
+            redis.resume();
+
+            // Once Redis answers again (a chat of the key is the breaker's probe), the key has its one slot:
+            // one chat in flight, and a second refused.
+            Poll.until("Redis answers the gateway again", Duration.ofSeconds(30), () -> {
+                assertThat(chat(gw, key).code).isEqualTo(200);
+                upstream.takeRequest();
+                return gw.output().contains("answers again; calls to it go through");
+            });
+            CountDownLatch thirdEnds = new CountDownLatch(1);
+            CompletableFuture<Integer> third = heldChat(upstream, gw, key, thirdEnds);
+            assertThat(chat(gw, key).code).as("the limit holds again").isEqualTo(429);
+            thirdEnds.countDown();
+            assertThat(third.get(30, TimeUnit.SECONDS)).isEqualTo(200);
+            Poll.until("the slot is given back", Duration.ofSeconds(10), () -> jedis.zcard("e2b:conc:ide") == 0);
+            assertThat(chat(gw, key).code).isEqualTo(200);
+            assertThat(gw.output()).doesNotContain("Exception in", "unhandled failure");
         }
     }
 }
