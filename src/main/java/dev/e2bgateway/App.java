@@ -78,6 +78,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -159,6 +160,15 @@ public final class App {
 
     /** As {@link #create}, with the reloader. */
     public static Built build(Config config, InFlight inFlight) {
+        return build(config, inFlight, System::currentTimeMillis);
+    }
+
+    /**
+     * As {@link #build(Config, InFlight)}, with the wall clock that limits, breakers, stored
+     * responses' expiry and error messages read (Unix ms): tests set it instead of waiting for
+     * a window to come round.
+     */
+    public static Built build(Config config, InFlight inFlight, LongSupplier clock) {
         // Nothing waits at startup for what only a chat needs: the vocabularies and the upstream
         // client (the JDK's security providers, and its trust store for an https upstream, take
         // a third of a second) are built on other threads; the first chat waits if they are not done.
@@ -176,9 +186,9 @@ public final class App {
 
         Metrics metrics = new Metrics(inFlight);
         Backoff backoff = new Backoff(config.retry().delay().toMillis(), Backoff.DEFAULT_CAP_MILLIS,
-                () -> ThreadLocalRandom.current().nextDouble(), System::currentTimeMillis);
+                () -> ThreadLocalRandom.current().nextDouble(), clock);
         // Stored responses, key counts and routes' daily limits: in memory, or in one Redis for a fleet.
-        SharedState shared = SharedState.from(config.responses());
+        SharedState shared = SharedState.from(config.responses(), clock);
         // A trial request that has told nothing by the time a first byte was due counts as failed.
         long trialMillis = config.timeouts().connect().toMillis() + config.timeouts().firstByte().toMillis();
         // The keys, models and upstreams files, as one snapshot that SIGHUP or an edit replaces (docs/operations.md, "Reloading settings").
@@ -197,14 +207,14 @@ public final class App {
             public long trialMillis() {
                 return trialMillis;
             }
-        }, System::currentTimeMillis, (file, outcome) -> metrics.configReload(file.label, outcome.label), metrics::routes);
+        }, clock, (file, outcome) -> metrics.configReload(file.label, outcome.label), metrics::routes);
         metrics.configFiles(reloader.files().keySet().stream().map(f -> f.label).toList(),
                 Arrays.stream(Outcome.values()).map(o -> o.label).toList());
         Supplier<ModelRegistry> models = () -> reloader.current().models();
         Supplier<RouteTable> routes = () -> reloader.current().routes();
         ChatService chat = new ChatService(routes,
                 new FragmentsRequest(mapper), upstreamRequests, tokens, metrics,
-                new UpstreamErrors(config.timeouts().idle(), System::currentTimeMillis),
+                new UpstreamErrors(config.timeouts().idle(), clock),
                 new RetryPolicy(config.retry().maxAttempts(), backoff, Sleeper.CANCELLABLE), mapper);
 
         InterpreterLoop interpreter = new InterpreterLoop(chat, routes, metrics, mapper);
@@ -215,8 +225,8 @@ public final class App {
         JsonResponses json = new JsonResponses(mapper);
         ErrorWriter errors = new ErrorWriter(openai.errors());
         // Chats at once hold leases that this process renews while they run and frees when they end (or later, when Redis failed then).
-        ConcurrencySlots slots = new ConcurrencySlots(shared.leases(), System::currentTimeMillis).start();
-        KeyLimiter limiter = new KeyLimiter(shared.counters(), slots, System::currentTimeMillis, metrics::keyLimited);
+        ConcurrencySlots slots = new ConcurrencySlots(shared.leases(), clock).start();
+        KeyLimiter limiter = new KeyLimiter(shared.counters(), slots, clock, metrics::keyLimited);
         Auth auth = new Auth(() -> reloader.current().keys(), limiter);
         HostCheck hosts = new HostCheck(server.host(), server.allowedHosts());
         RequestBodies bodies = new RequestBodies(server.maxBodyBytes());

@@ -19,6 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.List;
+import java.util.function.LongSupplier;
 
 /**
  * What the gateways of a fleet share: stored responses, the keys' counts and slots, and the routes' daily
@@ -50,12 +51,11 @@ final class SharedState implements AutoCloseable {
      * Memory, or Redis when E2B_REDIS_URL is set. A Redis that does not answer at startup does not
      * stop the gateway: requests that need it get a 503 until it does.
      */
-    static SharedState from(Config.Responses settings) {
+    static SharedState from(Config.Responses settings, LongSupplier clock) {
         if (settings.redisUrl() == null) {
-            ResponseStore memory = new MemoryResponseStore(settings.maxStored(), settings.maxStoredBytes(), settings.ttl(),
-                    System::currentTimeMillis);
+            ResponseStore memory = new MemoryResponseStore(settings.maxStored(), settings.maxStoredBytes(), settings.ttl(), clock);
             log.info("stored responses: {}", memory.description());
-            return new SharedState(memory, new MemoryCounters(System::currentTimeMillis), new MemoryLeases(), null, null, null);
+            return new SharedState(memory, new MemoryCounters(clock), new MemoryLeases(), null, null, null);
         }
         RedisConnection redis = new RedisConnection(settings.redisUrl());
         ResponseStore responses = new RedisResponseStore(redis, settings.ttl());

@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongSupplier;
 
 /** The gateway on port 0 against a fake upstream, with a real HTTP client to talk to it. */
 public final class Gateway implements AutoCloseable {
@@ -40,6 +41,11 @@ public final class Gateway implements AutoCloseable {
 
     /** Starts the gateway with test defaults, overridden by {@code env}. */
     public static Gateway start(FakeFragments upstream, Map<String, String> env) {
+        return start(upstream, env, System::currentTimeMillis);
+    }
+
+    /** As {@link #start(FakeFragments, Map)}, on {@code clock} (Unix ms) instead of the wall clock. */
+    public static Gateway start(FakeFragments upstream, Map<String, String> env, LongSupplier clock) {
         Map<String, String> settings = new HashMap<>(Map.of(
                 "E2B_API_KEY", KEY,
                 "E2B_HOST", "127.0.0.1",
@@ -47,7 +53,7 @@ public final class Gateway implements AutoCloseable {
                 "E2B_BASE_URL", upstream.baseUrl(),
                 "E2B_RETRY_DELAY_MS", "10"));
         settings.putAll(env);
-        Javalin app = App.create(Config.from(settings), new InFlight()).start("127.0.0.1", 0);
+        Javalin app = App.build(Config.from(settings), new InFlight(), clock).app().start("127.0.0.1", 0);
         return new Gateway(upstream, app);
     }
 
