@@ -10,6 +10,7 @@ import dev.e2bgateway.api.ChatEndpoint;
 import dev.e2bgateway.api.HealthEndpoint;
 import dev.e2bgateway.api.MessagesRoutes;
 import dev.e2bgateway.api.ModelsEndpoint;
+import dev.e2bgateway.api.OllamaRoutes;
 import dev.e2bgateway.api.PlaygroundPage;
 import dev.e2bgateway.api.ResponsesRoutes;
 import dev.e2bgateway.config.Config;
@@ -36,6 +37,8 @@ import dev.e2bgateway.http.Auth;
 import dev.e2bgateway.http.ChatLifecycle;
 import dev.e2bgateway.http.KeyLimiter;
 import dev.e2bgateway.http.ClientDisconnect;
+import dev.e2bgateway.http.ClientKey;
+import dev.e2bgateway.http.KeylessAccess;
 import dev.e2bgateway.http.Cors;
 import dev.e2bgateway.http.ErrorWriter;
 import dev.e2bgateway.http.HostCheck;
@@ -51,6 +54,8 @@ import dev.e2bgateway.reload.ConfigVersions;
 import dev.e2bgateway.reload.Outcome;
 import dev.e2bgateway.reload.Reloader;
 import dev.e2bgateway.reload.Settings;
+import dev.e2bgateway.ollama.OllamaDialect;
+import dev.e2bgateway.ollama.OllamaModels;
 import dev.e2bgateway.responses.ResponsesDialect;
 import dev.e2bgateway.state.ConcurrencySlots;
 import dev.e2bgateway.state.RouteMarks;
@@ -60,6 +65,7 @@ import dev.e2bgateway.upstream.FragmentsRequest;
 import dev.e2bgateway.upstream.OutboundProxy;
 import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
+import io.javalin.http.Handler;
 import io.javalin.http.HttpResponseException;
 import okhttp3.Call;
 import okhttp3.ConnectionPool;
@@ -228,6 +234,7 @@ public final class App {
         ConcurrencySlots slots = new ConcurrencySlots(shared.leases(), clock).start();
         KeyLimiter limiter = new KeyLimiter(shared.counters(), slots, clock, metrics::keyLimited);
         Auth auth = new Auth(() -> reloader.current().keys(), limiter);
+        boolean ollama = config.ollama().enabled();
         HostCheck hosts = new HostCheck(server.host(), server.allowedHosts());
         RequestBodies bodies = new RequestBodies(server.maxBodyBytes());
         ClientDisconnect.Watcher disconnects = new ClientDisconnect.Watcher(server.disconnectWatchDelay().toMillis());
@@ -273,11 +280,12 @@ public final class App {
             cfg.registerPlugin(new ChatCompletionsRoutes(new ChatEndpoint(openai, chat, interpreter, lifecycle, bodies, errors)));
             cfg.registerPlugin(new MessagesRoutes(anthropic, new ChatEndpoint(anthropic, chat, interpreter, lifecycle, bodies, errors), bodies));
             cfg.registerPlugin(new ResponsesRoutes(responses, new ChatEndpoint(responses, chat, interpreter, lifecycle, bodies, errors), bodies));
+            if (ollama) cfg.registerPlugin(ollamaRoutes(mapper, models, new ChatEndpoint.Parts(chat, interpreter, lifecycle, bodies, errors), playground));
             // The Host check, CORS preflights (any path) and the key check: started after the dialects',
             // so even a 401 answers in the route's dialect.
-            cfg.registerPlugin(new AccessControl(hosts, auth, server.metricsPublic()));
+            cfg.registerPlugin(new AccessControl(hosts, auth, server.metricsPublic(), ollama ? ollamaCheck(config, auth) : null));
 
-            cfg.routes.get("/", playground::serve);
+            if (!ollama) cfg.routes.get("/", playground::serve); // the Ollama door answers "/" itself
             cfg.routes.get("/playground", playground::serve);
             cfg.routes.get("/health", health::handle);
             cfg.routes.get("/v1/gateway/upstreams", ctx -> json.write(ctx, Map.of("object", "list", "data", routes.get().status())));
@@ -305,6 +313,24 @@ public final class App {
             });
         });
         return new Built(app, reloader);
+    }
+
+    /** The Ollama door's routes (E2B_OLLAMA=on): chat and generate, each its own dialect, and the model calls. */
+    private static OllamaRoutes ollamaRoutes(ObjectMapper mapper, Supplier<ModelRegistry> models, ChatEndpoint.Parts parts,
+                                             PlaygroundPage playground) {
+        OllamaDialect chat = OllamaDialect.chat(mapper, models);
+        OllamaDialect generate = OllamaDialect.generate(mapper, models);
+        return new OllamaRoutes(chat, parts.endpoint(chat), generate, parts.endpoint(generate), new OllamaModels(mapper, models),
+                playground, parts.bodies());
+    }
+
+    /** The key check of /api/*: as /v1/*, or, with E2B_OLLAMA_KEYLESS on loopback, requests without a key let in as "keyless". */
+    private static Handler ollamaCheck(Config config, Auth auth) {
+        if (!config.ollama().keyless()) return auth::check;
+        Config.KeyLimits limits = config.server().keyLimits();
+        ClientKey keyless = new ClientKey("keyless", new byte[0], limits.rpm(), limits.rpd(), limits.concurrency());
+        log.warn("E2B_OLLAMA_KEYLESS: requests to /api/* without a key are let in (this gateway listens on {} only)", config.server().host());
+        return new KeylessAccess(auth, keyless, config.ollama().origins())::check;
     }
 
     /**

@@ -42,6 +42,13 @@ public final class ChatEndpoint {
         this.errors = errors;
     }
 
+    /** What every chat endpoint shares but its dialect, for a door that makes several. */
+    public record Parts(ChatService service, InterpreterLoop interpreter, ChatLifecycle lifecycle, RequestBodies bodies, ErrorWriter errors) {
+        public ChatEndpoint endpoint(Dialect dialect) {
+            return new ChatEndpoint(dialect, service, interpreter, lifecycle, bodies, errors);
+        }
+    }
+
     /** One turn into a sink: a plain chat, or one with the code interpreter. */
     private interface Turn {
         void run(ChatRequest request, ChatTrace trace, Cancellation cancellation, ReplySink sink) throws IOException;
@@ -54,7 +61,12 @@ public final class ChatEndpoint {
     }
 
     public void handle(Context ctx) {
-        Exchange exchange = dialect.parse(bodies.read(ctx), Auth.keyName(ctx));
+        handle(ctx, bodies.read(ctx));
+    }
+
+    /** As {@link #handle(Context)}, with the body already read (a door that looked at it first). */
+    public void handle(Context ctx, byte[] body) {
+        Exchange exchange = dialect.parse(body, Auth.keyName(ctx));
         ChatRequest request = exchange.request();
         lifecycle.run(ctx, request.requestedModel(), exchange.stream(), (trace, cancellation) -> {
             Turn turn = exchange.codeInterpreter() ? interpreter::complete : service::complete;

@@ -17,9 +17,20 @@ import java.util.function.Function;
  * @param responses  where the Responses API keeps stored responses
  * @param reload     how the settings files are watched for changes
  * @param interpreter the built-in code interpreter (E2B_CODE_INTERPRETER)
+ * @param ollama     the Ollama API front door (E2B_OLLAMA)
  */
 public record Config(Server server, Upstream upstream, Timeouts timeouts, Retry retry, Path modelsFile, Responses responses,
-                     Reload reload, Interpreter interpreter) {
+                     Reload reload, Interpreter interpreter, Ollama ollama) {
+
+    /**
+     * The Ollama API front door ({@code /api/chat}, {@code /api/tags}, ...): off unless E2B_OLLAMA=on.
+     *
+     * @param keyless whether requests that present no key are let in (E2B_OLLAMA_KEYLESS): only
+     *                allowed while the gateway listens on loopback, for local apps that cannot send one
+     * @param origins browser origins besides loopback's that keyless requests may come from
+     *                (E2B_OLLAMA_ORIGINS: exact, or a prefix ending in {@code *})
+     */
+    public record Ollama(boolean enabled, boolean keyless, List<String> origins) {}
 
     /**
      * The code interpreter the Responses and Messages APIs offer as a built-in tool: off unless
@@ -129,7 +140,20 @@ public record Config(Server server, Upstream upstream, Timeouts timeouts, Retry 
                         r.redisUrl("E2B_REDIS_URL")),
                 new Reload(r.bool("E2B_CONFIG_WATCH", true),
                         Duration.ofMillis(r.integer("E2B_CONFIG_WATCH_MS", 1000, 50, 3_600_000))),
-                new Interpreter(r.bool("E2B_CODE_INTERPRETER", false), r.millis("E2B_SANDBOX_TIMEOUT_MS", 65_000)));
+                new Interpreter(r.bool("E2B_CODE_INTERPRETER", false), r.millis("E2B_SANDBOX_TIMEOUT_MS", 65_000)),
+                ollama(r, host));
+    }
+
+    /** E2B_OLLAMA_KEYLESS lets in whoever can reach the port: refused unless that is this machine alone. */
+    private static Ollama ollama(Reader r, String host) {
+        boolean keyless = r.bool("E2B_OLLAMA_KEYLESS", false);
+        if (keyless && !loopback(host)) {
+            throw new ConfigException("E2B_OLLAMA_KEYLESS", "is on, but the gateway listens on " + host + ", not on loopback:"
+                    + " requests without a key are only let in on 127.0.0.1 (set E2B_HOST=127.0.0.1, or give the apps a key)");
+        }
+        String origins = r.string("E2B_OLLAMA_ORIGINS", "");
+        return new Ollama(r.bool("E2B_OLLAMA", false), keyless,
+                Arrays.stream(origins.split(",")).map(String::trim).filter(o -> !o.isEmpty()).toList());
     }
 
     /** E2B_BASE_URL may list several base URLs, comma-separated: each is a route (the first is shown as "the" upstream). */
@@ -140,6 +164,12 @@ public record Config(Server server, Upstream upstream, Timeouts timeouts, Retry 
         if (urls.isEmpty()) throw new ConfigException("E2B_BASE_URL", "must name at least one URL");
         return new Upstream(urls.get(0), ProxySettings.from(env), ProviderKeys.parse("E2B_PROVIDER_KEYS", r.raw("E2B_PROVIDER_KEYS")),
                 urls, r.file("E2B_UPSTREAMS_FILE"));
+    }
+
+    /** Whether a bind address is this machine's alone. */
+    public static boolean loopback(String host) {
+        String h = host.toLowerCase(java.util.Locale.ROOT);
+        return h.equals("localhost") || h.startsWith("127.") || h.equals("::1") || h.equals("[::1]");
     }
 
     /** A key shortened for logs: its first 8 characters, then "...". */

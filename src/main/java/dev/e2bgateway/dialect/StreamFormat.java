@@ -12,6 +12,11 @@ import dev.e2bgateway.error.ApiError;
  */
 public interface StreamFormat {
 
+    /** The stream's media type; a dialect whose stream is not server-sent events (Ollama's NDJSON) says its own. */
+    default String contentType() {
+        return "text/event-stream";
+    }
+
     /** What opens the stream, sent once before the first text (or before the closing). */
     byte[] opening();
 

@@ -42,6 +42,11 @@ public final class Auth {
                     LogSafe.text(ctx.path()));
             throw ApiError.invalidApiKey();
         }
+        admit(ctx, key);
+    }
+
+    /** Lets the request in as {@code key}: its name for the log and its stored things, its limits. */
+    void admit(Context ctx, ClientKey key) {
         ctx.attribute(KEY_ATTRIBUTE, key.name());
         ctx.attribute(CLIENT_KEY, key);
         limiter.headers(ctx, key);

@@ -1,5 +1,6 @@
 package dev.e2bgateway.http;
 
+import dev.e2bgateway.config.Config;
 import dev.e2bgateway.error.ApiError;
 import io.javalin.http.Context;
 
@@ -28,8 +29,7 @@ public final class HostCheck {
     }
 
     static boolean loopback(String host) {
-        String h = host.toLowerCase(Locale.ROOT);
-        return h.equals("localhost") || h.startsWith("127.") || h.equals("::1") || h.equals("[::1]");
+        return Config.loopback(host);
     }
 
     public void check(Context ctx) {

@@ -24,7 +24,8 @@ class LayeringTest {
             .layer("wiring").definedBy("dev.e2bgateway")
             .layer("reload").definedBy("dev.e2bgateway.reload..")
             .layer("api").definedBy("dev.e2bgateway.api..")
-            .layer("dialects").definedBy("dev.e2bgateway.chatcompletions..", "dev.e2bgateway.anthropic..", "dev.e2bgateway.responses..")
+            .layer("dialects").definedBy("dev.e2bgateway.chatcompletions..", "dev.e2bgateway.anthropic..", "dev.e2bgateway.responses..",
+                    "dev.e2bgateway.ollama..")
             .layer("http").definedBy("dev.e2bgateway.http..")
             .layer("metrics").definedBy("dev.e2bgateway.metrics..")
             .layer("dialect").definedBy("dev.e2bgateway.dialect..")
@@ -57,7 +58,7 @@ class LayeringTest {
 
     /** Each front door stands alone: what two dialects share lives below them (dialect, core). */
     @ArchTest
-    static final ArchRule no_dialect_knows_another = slices().matching("dev.e2bgateway.(chatcompletions|anthropic|responses)..")
+    static final ArchRule no_dialect_knows_another = slices().matching("dev.e2bgateway.(chatcompletions|anthropic|responses|ollama)..")
             .namingSlices("dialect $1").should().notDependOnEachOther();
 
     /**
@@ -71,7 +72,8 @@ class LayeringTest {
     @ArchTest
     static final ArchRule core_and_upstream_know_no_web_framework = noClasses()
             .that().resideInAnyPackage("dev.e2bgateway.core..", "dev.e2bgateway.upstream..", "dev.e2bgateway.dialect..",
-                    "dev.e2bgateway.chatcompletions..", "dev.e2bgateway.anthropic..", "dev.e2bgateway.responses..", "dev.e2bgateway.state..",
+                    "dev.e2bgateway.chatcompletions..", "dev.e2bgateway.anthropic..", "dev.e2bgateway.responses..", "dev.e2bgateway.ollama..",
+                    "dev.e2bgateway.state..",
                     "dev.e2bgateway.tokens..")
             .should().dependOnClassesThat().resideInAnyPackage("io.javalin..", "jakarta.servlet..", "org.eclipse.jetty..");
 }
