@@ -10,8 +10,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.e2bgateway.tools.PythonTool;
 import dev.e2bgateway.tools.Tool;
 import dev.e2bgateway.tools.ToolChoice;
-import dev.e2bgateway.tools.CallHistory;
 import dev.e2bgateway.tools.ToolTranscript;
+import dev.e2bgateway.dialect.toolkit.ToolChoices;
+import dev.e2bgateway.dialect.toolkit.ToolDeclarations;
+import dev.e2bgateway.dialect.toolkit.ToolHistory;
 import dev.e2bgateway.core.ChatRequest.Message;
 import dev.e2bgateway.core.ChatRequest.Part;
 import dev.e2bgateway.core.ChatRequest.Role;
@@ -84,8 +86,7 @@ final class MessagesParser {
         if (messages == null || !messages.isArray() || messages.isEmpty()) {
             throw ApiError.invalidRequest("messages", "messages: must be a non-empty array of messages");
         }
-        List<Message> conversation = new ArrayList<>();
-        CallHistory history = new CallHistory();
+        ToolHistory history = new ToolHistory(json);
         // Earlier code execution cells go back to the model as calls of the interpreter under the name it has now.
         String interpreterName = PythonTool.nameBeside(tools(root.get("tools"), null, false).tools());
         for (int i = 0; i < messages.size(); i++) {
@@ -97,13 +98,13 @@ final class MessagesParser {
             }
             JsonNode content = m.get("content");
             if (role.equals("assistant") && content != null && content.isArray()) {
-                content = cells(content, conversation, interpreterName);
+                content = cells(content, history, interpreterName);
                 if (content == null) continue; // the message was only cells
             }
-            conversation.add(new Message(role.equals("user") ? Role.USER : Role.ASSISTANT,
-                    blocks(content, path + ".content", model, role.equals("user"), history)));
+            blocks(content, path + ".content", model, role.equals("user"), history);
         }
-        if (conversation.get(0).role() != Role.USER) {
+        List<Message> conversation = history.messages();
+        if (conversation.isEmpty() || conversation.get(0).role() != Role.USER) {
             throw ApiError.invalidRequest("messages", "messages: the first message must use the 'user' role");
         }
         String system = system(root.get("system"));
@@ -182,11 +183,8 @@ final class MessagesParser {
             JsonNode t = toolsNode.get(i);
             String type = t.path("type").asText("custom");
             if (!type.equals("custom")) continue;
-            JsonNode name = t.get("name");
-            if (name == null || !name.isTextual() || name.asText().isBlank()) {
-                throw ApiError.invalidRequest("tools." + i + ".name", "tools." + i + ".name: Field required");
-            }
-            tools.add(Tool.function(name.asText(), t.path("description").asText(""), t.get("input_schema")));
+            tools.add(ToolDeclarations.function(t, "tools." + i, t.path("description").asText(""), t.get("input_schema"),
+                    "tools." + i + ".input_schema"));
         }
         if (codeExecution && choiceNode != null && "tool".equals(choiceNode.path("type").asText())
                 && "code_execution".equals(choiceNode.path("name").asText())) {
@@ -210,12 +208,7 @@ final class MessagesParser {
             };
             if (choiceNode.path("disable_parallel_tool_use").asBoolean(false)) choice = choice.withParallel(false);
         }
-        try {
-            choice.offered(tools);
-        } catch (IllegalArgumentException e) {
-            throw ApiError.invalidRequest("tool_choice.name", "tool_choice.name: " + e.getMessage());
-        }
-        return new ToolUse(tools, choice);
+        return ToolChoices.use(tools, choice, "tool_choice.name");
     }
 
     /** Block types that carry nothing the upstream can use (reasoning, server tools' traffic): skipped. */
@@ -223,13 +216,19 @@ final class MessagesParser {
             "web_search_tool_result", "web_fetch_tool_result", "code_execution_tool_result", "mcp_tool_use", "mcp_tool_result",
             "container_upload", "search_result");
 
-    private List<Part> blocks(JsonNode content, String path, ModelSpec model, boolean user, CallHistory history) {
+    /** One message's blocks into the history: text and images, and the calls or results among them. */
+    private void blocks(JsonNode content, String path, ModelSpec model, boolean user, ToolHistory history) {
         if (content == null || content.isNull()) throw ApiError.invalidRequest(path, path + ": Field required");
-        if (content.isTextual()) return List.of(new Text(content.asText()));
+        if (content.isTextual()) {
+            List<Part> text = List.of(new Text(content.asText()));
+            if (user) history.user(text);
+            else history.assistant(text);
+            if (!user) history.endTurn();
+            return;
+        }
         if (!content.isArray()) throw ApiError.invalidRequest(path, path + ": must be a string or an array of content blocks");
         List<Part> parts = new ArrayList<>();
         List<ToolTranscript.Call> calls = new ArrayList<>();
-        List<ToolTranscript.Result> results = new ArrayList<>();
         for (int i = 0; i < content.size(); i++) {
             JsonNode block = content.get(i);
             String where = path + "." + i;
@@ -250,9 +249,8 @@ final class MessagesParser {
                 }
                 case "tool_result" -> {
                     if (!user) throw ApiError.invalidRequest(where, where + ": tool_result blocks belong to user messages");
-                    String id = block.path("tool_use_id").asText("");
-                    results.add(new ToolTranscript.Result(id, history.name(id), resultText(block.get("content"), where),
-                            block.path("is_error").asBoolean(false)));
+                    history.result(block.path("tool_use_id").asText(""), null, resultText(block.get("content"), where),
+                            block.path("is_error").asBoolean(false));
                 }
                 default -> {
                     if (!SKIPPED.contains(type)) {
@@ -262,14 +260,15 @@ final class MessagesParser {
                 }
             }
         }
-        // Calls and results go into the text in the call format, so the model sees them (docs/tool-calls.md).
-        if (!calls.isEmpty()) {
-            history.made(calls);
-            String text = parts.stream().filter(p -> p instanceof Text).map(p -> ((Text) p).text()).reduce("", String::concat);
-            return List.of(new Text(transcript.assistant(text, calls)));
+        if (user) {
+            // Results go first in the message, in their calls' order; the text beside them follows.
+            history.userAfterResults(parts);
+            return;
         }
-        if (!results.isEmpty()) parts.add(0, new Text(history.results(transcript, results)));
-        return parts;
+        // The message's text, then its calls in the call format, so the model sees them (docs/tool-calls.md).
+        history.assistant(parts);
+        for (ToolTranscript.Call call : calls) history.call(call.id(), call.name(), call.arguments());
+        history.endTurn();
     }
 
     /**
@@ -278,7 +277,7 @@ final class MessagesParser {
      * as the model's call of the interpreter, with the text before it, and a result message, as
      * the model saw it when it ran. Returns the blocks after the last cell, for the message itself (null: none).
      */
-    private JsonNode cells(JsonNode content, List<Message> conversation, String name) {
+    private JsonNode cells(JsonNode content, ToolHistory history, String name) {
         int last = -1;
         for (int i = 0; i < content.size(); i++) {
             if ("code_execution_tool_result".equals(content.get(i).path("type").asText())) last = i;
@@ -300,12 +299,12 @@ final class MessagesParser {
                 case "code_execution_tool_result" -> {
                     String id = block.path("tool_use_id").asText("");
                     if (!codes.containsKey(id)) continue;
-                    conversation.add(new Message(Role.ASSISTANT, List.of(new Text(transcript.assistant(String.join("", text), calls)))));
+                    history.add(new Message(Role.ASSISTANT, List.of(new Text(transcript.assistant(String.join("", text), calls)))));
                     JsonNode result = block.path("content");
                     boolean failed = !"code_execution_result".equals(result.path("type").asText());
                     String output = failed ? "The sandbox could not run this cell (" + result.path("error_code").asText("unavailable") + ")."
                             : cellText(result);
-                    conversation.add(new Message(Role.USER, List.of(new Text(transcript.results(
+                    history.add(new Message(Role.USER, List.of(new Text(transcript.results(
                             List.of(new ToolTranscript.Result(id, name, output, failed)))))));
                     text.clear();
                     calls = new ArrayList<>();

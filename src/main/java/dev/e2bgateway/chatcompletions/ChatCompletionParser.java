@@ -5,9 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.e2bgateway.core.ChatRequest;
 import dev.e2bgateway.core.JsonOutput;
 import dev.e2bgateway.core.OutputFormat;
+import dev.e2bgateway.dialect.toolkit.ToolHistory;
 import dev.e2bgateway.tools.Tool;
-import dev.e2bgateway.tools.CallHistory;
-import dev.e2bgateway.tools.ToolTranscript;
 import dev.e2bgateway.core.ChatRequest.Message;
 import dev.e2bgateway.core.ChatRequest.Part;
 import dev.e2bgateway.core.ChatRequest.Role;
@@ -36,12 +35,10 @@ final class ChatCompletionParser {
 
     private final ObjectMapper json;
     private final Supplier<ModelRegistry> models; // read once per request: a reload swaps the registry
-    private final ToolTranscript transcript;
 
     ChatCompletionParser(ObjectMapper json, Supplier<ModelRegistry> models) {
         this.json = json;
         this.models = models;
-        this.transcript = new ToolTranscript(json);
     }
 
     Parsed parse(byte[] body) {
@@ -55,13 +52,11 @@ final class ChatCompletionParser {
         if (messages.isEmpty()) throw ApiError.invalidRequest("messages", "'messages' must contain at least one message.");
 
         List<String> system = new ArrayList<>();
-        List<Message> conversation = new ArrayList<>();
-        CallHistory history = new CallHistory();
-        List<ToolTranscript.Result> results = new ArrayList<>();
+        ToolHistory history = new ToolHistory(json);
         for (int i = 0; i < messages.size(); i++) {
-            message(messages.get(i), "messages[" + i + "]", model, system, conversation, history, results);
+            message(messages.get(i), "messages[" + i + "]", model, system, history);
         }
-        flushResults(conversation, history, results);
+        List<Message> conversation = history.messages();
         OutputFormat format = responseFormat(root.get("response_format"));
         ToolRequest.Parsed tools = ToolRequest.parse(root);
         if (conversation.stream().noneMatch(m -> m.role() == Role.USER)) {
@@ -94,8 +89,7 @@ final class ChatCompletionParser {
                 tools.use(), format), stream, includeUsage, tools.legacy());
     }
 
-    private void message(JsonNode node, String path, ModelSpec model, List<String> system, List<Message> conversation,
-                         CallHistory history, List<ToolTranscript.Result> results) {
+    private void message(JsonNode node, String path, ModelSpec model, List<String> system, ToolHistory history) {
         if (!node.isObject()) throw ApiError.invalidRequest(path, "Each message must be an object with 'role' and 'content'.");
         JsonNode roleNode = node.get("role");
         String role = roleNode != null && roleNode.isTextual() ? roleNode.asText() : null;
@@ -110,42 +104,26 @@ final class ChatCompletionParser {
             if (!nullable) throw ApiError.invalidRequest(contentPath, "Missing content at " + contentPath + ".");
         }
         List<Part> parts = content == null || content.isNull() ? List.of() : parts(content, contentPath, model, role.equals("user"));
-        if (!role.equals("tool") && !role.equals("function")) flushResults(conversation, history, results);
         switch (role) {
             case "system", "developer" -> system.add(ChatRequest.textOf(parts));
-            case "tool" -> {
-                // Consecutive tool messages answer one assistant turn: they go upstream as one block, in the calls' order.
-                String id = node.path("tool_call_id").asText("");
-                results.add(new ToolTranscript.Result(id, history.name(id), ChatRequest.textOf(parts), false));
-            }
-            case "function" -> results.add(new ToolTranscript.Result("", node.path("name").asText(null), ChatRequest.textOf(parts), false));
+            // Consecutive tool messages answer one assistant turn: they go upstream as one block, in the calls' order.
+            case "tool" -> history.result(node.path("tool_call_id").asText(""), null, ChatRequest.textOf(parts), false);
+            case "function" -> history.result("", node.path("name").asText(null), ChatRequest.textOf(parts), false);
             case "assistant" -> {
-                List<ToolTranscript.Call> calls = calls(node, path);
-                history.made(calls);
-                if (calls.isEmpty()) {
-                    if (!parts.isEmpty()) conversation.add(new Message(Role.ASSISTANT, parts));
-                } else {
-                    // Earlier calls go back in the call format, so the model sees what it did.
-                    conversation.add(new Message(Role.ASSISTANT, List.of(new Text(transcript.assistant(ChatRequest.textOf(parts), calls)))));
-                }
+                history.assistant(parts);
+                calls(node, path, history);
+                history.endTurn();
             }
-            default -> conversation.add(new Message(Role.USER, parts));
+            default -> history.user(parts);
         }
-    }
-
-    /** The tool results read since the last other message, as one user message. */
-    private void flushResults(List<Message> conversation, CallHistory history, List<ToolTranscript.Result> results) {
-        if (results.isEmpty()) return;
-        conversation.add(new Message(Role.USER, List.of(new Text(history.results(transcript, results)))));
-        results.clear();
     }
 
     private static final List<String> ROLES = List.of("system", "developer", "user", "assistant", "tool", "function");
 
-    /** An assistant message's {@code tool_calls} (or deprecated {@code function_call}); remembers each id's tool name. */
-    private List<ToolTranscript.Call> calls(JsonNode node, String path) {
-        List<ToolTranscript.Call> calls = new ArrayList<>();
+    /** An assistant message's {@code tool_calls} (or deprecated {@code function_call}). */
+    private void calls(JsonNode node, String path, ToolHistory history) {
         JsonNode toolCalls = node.get("tool_calls");
+        boolean any = false;
         if (toolCalls != null && !toolCalls.isNull()) {
             if (!toolCalls.isArray()) throw ApiError.invalidRequest(path + ".tool_calls", "'tool_calls' must be an array.");
             for (int i = 0; i < toolCalls.size(); i++) {
@@ -157,14 +135,14 @@ final class ChatCompletionParser {
                     throw ApiError.invalidRequest(path + ".tool_calls[" + i + "]", "A tool call needs its function's 'name'.");
                 }
                 String arguments = custom ? customArguments(body.path("input").asText("")) : body.path("arguments").asText("{}");
-                calls.add(new ToolTranscript.Call(call.path("id").asText(""), name, arguments));
+                history.call(call.path("id").asText(""), name, arguments);
+                any = true;
             }
         }
         JsonNode functionCall = node.get("function_call");
-        if (calls.isEmpty() && functionCall != null && functionCall.isObject()) {
-            calls.add(new ToolTranscript.Call(null, functionCall.path("name").asText(""), functionCall.path("arguments").asText("{}")));
+        if (!any && functionCall != null && functionCall.isObject()) {
+            history.call(null, functionCall.path("name").asText(""), functionCall.path("arguments").asText("{}"));
         }
-        return calls;
     }
 
     private String customArguments(String input) {

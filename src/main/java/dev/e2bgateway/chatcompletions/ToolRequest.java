@@ -2,7 +2,8 @@ package dev.e2bgateway.chatcompletions;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.e2bgateway.core.ToolUse;
-import dev.e2bgateway.dialect.ToolChoices;
+import dev.e2bgateway.dialect.toolkit.ToolChoices;
+import dev.e2bgateway.dialect.toolkit.ToolDeclarations;
 import dev.e2bgateway.error.ApiError;
 import dev.e2bgateway.tools.Tool;
 import dev.e2bgateway.tools.ToolChoice;
@@ -35,10 +36,11 @@ final class ToolRequest {
                 String type = t.path("type").asText("function");
                 if (type.equals("function")) {
                     JsonNode f = t.path("function");
-                    tools.add(Tool.function(name(f, path + ".function.name"), f.path("description").asText(""), f.get("parameters")));
+                    tools.add(ToolDeclarations.function(f, path + ".function", f.path("description").asText(""), f.get("parameters"),
+                            path + ".function.parameters"));
                 } else if (type.equals("custom")) {
                     JsonNode c = t.path("custom");
-                    tools.add(Tool.custom(name(c, path + ".custom.name"), c.path("description").asText("")));
+                    tools.add(ToolDeclarations.custom(c, path + ".custom", c.path("description").asText("")));
                 }
                 // Other types (built-in tools of other APIs) cannot be emulated: not offered.
             }
@@ -48,7 +50,8 @@ final class ToolRequest {
             legacy = true;
             for (int i = 0; i < functions.size(); i++) {
                 JsonNode f = functions.get(i);
-                tools.add(Tool.function(name(f, "functions[" + i + "].name"), f.path("description").asText(""), f.get("parameters")));
+                String path = "functions[" + i + "]";
+                tools.add(ToolDeclarations.function(f, path, f.path("description").asText(""), f.get("parameters"), path + ".parameters"));
             }
         }
         if (tools.isEmpty()) return new Parsed(ToolUse.NONE, false);
@@ -59,12 +62,7 @@ final class ToolRequest {
             choice = choice.withParallel(parallel.asBoolean());
         }
         if (legacy) choice = choice.withParallel(false); // one function_call per reply
-        try {
-            choice.offered(tools);
-        } catch (IllegalArgumentException e) {
-            throw ApiError.invalidRequest(legacy ? "function_call" : "tool_choice", e.getMessage() + ".");
-        }
-        return new Parsed(new ToolUse(tools, choice), legacy);
+        return new Parsed(ToolChoices.use(tools, choice, legacy ? "function_call" : "tool_choice"), legacy);
     }
 
     private static ToolChoice toolChoice(JsonNode node, List<Tool> tools) {
@@ -72,22 +70,24 @@ final class ToolRequest {
         if (node.isTextual()) return ToolChoices.word(node);
         String type = node.path("type").asText("");
         return switch (type) {
-            case "function" -> ToolChoice.named(name(node.path("function"), "tool_choice.function.name"));
-            case "custom" -> ToolChoice.named(name(node.path("custom"), "tool_choice.custom.name"));
+            case "function" -> ToolChoice.named(ToolDeclarations.name(node.path("function"), "tool_choice.function"));
+            case "custom" -> ToolChoice.named(ToolDeclarations.name(node.path("custom"), "tool_choice.custom"));
             case "allowed_tools" -> allowedTools(node.path("allowed_tools"), tools);
             default -> throw ApiError.invalidRequest("tool_choice.type", "'tool_choice.type' must be 'function', 'custom' or 'allowed_tools'.");
         };
     }
 
-    /** {@code allowed_tools}: the model may use only these; with one tool and mode required, that is a named choice. */
+    /** {@code allowed_tools}: the model may use only these; {@code mode: required}, it must call one of them. */
     private static ToolChoice allowedTools(JsonNode allowed, List<Tool> tools) {
+        JsonNode list = allowed.get("tools");
+        if (list == null || !list.isArray()) {
+            throw ApiError.invalidRequest("tool_choice.allowed_tools.tools", "'tool_choice.allowed_tools.tools' must be an array of tools.");
+        }
         List<String> names = new ArrayList<>();
-        for (JsonNode t : allowed.path("tools")) {
+        for (JsonNode t : list) {
             names.add(t.path("function").path("name").asText(t.path("custom").path("name").asText(t.path("name").asText())));
         }
-        tools.removeIf(t -> !names.contains(t.name()));
-        if (tools.isEmpty()) return ToolChoice.none();
-        return "required".equals(allowed.path("mode").asText()) ? ToolChoice.required() : ToolChoice.auto();
+        return ToolChoices.allowed(tools, names, "required".equals(allowed.path("mode").asText()), "tool_choice.allowed_tools.tools");
     }
 
     private static ToolChoice functionCall(JsonNode node) {
@@ -99,14 +99,7 @@ final class ToolRequest {
                 default -> throw ApiError.invalidRequest("function_call", "'function_call' must be 'none', 'auto' or {\"name\": ...}.");
             };
         }
-        return ToolChoice.named(name(node, "function_call.name"));
+        return ToolChoice.named(ToolDeclarations.name(node, "function_call"));
     }
 
-    private static String name(JsonNode node, String path) {
-        JsonNode name = node.get("name");
-        if (name == null || !name.isTextual() || name.asText().isBlank()) {
-            throw ApiError.invalidRequest(path, "'" + path + "' is a required property (a tool needs a name).");
-        }
-        return name.asText();
-    }
 }

@@ -9,6 +9,9 @@ import dev.e2bgateway.core.ChatRequest.Role;
 import dev.e2bgateway.core.ChatRequest.Text;
 import dev.e2bgateway.core.ToolUse;
 import dev.e2bgateway.dialect.Images;
+import dev.e2bgateway.dialect.toolkit.ToolChoices;
+import dev.e2bgateway.dialect.toolkit.ToolDeclarations;
+import dev.e2bgateway.dialect.toolkit.ToolHistory;
 import dev.e2bgateway.error.ApiError;
 import dev.e2bgateway.json.Fields;
 import dev.e2bgateway.models.ModelRegistry;
@@ -24,7 +27,7 @@ import java.util.function.Supplier;
  * Validates a {@code POST /api/chat} body and turns it into the core's {@link ChatRequest}:
  * {@code system}/{@code user}/{@code assistant}/{@code tool} messages, {@code images} in base64,
  * an assistant's {@code tool_calls} and the {@code tool} turns that answer them (by
- * {@code tool_name} and order, see {@link ToolTurns}), {@code tools}, and the shared fields of
+ * {@code tool_name} and order, the tool kit's {@link ToolHistory}), {@code tools}, and the shared fields of
  * {@link RequestFields}. A request without messages only loads the model in Ollama: {@link #loadOnly}.
  */
 final class ChatParser {
@@ -49,9 +52,9 @@ final class ChatParser {
         }
         if (!messages.isArray()) throw ApiError.invalidRequest("messages", "'messages' must be an array of messages.");
         List<String> system = new ArrayList<>();
-        ToolTurns turns = new ToolTurns(json);
-        for (int i = 0; i < messages.size(); i++) message(messages.get(i), "messages[" + i + "]", model, system, turns);
-        List<Message> conversation = turns.conversation();
+        ToolHistory history = new ToolHistory(json);
+        for (int i = 0; i < messages.size(); i++) message(messages.get(i), i, model, system, history);
+        List<Message> conversation = history.messages();
         if (conversation.stream().noneMatch(m -> m.role() == Role.USER)) {
             throw ApiError.invalidRequest("messages", "'messages' must hold at least one user message.");
         }
@@ -70,7 +73,8 @@ final class ChatParser {
         return messages == null || messages.isNull() || messages.isArray() && messages.isEmpty();
     }
 
-    private void message(JsonNode node, String path, ModelSpec model, List<String> system, ToolTurns turns) {
+    private void message(JsonNode node, int index, ModelSpec model, List<String> system, ToolHistory history) {
+        String path = "messages[" + index + "]";
         if (!node.isObject()) throw ApiError.invalidRequest(path, path + ": each message must be an object with 'role' and 'content'.");
         String role = node.path("role").asText("");
         JsonNode content = node.get("content");
@@ -79,16 +83,16 @@ final class ChatParser {
         }
         String text = content == null || content.isNull() ? "" : content.asText();
         switch (role) {
-            case "system" -> {
-                turns.endResults();
-                system.add(text);
-            }
-            case "user" -> turns.add(new Message(Role.USER, parts(text, node.get("images"), path, model)));
+            case "system" -> system.add(text);
+            case "user" -> history.user(parts(text, node.get("images"), path, model));
             case "assistant" -> {
                 if (node.hasNonNull("images")) throw ApiError.invalidRequest(path + ".images", path + ".images: images are only accepted in user messages.");
-                turns.assistant(text, calls(node.get("tool_calls"), path + ".tool_calls"));
+                history.endTurn();
+                if (!text.isEmpty()) history.assistant(List.of(new Text(text)));
+                calls(node.get("tool_calls"), index, history);
+                history.endTurn();
             }
-            case "tool" -> turns.result(node.path("tool_name").asText(null), node.path("tool_call_id").asText(null), text);
+            case "tool" -> history.result(node.path("tool_call_id").asText(null), node.path("tool_name").asText(null), text, false);
             default -> throw ApiError.invalidRequest(path + ".role", path + ".role: must be 'system', 'user', 'assistant' or 'tool'.");
         }
     }
@@ -106,22 +110,25 @@ final class ChatParser {
         return parts;
     }
 
-    /** An assistant's {@code tool_calls}: each {@code {function: {name, arguments}}}, arguments an object (or its JSON text). */
-    private static List<ToolTurns.Call> calls(JsonNode calls, String path) {
-        if (calls == null || calls.isNull()) return List.of();
+    /**
+     * An assistant's {@code tool_calls}: each {@code {function: {name, arguments}}}, arguments an
+     * object (or its JSON text). Ollama's calls often carry no id (the gateway's replies give one,
+     * which clients send back); one without gets an id by its place in the conversation
+     * ({@code call_<message>_<call>}), the same on every request of the conversation, and
+     * the {@code tool} turns after it pair with it by {@code tool_name} and order (the tool kit).
+     */
+    private static void calls(JsonNode calls, int message, ToolHistory history) {
+        String path = "messages[" + message + "].tool_calls";
+        if (calls == null || calls.isNull()) return;
         if (!calls.isArray()) throw ApiError.invalidRequest(path, path + ": must be an array of tool calls.");
-        List<ToolTurns.Call> out = new ArrayList<>();
         for (int i = 0; i < calls.size(); i++) {
             JsonNode function = calls.get(i).path("function");
-            String where = path + "[" + i + "].function";
-            String name = function.path("name").asText("");
-            if (name.isBlank()) throw ApiError.invalidRequest(where + ".name", where + ".name: a tool call needs the tool's name.");
+            String name = ToolDeclarations.name(function, path + "[" + i + "].function");
             JsonNode arguments = function.get("arguments");
             String args = arguments == null || arguments.isNull() ? "{}" : arguments.isTextual() ? arguments.asText() : arguments.toString();
             String id = calls.get(i).path("id").asText("");
-            out.add(new ToolTurns.Call(id.isEmpty() ? null : id, name, args));
+            history.call(id.isEmpty() ? "call_" + message + "_" + i : id, name, args);
         }
-        return out;
     }
 
     /** {@code tools}: function tools, offered to the model as the other doors offer theirs; other types are not offered. */
@@ -133,10 +140,9 @@ final class ChatParser {
             JsonNode t = node.get(i);
             if (!"function".equals(t.path("type").asText("function"))) continue;
             JsonNode f = t.path("function");
-            String name = f.path("name").asText("");
-            if (name.isBlank()) throw ApiError.invalidRequest("tools[" + i + "].function.name", "tools[" + i + "].function.name: a tool needs a name.");
-            tools.add(Tool.function(name, f.path("description").asText(""), f.get("parameters")));
+            String path = "tools[" + i + "].function";
+            tools.add(ToolDeclarations.function(f, path, f.path("description").asText(""), f.get("parameters"), path + ".parameters"));
         }
-        return tools.isEmpty() ? ToolUse.NONE : new ToolUse(tools, ToolChoice.auto());
+        return tools.isEmpty() ? ToolUse.NONE : ToolChoices.use(tools, ToolChoice.auto(), "tools");
     }
 }

@@ -5,7 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.e2bgateway.core.ToolUse;
-import dev.e2bgateway.dialect.ToolChoices;
+import dev.e2bgateway.dialect.toolkit.ToolChoices;
+import dev.e2bgateway.dialect.toolkit.ToolDeclarations;
 import dev.e2bgateway.error.ApiError;
 import dev.e2bgateway.tools.PythonTool;
 import dev.e2bgateway.tools.Tool;
@@ -123,7 +124,7 @@ final class ResponseTools {
                     echo.add(t.deepCopy());
                 }
                 case "namespace" -> {
-                    String namespace = name(t, path);
+                    String namespace = ToolDeclarations.name(t, path);
                     JsonNode inner = t.get("tools");
                     if (inner == null || !inner.isArray()) {
                         throw ApiError.invalidRequest(path + ".tools", "A namespace needs 'tools', an array of function and custom tools.");
@@ -164,12 +165,8 @@ final class ResponseTools {
         }
         if (tools.isEmpty()) return new ResponseTools(ToolUse.NONE, Map.of(), echo, choiceNode, parallel, codeInterpreter);
         ToolChoice choice = choice(choiceNode, tools, origins).withParallel(parallel);
-        try {
-            choice.offered(tools);
-        } catch (IllegalArgumentException e) {
-            throw ApiError.invalidRequest("tool_choice", e.getMessage() + ".");
-        }
-        return new ResponseTools(new ToolUse(tools, choice), Map.copyOf(origins), echo, choiceNode, parallel, codeInterpreter);
+        return new ResponseTools(ToolChoices.use(tools, choice, "tool_choice"), Map.copyOf(origins), echo, choiceNode, parallel,
+                codeInterpreter);
     }
 
     private static void add(Tool tool, String namespace, List<Tool> tools, Map<String, Origin> origins) {
@@ -179,17 +176,14 @@ final class ResponseTools {
     }
 
     private static Tool function(JsonNode f, String path, String namespace, String namespaceAbout) {
-        String name = name(f, path);
-        JsonNode parameters = f.get("parameters");
-        if (parameters != null && !parameters.isNull() && !parameters.isObject()) {
-            throw ApiError.invalidRequest(path + ".parameters", "'" + path + ".parameters' must be a JSON Schema object.");
-        }
+        String name = ToolDeclarations.name(f, path);
+        JsonNode parameters = ToolDeclarations.schema(f.get("parameters"), path + ".parameters");
         return Tool.function(offeredName(namespace, name), describe(f, namespace, namespaceAbout), parameters);
     }
 
     /** A custom tool takes free text; a grammar it gives is told to the model, which writes the input to it. */
     private static Tool custom(JsonNode c, String path, String namespace) {
-        String name = name(c, path);
+        String name = ToolDeclarations.name(c, path);
         String description = describe(c, namespace, null);
         JsonNode format = c.path("format");
         if ("grammar".equals(format.path("type").asText()) && format.path("definition").isTextual()) {
@@ -214,14 +208,6 @@ final class ResponseTools {
         if (!echo.has("parameters")) echo.putNull("parameters");
         if (!echo.has("strict")) echo.putNull("strict");
         return echo;
-    }
-
-    private static String name(JsonNode node, String path) {
-        JsonNode name = node.get("name");
-        if (name == null || !name.isTextual() || name.asText().isBlank()) {
-            throw ApiError.invalidRequest(path + ".name", "'" + path + ".name' is a required property (a tool needs a name).");
-        }
-        return name.asText();
     }
 
     /** Tool types a {@code tool_choice} may force that run on OpenAI's side. */
@@ -267,8 +253,6 @@ final class ResponseTools {
             String namespace = t.path("namespace").asText(null);
             names.add(namespace == null ? resolve(name, origins) : offeredName(namespace, name));
         }
-        tools.removeIf(t -> !names.contains(t.name()));
-        if (tools.isEmpty()) return ToolChoice.none();
-        return "required".equals(node.path("mode").asText()) ? ToolChoice.required() : ToolChoice.auto();
+        return ToolChoices.allowed(tools, names, "required".equals(node.path("mode").asText()), "tool_choice.tools");
     }
 }

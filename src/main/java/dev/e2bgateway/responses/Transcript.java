@@ -11,9 +11,8 @@ import dev.e2bgateway.core.ChatRequest.Text;
 import dev.e2bgateway.dialect.Images;
 import dev.e2bgateway.models.ModelSpec;
 import dev.e2bgateway.tools.PythonTool;
+import dev.e2bgateway.dialect.toolkit.ToolHistory;
 import dev.e2bgateway.tools.Tool;
-import dev.e2bgateway.tools.CallHistory;
-import dev.e2bgateway.tools.ToolTranscript;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -34,11 +33,9 @@ final class Transcript {
     record Read(List<String> system, List<Message> messages) {}
 
     private final ObjectMapper json;
-    private final ToolTranscript transcript;
 
     Transcript(ObjectMapper json) {
         this.json = json;
-        this.transcript = new ToolTranscript(json);
     }
 
     Read read(List<Item> items, ModelSpec model) {
@@ -49,8 +46,7 @@ final class Transcript {
     Read read(List<Item> items, ModelSpec model, String interpreter) {
         Reading r = new Reading(model, interpreter);
         for (Item item : items) r.add(item);
-        r.flush();
-        return new Read(r.system, r.messages);
+        return new Read(r.system, r.history.messages());
     }
 
     /** The state of one read: what is pending until an item of another kind closes it. */
@@ -58,11 +54,7 @@ final class Transcript {
         final ModelSpec model;
         final String interpreter;
         final List<String> system = new ArrayList<>();
-        final List<Message> messages = new ArrayList<>();
-        final CallHistory history = new CallHistory();
-        final List<Part> assistantText = new ArrayList<>();
-        final List<ToolTranscript.Call> calls = new ArrayList<>();
-        final List<ToolTranscript.Result> results = new ArrayList<>();
+        final ToolHistory history = new ToolHistory(json);
 
         Reading(ModelSpec model, String interpreter) {
             this.model = model;
@@ -75,68 +67,36 @@ final class Transcript {
                 case "message" -> {
                     String role = node.path("role").asText();
                     if (role.equals("assistant")) {
-                        flushResults();
-                        if (!calls.isEmpty()) flushAssistant(); // text after calls starts a new turn
-                        assistantText.addAll(parts(node, item.path(), false));
+                        history.assistant(parts(node, item.path(), false));
                     } else if (role.equals("user")) {
-                        flush();
-                        messages.add(new Message(Role.USER, parts(node, item.path(), true)));
+                        history.user(parts(node, item.path(), true));
                     } else {
                         system.add(ChatRequest.textOf(parts(node, item.path(), false)));
                     }
                 }
                 case "function_call" -> {
-                    flushResults();
                     String name = ResponseTools.offeredName(node.path("namespace").asText(null), node.path("name").asText());
-                    calls.add(new ToolTranscript.Call(node.path("call_id").asText(), name, node.path("arguments").asText("{}")));
+                    history.call(node.path("call_id").asText(), name, node.path("arguments").asText("{}"));
                 }
                 case "custom_tool_call" -> {
-                    flushResults();
                     String name = ResponseTools.offeredName(node.path("namespace").asText(null), node.path("name").asText());
-                    calls.add(new ToolTranscript.Call(node.path("call_id").asText(), name, json.createObjectNode().put(Tool.CUSTOM_INPUT, node.path("input").asText("")).toString()));
+                    history.call(node.path("call_id").asText(), name, json.createObjectNode().put(Tool.CUSTOM_INPUT, node.path("input").asText("")).toString());
                 }
                 case "function_call_output", "custom_tool_call_output" -> {
-                    flushAssistant();
-                    String callId = node.path("call_id").asText();
-                    results.add(new ToolTranscript.Result(callId, history.name(callId), outputText(node.get("output")), false));
+                    history.result(node.path("call_id").asText(), null, outputText(node.get("output")), false);
                 }
                 case "code_interpreter_call" -> {
                     // A cell the gateway ran: its call, and at once its result (the item holds both).
-                    flushResults();
-                    calls.add(new ToolTranscript.Call(node.path("id").asText(), interpreter, json.createObjectNode().put(PythonTool.CODE,
-                            node.path("code").asText("")).toString()));
-                    flushAssistant();
+                    history.call(node.path("id").asText(), interpreter, json.createObjectNode().put(PythonTool.CODE,
+                            node.path("code").asText("")).toString());
                     String output = codeOutput(node);
-                    results.add(new ToolTranscript.Result(node.path("id").asText(), interpreter, output,
-                            "failed".equals(node.path("status").asText()) || output.startsWith(CodeRun.FAILURE)));
+                    history.result(node.path("id").asText(), interpreter, output,
+                            "failed".equals(node.path("status").asText()) || output.startsWith(CodeRun.FAILURE));
                 }
                 default -> {
                     // reasoning, other built-in tools' calls and results, ...: nothing the upstream can use
                 }
             }
-        }
-
-        void flush() {
-            flushAssistant();
-            flushResults();
-        }
-
-        void flushAssistant() {
-            if (calls.isEmpty()) {
-                if (!assistantText.isEmpty()) messages.add(new Message(Role.ASSISTANT, List.copyOf(assistantText)));
-            } else {
-                history.made(calls);
-                // Earlier calls go back in the call format, so the model sees what it did.
-                messages.add(new Message(Role.ASSISTANT, List.of(new Text(transcript.assistant(ChatRequest.textOf(assistantText), List.copyOf(calls))))));
-            }
-            assistantText.clear();
-            calls.clear();
-        }
-
-        void flushResults() {
-            if (results.isEmpty()) return;
-            messages.add(new Message(Role.USER, List.of(new Text(history.results(transcript, results)))));
-            results.clear();
         }
 
         List<Part> parts(JsonNode message, String path, boolean user) {

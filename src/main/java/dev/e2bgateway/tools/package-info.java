@@ -5,7 +5,7 @@
  * dev.e2bgateway.tools.ToolPrompt}), the model writes its calls as tagged text inside its
  * reply, and {@link dev.e2bgateway.tools.ToolCallParser} turns that text back into native
  * calls while the reply streams. Earlier calls (each with the client's id) and their results
- * (in the calls' order, {@link dev.e2bgateway.tools.CallHistory}) go back to the model as
+ * (in the calls' order, paired by the doors' shared dialect.toolkit.ToolHistory) go back to the model as
  * text in the same format ({@link dev.e2bgateway.tools.ToolTranscript}).
  *
  * <p>Everything here is pure and I/O-free, and depends only on the JDK and Jackson.

@@ -57,7 +57,8 @@ class OpenAiParserFuzzTest {
 
     @Test
     void requests_of_every_shape_are_parsed_or_refused_and_most_parse() {
-        assertMixed("requests of every shape", parsedOf(4, 1500, OpenAiRequests.plain(), this::parse), 1500, 0.3, 0.05);
+        // A quarter at least: a non-object parameters schema and an allowed_tools name that is no tool are refused (the tool kit).
+        assertMixed("requests of every shape", parsedOf(4, 1500, OpenAiRequests.plain(), this::parse), 1500, 0.25, 0.05);
     }
 
     @Test

@@ -188,10 +188,10 @@ class OllamaApiTest {
         }
         List<String> sent = texts(server.upstream.takeRequest().body());
         assertThat(sent).containsExactly("user: Weather in Paris and Rome?",
-                "assistant: <tool_calls>\n<invoke name=\"get_weather\" id=\"call_1\">\n<parameter name=\"city\">Paris</parameter>\n</invoke>\n"
-                        + "<invoke name=\"get_time\" id=\"call_2\">\n<parameter name=\"zone\">CET</parameter>\n</invoke>\n</tool_calls>",
-                "user: <tool_results>\n<result call_id=\"call_1\" name=\"get_weather\">\n18 °C\n</result>\n"
-                        + "<result call_id=\"call_2\" name=\"get_time\">\n12:00\n</result>\n</tool_results>");
+                "assistant: <tool_calls>\n<invoke name=\"get_weather\" id=\"call_1_0\">\n<parameter name=\"city\">Paris</parameter>\n</invoke>\n"
+                        + "<invoke name=\"get_time\" id=\"call_1_1\">\n<parameter name=\"zone\">CET</parameter>\n</invoke>\n</tool_calls>",
+                "user: <tool_results>\n<result call_id=\"call_1_0\" name=\"get_weather\">\n18 °C\n</result>\n"
+                        + "<result call_id=\"call_1_1\" name=\"get_time\">\n12:00\n</result>\n</tool_results>");
     }
 
     @Test
