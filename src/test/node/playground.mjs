@@ -88,6 +88,17 @@ try {
   result.codeStats = await page.textContent(lastReply + ' .stats');
   await page.screenshot({ path: shots + '/playground-code.png', fullPage: true });
 
+  // 6. The same chat over the Ollama door: NDJSON lines streamed into the bubble, its counts in the stats.
+  await page.uncheck('#run-code');
+  await page.selectOption('#door', 'ollama');
+  const replies = await page.$$eval('#chat .msg.assistant', (m) => m.length);
+  await page.fill('#prompt', 'Hello over Ollama');
+  await page.click('#send');
+  await page.waitForFunction((n) => document.querySelectorAll('#chat .msg.assistant').length === n + 1
+      && document.querySelector('#chat .msg.assistant:last-of-type .stats'), replies);
+  result.ollamaReply = await page.textContent(lastReply + ' .text');
+  result.ollamaStats = await page.textContent(lastReply + ' .stats');
+
   // Phone width, dark mode.
   await page.setViewportSize({ width: 390, height: 844 });
   await page.emulateMedia({ colorScheme: 'dark' });

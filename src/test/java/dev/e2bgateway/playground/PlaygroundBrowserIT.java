@@ -49,7 +49,7 @@ class PlaygroundBrowserIT {
         Path shots = Path.of("target", "playground").toAbsolutePath();
         Files.createDirectories(shots);
         String reply = "Hello! This reply streams in, piece by piece, <i>not as HTML</i>.";
-        try (FakeFragments upstream = new FakeFragments(); Gateway gateway = Gateway.start(upstream, Map.of("E2B_CODE_INTERPRETER", "on"))) {
+        try (FakeFragments upstream = new FakeFragments(); Gateway gateway = Gateway.start(upstream, Map.of("E2B_CODE_INTERPRETER", "on", "E2B_OLLAMA", "on"))) {
             upstream.enqueue(Script.ok(Fragments.json("c", reply)).splitEvery(12).pause(120));
             upstream.enqueue(Script.ok(Fragments.json("c", "Once upon a time, ".repeat(200))).splitEvery(20).pause(100));
             upstream.enqueue(Script.status(429, "You have reached your request limit for the day.")
@@ -60,6 +60,7 @@ class PlaygroundBrowserIT {
                     + "import matplotlib.pyplot as plt\nplt.plot([1, 2])\nplt.show()\n</parameter>\n</invoke>\n</tool_calls>")).splitEvery(16).pause(30));
             upstream.enqueueSandbox(Cells.plotted("sbx_playground", "plotted 2 points\n"));
             upstream.enqueue(Script.ok(Fragments.json("c", "Here is the line.")).splitEvery(6).pause(30));
+            upstream.enqueue(Script.ok(Fragments.json("c", "Hello from the Ollama door, 你好.")).splitEvery(7).pause(30));
             Node.Result result = Node.run("playground.mjs", gateway.baseUrl(), Gateway.KEY, shots.toString());
             assertThat(result.exitCode()).as(result.stderr()).isZero();
             JsonNode out = Gateway.json(result.stdout());
@@ -89,6 +90,8 @@ class PlaygroundBrowserIT {
             assertThat(out.get("codeTexts").toString()).isEqualTo("[\"Plotting.\\n\",\"Here is the line.\"]");
             assertThat(out.get("codeStats").asText()).contains("1 cell(s)", "finish: stop");
             assertThat(shots.resolve("playground-code.png")).isNotEmptyFile();
+            assertThat(out.get("ollamaReply").asText()).isEqualTo("Hello from the Ollama door, 你好.");
+            assertThat(out.get("ollamaStats").asText()).contains("first token", "tokens", "finish: stop");
             assertThat(out.get("phoneOverflow").asBoolean()).as("no sideways scrolling at phone width").isFalse();
             assertThat(shots.resolve("playground-desktop.png")).isNotEmptyFile();
             assertThat(shots.resolve("playground-phone-dark.png")).isNotEmptyFile();
