@@ -27,7 +27,7 @@ public final class HostCheck {
         this.allowed = allowed == null ? null : allowed.stream().map(h -> h.toLowerCase(Locale.ROOT)).toList();
     }
 
-    static boolean loopback(String host) {
+    public static boolean loopback(String host) {
         String h = host.toLowerCase(Locale.ROOT);
         return h.equals("localhost") || h.startsWith("127.") || h.equals("::1") || h.equals("[::1]");
     }
