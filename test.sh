@@ -88,7 +88,7 @@ ensure_node() {
 install_debian_packages
 ensure_node
 
-say "$(java -version 2>&1 | head -1); $(mvn -v 2>/dev/null | head -1); node $(node --version); $(/usr/sbin/nginx -v 2>&1); $(redis-server --version | cut -d' ' -f1-3); $(podman --version)"
+say "$(java -version 2>&1 | head -1); $(mvn -v 2>/dev/null | head -1 | sed 's/\x1b\[[0-9;]*m//g'); node $(node --version); $(/usr/sbin/nginx -v 2>&1); $(redis-server --version | cut -d' ' -f1-3); $(podman --version)"
 
 say "systemd-analyze verify deploy/e2b-gateway.service"
 systemd-analyze verify deploy/e2b-gateway.service
