@@ -21,7 +21,9 @@ if [ ! -f "$JAR" ] || [ -n "$(find src/main pom.xml -newer "$JAR" -print -quit 2
     exit 1
   fi
   echo "run.sh: building $JAR ..." >&2
-  mvn -B -q -DskipTests clean package
+  # Quiet, and without the colour resets Maven 3.8 prints even in batch mode; errors still show.
+  mvn -B -q -Dstyle.color=never -DskipTests clean package 2>&1 | sed 's/\x1b\[[0-9;]*m//g'
+  [ -f "$JAR" ] || { echo "run.sh: the build did not make $JAR" >&2; exit 1; }
 fi
 
 # A small service: a heap that starts small and gives memory back (the serial collector has
@@ -52,7 +54,9 @@ class_cache_opts() {
     [ "$mode" = "on" ] || return
     if [ -f "$base.aot" ]; then echo "-XX:AOTCache=$base.aot"; else echo "-XX:AOTCacheOutput=$base.aot"; fi
   elif [ "$feature" -ge 13 ]; then
-    if [ -f "$base.jsa" ]; then echo "-XX:SharedArchiveFile=$base.jsa"; else echo "-XX:ArchiveClassesAtExit=$base.jsa"; fi
+    # Writing the archive lists each class it cannot keep as a warning (generated reflection classes,
+    # JFR's): harmless, so only errors are shown.
+    if [ -f "$base.jsa" ]; then echo "-XX:SharedArchiveFile=$base.jsa"; else echo "-XX:ArchiveClassesAtExit=$base.jsa -Xlog:cds*=error"; fi
   fi
 }
 

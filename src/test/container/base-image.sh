@@ -31,7 +31,9 @@ if [ -z "$mirror" ]; then
   exit 1
 fi
 
-root="$(mktemp -d "/var/tmp/$name.XXXXXX")"
+# The name may carry a registry part ("localhost/e2b-test-jre"): the work folder is named after its
+# last part, since mktemp takes its template as a path.
+root="$(mktemp -d "/var/tmp/${name##*/}.XXXXXX")"
 trap 'rm -rf "$root"' EXIT
 started=$SECONDS
 echo "base-image: debootstrap bookworm (minbase + $packages) into $root; this takes a minute or more"

@@ -23,6 +23,7 @@ try {
   result.upstream = await page.textContent('#upstream');
   await page.waitForFunction(() => document.querySelector('#health').textContent === 'ok');
 
+  result.modelsBeforeKey = await page.$$eval('#model option', (os) => os.map((o) => o.textContent));
   await page.fill('#key', key);
   await page.click('#save-key');
   await page.waitForSelector('#model option[value="gpt-4o"]', { state: 'attached' });

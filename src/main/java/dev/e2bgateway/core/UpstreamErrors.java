@@ -72,7 +72,8 @@ public final class UpstreamErrors {
             case EMPTY -> badGateway("The upstream sent an empty reply. Try again.", true);
             case NOT_JSON, MALFORMED -> badGateway(sentence(detail.isEmpty() ? "the upstream reply was unusable" : detail)
                     + " Try again.", true);
-            case CONNECT -> badGateway("Cannot reach the upstream: " + detail, true);
+            case CONNECT -> badGateway("Cannot reach the upstream: " + detail + ". The gateway's operator sets the upstream"
+                    + " with E2B_BASE_URL (or the routes in E2B_UPSTREAMS_FILE).", true);
             case READ_ERROR -> badGateway("The upstream reply was cut off: the connection failed in the middle of it (" + detail + ").", true);
             case FIRST_BYTE_TIMEOUT -> timeout("The upstream did not answer in time (E2B_FIRST_BYTE_TIMEOUT_MS).");
             case IDLE_TIMEOUT -> timeout("The upstream sent nothing for " + (idleTimeout.toMillis() < 10_000

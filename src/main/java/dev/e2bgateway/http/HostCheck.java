@@ -28,7 +28,7 @@ public final class HostCheck {
         this.allowed = allowed == null ? null : allowed.stream().map(h -> h.toLowerCase(Locale.ROOT)).toList();
     }
 
-    static boolean loopback(String host) {
+    public static boolean loopback(String host) {
         return Config.loopback(host);
     }
 

@@ -62,7 +62,7 @@ class UpstreamFailuresTest {
         CUT_BEFORE_TEXT(Script.ok("{\"commentary\": \"thinking about it"), 502, "server_error", "reply was cut off", true, 1),
         EMPTY_200(Script.ok(""), 502, "server_error", "empty reply", true, 2), // each attempt spends a daily request: one retry only
         TOO_LARGE(Script.status(413, "Request Entity Too Large"), 413, "invalid_request_error", "too large", false, 1),
-        DROPPED(Script.drop(), 502, "server_error", "Cannot reach the upstream", true, 3),
+        DROPPED(Script.drop(), 502, "server_error", "upstream with E2B_BASE_URL", true, 3),
         // Slow upstreams, far slower than the 500 ms timeouts so that only a timeout can end them, whatever
         // the machine's pace; the fake stops waiting as soon as the gateway hangs up.
         NO_HEADERS(Script.reply("late").headerDelay(30_000), 504, "server_error", "E2B_FIRST_BYTE_TIMEOUT_MS", true, 3),

@@ -67,6 +67,8 @@ class PlaygroundBrowserIT {
 
             assertThat(out.get("external")).as("requests to anything but the gateway").isEmpty();
             assertThat(out.get("upstream").asText()).isEqualTo(upstream.baseUrl());
+            assertThat(out.get("modelsBeforeKey").toString()).as("the model list before a key is saved")
+                    .isEqualTo("[\"save a key to list models\"]");
             assertThat(out.get("groups").toString()).contains("openai", "anthropic", "google");
             assertThat(out.get("growthSteps").asInt()).as("text grew in several steps").isGreaterThanOrEqualTo(3);
             assertThat(out.get("reply").asText()).isEqualTo(reply);
