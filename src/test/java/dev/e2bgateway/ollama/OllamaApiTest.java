@@ -96,6 +96,20 @@ class OllamaApiTest {
     }
 
     @Test
+    void num_predict_ends_the_reply_with_length() throws IOException {
+        server.upstream.enqueue(Script.reply("one two three four five six seven eight nine ten ".repeat(20)));
+        try (Response r = post("/api/chat", chat("gpt-4o", "Count", "\"stream\":false,\"options\":{\"num_predict\":5}"))) {
+            JsonNode body = Gateway.json(r);
+            assertThat(body.get("done_reason").asText()).isEqualTo("length");
+            assertThat(body.get("eval_count").asInt()).isEqualTo(5);
+        }
+        try (Response r = post("/api/chat", chat("gpt-4o", "Count", "\"options\":{\"num_predict\":0}"))) {
+            assertThat(r.code()).isEqualTo(400);
+            assertThat(Gateway.json(r).get("error").asText()).contains("num_predict");
+        }
+    }
+
+    @Test
     void generate_answers_in_response_with_the_system_prompt_sent() throws IOException {
         server.upstream.enqueue(Script.reply("Blue."));
         try (Response r = post("/api/generate", "{\"model\":\"gpt-4o\",\"prompt\":\"Sky colour?\",\"system\":\"One word.\","
