@@ -7,6 +7,9 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.e2bgateway.anthropic.MessagesDialect;
 import dev.e2bgateway.api.ChatCompletionsRoutes;
 import dev.e2bgateway.api.ChatEndpoint;
+import dev.e2bgateway.api.GeminiRoutes;
+import dev.e2bgateway.gemini.GeminiDialect;
+import dev.e2bgateway.gemini.GeminiModels;
 import dev.e2bgateway.api.HealthEndpoint;
 import dev.e2bgateway.api.MessagesRoutes;
 import dev.e2bgateway.api.ModelsEndpoint;
@@ -222,6 +225,7 @@ public final class App {
         ChatCompletionsDialect openai = new ChatCompletionsDialect(mapper, models);
         MessagesDialect anthropic = new MessagesDialect(mapper, models, tokens, config.interpreter().enabled());
         ResponsesDialect responses = new ResponsesDialect(mapper, models, tokens, shared.responses(), config.interpreter().enabled());
+        GeminiDialect geminiDialect = new GeminiDialect(mapper, new GeminiModels(models, config.gemini().defaultModel()), tokens);
         JsonResponses json = new JsonResponses(mapper);
         ErrorWriter errors = new ErrorWriter(openai.errors());
         // Chats at once hold leases that this process renews while they run and frees when they end (or later, when Redis failed then).
@@ -239,6 +243,7 @@ public final class App {
         }, json);
         PlaygroundPage playground = new PlaygroundPage(version(), config.upstream().baseUrl());
         AccessLog accessLog = new AccessLog();
+        GeminiRoutes gemini = new GeminiRoutes(geminiDialect, new ChatEndpoint(geminiDialect, chat, interpreter, lifecycle, bodies, errors), bodies);
 
         Javalin app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
@@ -273,6 +278,7 @@ public final class App {
             cfg.registerPlugin(new ChatCompletionsRoutes(new ChatEndpoint(openai, chat, interpreter, lifecycle, bodies, errors)));
             cfg.registerPlugin(new MessagesRoutes(anthropic, new ChatEndpoint(anthropic, chat, interpreter, lifecycle, bodies, errors), bodies));
             cfg.registerPlugin(new ResponsesRoutes(responses, new ChatEndpoint(responses, chat, interpreter, lifecycle, bodies, errors), bodies));
+            cfg.registerPlugin(gemini);
             // The Host check, CORS preflights (any path) and the key check: started after the dialects',
             // so even a 401 answers in the route's dialect.
             cfg.registerPlugin(new AccessControl(hosts, auth, server.metricsPublic()));
@@ -282,8 +288,8 @@ public final class App {
             cfg.routes.get("/health", health::handle);
             cfg.routes.get("/v1/gateway/upstreams", ctx -> json.write(ctx, Map.of("object", "list", "data", routes.get().status())));
             cfg.routes.get("/v1/gateway/config", ctx -> json.write(ctx, ConfigVersions.detail(reloader, config.reload())));
-            cfg.routes.get("/v1/models", modelsEndpoint::list);
-            cfg.routes.get("/v1/models/<id>", modelsEndpoint::get);
+            cfg.routes.get("/v1/models", ctx -> gemini.listOr(ctx, modelsEndpoint::list));
+            cfg.routes.get("/v1/models/<id>", ctx -> gemini.getOr(ctx, modelsEndpoint::get));
             cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
 
             cfg.routes.exception(ApiError.class, (e, ctx) -> errors.write(ctx, e));

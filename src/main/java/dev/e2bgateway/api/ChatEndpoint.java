@@ -54,7 +54,11 @@ public final class ChatEndpoint {
     }
 
     public void handle(Context ctx) {
-        Exchange exchange = dialect.parse(bodies.read(ctx), Auth.keyName(ctx));
+        handle(ctx, dialect.parse(bodies.read(ctx), Auth.keyName(ctx)));
+    }
+
+    /** Runs an exchange the route parsed itself (Gemini's model and method are in the path, not the body). */
+    public void handle(Context ctx, Exchange exchange) {
         ChatRequest request = exchange.request();
         lifecycle.run(ctx, request.requestedModel(), exchange.stream(), (trace, cancellation) -> {
             Turn turn = exchange.codeInterpreter() ? interpreter::complete : service::complete;

@@ -17,9 +17,18 @@ import java.util.function.Function;
  * @param responses  where the Responses API keeps stored responses
  * @param reload     how the settings files are watched for changes
  * @param interpreter the built-in code interpreter (E2B_CODE_INTERPRETER)
+ * @param gemini     the Gemini door's model rule (E2B_GEMINI_MODEL)
  */
 public record Config(Server server, Upstream upstream, Timeouts timeouts, Retry retry, Path modelsFile, Responses responses,
-                     Reload reload, Interpreter interpreter) {
+                     Reload reload, Interpreter interpreter, Gemini gemini) {
+
+    /**
+     * The Gemini door (docs/api-gemini.md).
+     *
+     * @param defaultModel the catalog model that answers a Gemini model name the catalog lacks
+     *                     (E2B_GEMINI_MODEL); null: such a name is a 404
+     */
+    public record Gemini(String defaultModel) {}
 
     /**
      * The code interpreter the Responses and Messages APIs offer as a built-in tool: off unless
@@ -129,7 +138,8 @@ public record Config(Server server, Upstream upstream, Timeouts timeouts, Retry 
                         r.redisUrl("E2B_REDIS_URL")),
                 new Reload(r.bool("E2B_CONFIG_WATCH", true),
                         Duration.ofMillis(r.integer("E2B_CONFIG_WATCH_MS", 1000, 50, 3_600_000))),
-                new Interpreter(r.bool("E2B_CODE_INTERPRETER", false), r.millis("E2B_SANDBOX_TIMEOUT_MS", 65_000)));
+                new Interpreter(r.bool("E2B_CODE_INTERPRETER", false), r.millis("E2B_SANDBOX_TIMEOUT_MS", 65_000)),
+                new Gemini(r.raw("E2B_GEMINI_MODEL")));
     }
 
     /** E2B_BASE_URL may list several base URLs, comma-separated: each is a route (the first is shown as "the" upstream). */

@@ -12,6 +12,14 @@ import dev.e2bgateway.error.ApiError;
  */
 public interface StreamFormat {
 
+    /**
+     * The stream's media type: server-sent events, or (Gemini without {@code alt=sse}) a JSON array
+     * whose elements arrive one by one.
+     */
+    default String contentType() {
+        return "text/event-stream";
+    }
+
     /** What opens the stream, sent once before the first text (or before the closing). */
     byte[] opening();
 

@@ -36,6 +36,7 @@ public final class AccessControl extends Plugin<Void> {
         state.routes.before(hosts::check);
         state.routes.before(Cors::preflight);
         state.routes.before("/v1/*", auth::check);
+        state.routes.before("/v1beta/*", auth::check); // the Gemini API's paths
         if (!metricsPublic) state.routes.before("/metrics", auth::check);
     }
 }

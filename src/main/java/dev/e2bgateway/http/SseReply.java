@@ -27,7 +27,7 @@ public final class SseReply implements ReplySink {
     private final boolean wantsUsage;
 
     public SseReply(Context ctx, StreamFormat format, boolean wantsUsage) {
-        this.sse = new SseStream(ctx.res());
+        this.sse = new SseStream(ctx.res(), format.contentType());
         this.format = format;
         this.wantsUsage = wantsUsage;
     }

@@ -13,10 +13,17 @@ import java.io.IOException;
 public final class SseStream {
 
     private final HttpServletResponse response;
+    private final String contentType;
     private ServletOutputStream out;
 
     public SseStream(HttpServletResponse response) {
+        this(response, "text/event-stream");
+    }
+
+    /** @param contentType the stream's media type (a JSON array streamed element by element is not SSE) */
+    public SseStream(HttpServletResponse response, String contentType) {
         this.response = response;
+        this.contentType = contentType;
     }
 
     /** True once the 200 and its headers have gone out: errors must then be sent in-band. */
@@ -28,7 +35,7 @@ public final class SseStream {
     public void start() throws IOException {
         if (out != null) return;
         response.setStatus(200);
-        response.setContentType("text/event-stream");
+        response.setContentType(contentType);
         response.setHeader("Cache-Control", "no-cache");
         response.setHeader("X-Accel-Buffering", "no"); // nginx: do not buffer this response
         out = response.getOutputStream();
