@@ -28,9 +28,7 @@ class GeminiApiTest {
     static final RunningGateway server = new RunningGateway(Map.of("E2B_GEMINI_MODEL", "gpt-4o"));
 
     static Response post(String path, String body) throws IOException {
-        return server.gateway.http.newCall(new Request.Builder().url(server.gateway.baseUrl() + path)
-                .header("x-goog-api-key", Gateway.KEY)
-                .post(RequestBody.create(body, MediaType.get("application/json"))).build()).execute();
+        return GeminiWire.post(server.gateway, path, body);
     }
 
     static String user(String text) {
@@ -41,23 +39,12 @@ class GeminiApiTest {
         return "{\"contents\":[" + contents + "]" + (extra == null ? "" : "," + extra) + "}";
     }
 
-    /** Each event exactly {@code data: <one line of JSON>} and a blank line, and nothing else. */
     static List<JsonNode> sseEvents(String body) throws IOException {
-        assertThat(body).endsWith("\n\n");
-        List<JsonNode> events = new ArrayList<>();
-        for (String frame : body.substring(0, body.length() - 2).split("\n\n", -1)) {
-            assertThat(frame).startsWith("data: ").doesNotContain("\n").doesNotContain("\r");
-            events.add(Gateway.json(frame.substring(6)));
-        }
-        return events;
+        return GeminiWire.sseEvents(body);
     }
 
     static String text(List<JsonNode> chunks) {
-        StringBuilder text = new StringBuilder();
-        for (JsonNode c : chunks) {
-            for (JsonNode p : c.at("/candidates/0/content/parts")) text.append(p.path("text").asText(""));
-        }
-        return text.toString();
+        return GeminiWire.text(chunks);
     }
 
     @Test
