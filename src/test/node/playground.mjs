@@ -88,6 +88,15 @@ try {
   result.codeStats = await page.textContent(lastReply + ' .stats');
   await page.screenshot({ path: shots + '/playground-code.png', fullPage: true });
 
+  // 6. The Gemini API: the same chat through /v1beta/models/{model}:streamGenerateContent?alt=sse.
+  await page.uncheck('#run-code');
+  await page.selectOption('#api', 'gemini');
+  await page.fill('#prompt', 'Hello through Gemini');
+  await page.click('#send');
+  await page.waitForFunction(() => document.querySelectorAll('#chat .msg.assistant .stats').length === 5);
+  result.geminiReply = await page.textContent(lastReply + ' .text');
+  result.geminiStats = await page.textContent(lastReply + ' .stats');
+
   // Phone width, dark mode.
   await page.setViewportSize({ width: 390, height: 844 });
   await page.emulateMedia({ colorScheme: 'dark' });
