@@ -7,6 +7,7 @@ import dev.e2bgateway.http.RequestBodies;
 import dev.e2bgateway.http.RouteDialect;
 import io.javalin.config.JavalinState;
 import io.javalin.http.Context;
+import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
 import io.javalin.plugin.Plugin;
 
@@ -49,13 +50,13 @@ public final class GeminiRoutes extends Plugin<Void> {
     }
 
     /** {@code GET /v1/models}: Google's list for Google's clients; otherwise {@code openai}'s. */
-    public void listOr(Context ctx, io.javalin.http.Handler openai) throws Exception {
+    public void listOr(Context ctx, Handler openai) throws Exception {
         if (googleClient(ctx)) list(ctx);
         else openai.handle(ctx);
     }
 
     /** {@code GET /v1/models/{id}}: Google's model for Google's clients; otherwise {@code openai}'s. */
-    public void getOr(Context ctx, io.javalin.http.Handler openai) throws Exception {
+    public void getOr(Context ctx, Handler openai) throws Exception {
         if (googleClient(ctx)) get(ctx, ctx.pathParam("id"));
         else openai.handle(ctx);
     }

@@ -3,6 +3,8 @@ package dev.e2bgateway.gemini;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.e2bgateway.core.Finish;
@@ -32,6 +34,8 @@ final class GeminiEvents implements StreamFormat {
     enum Framing { SSE, JSON_ARRAY }
 
     private final ObjectMapper json;
+    /** One line per chunk, whatever the shared mapper's indentation. */
+    private final ObjectWriter line;
     private final String responseId;
     private final String modelVersion;
     private final Framing framing;
@@ -39,6 +43,7 @@ final class GeminiEvents implements StreamFormat {
 
     GeminiEvents(ObjectMapper json, String responseId, String modelVersion, Framing framing) {
         this.json = json;
+        this.line = json.writer().without(SerializationFeature.INDENT_OUTPUT);
         this.responseId = responseId;
         this.modelVersion = modelVersion;
         this.framing = framing;
@@ -133,16 +138,16 @@ final class GeminiEvents implements StreamFormat {
         return finish.reason() == Finish.Reason.LENGTH ? "MAX_TOKENS" : "STOP";
     }
 
-    /** One chunk in the stream's framing: JSON is written on one line (the mapper never indents here). */
+    /** One chunk in the stream's framing, its JSON on one line (the encoder escapes CR and LF in strings). */
     private byte[] chunk(ObjectNode body) {
-        String line;
+        String text;
         try {
-            line = json.writer().without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT).writeValueAsString(body);
+            text = line.writeValueAsString(body);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-        if (framing == Framing.SSE) return ("data: " + line + "\n\n").getBytes(StandardCharsets.UTF_8);
-        String element = first ? line : ",\r\n" + line;
+        if (framing == Framing.SSE) return ("data: " + text + "\n\n").getBytes(StandardCharsets.UTF_8);
+        String element = first ? text : ",\r\n" + text;
         first = false;
         return element.getBytes(StandardCharsets.UTF_8);
     }

@@ -7,6 +7,7 @@ import dev.e2bgateway.error.ApiError;
 import dev.e2bgateway.models.ModelRegistry;
 import dev.e2bgateway.models.ModelSpec;
 
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -33,7 +34,7 @@ public final class GeminiModels {
         String id = bare(name);
         ModelRegistry registry = models.get();
         return registry.find(id)
-                .or(() -> defaultModel == null ? java.util.Optional.empty() : registry.find(defaultModel))
+                .or(() -> defaultModel == null ? Optional.empty() : registry.find(defaultModel))
                 .orElseThrow(() -> ApiError.modelNotFound(id));
     }
 
