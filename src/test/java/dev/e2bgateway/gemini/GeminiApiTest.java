@@ -105,6 +105,24 @@ class GeminiApiTest {
         }
     }
 
+    @Test
+    void a_reply_cut_mid_stream_ends_with_an_error_event_in_either_framing() throws IOException {
+        String cut = Fragments.json("c", "This answer starts well and then the upstream goes away");
+        server.upstream.enqueue(Script.ok(cut).truncate(cut.length() - 15).splitEvery(10));
+        try (Response r = post("/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse", body(user("Hello"), null))) {
+            List<JsonNode> events = sseEvents(r.body().string());
+            JsonNode last = events.get(events.size() - 1);
+            assertThat(text(events)).startsWith("This answer starts well");
+            assertThat(last.at("/error/status").asText()).isEqualTo("INTERNAL");
+            assertThat(last.at("/error/message").asText()).contains("cut off");
+        }
+        server.upstream.enqueue(Script.ok(cut).truncate(cut.length() - 15).splitEvery(10));
+        try (Response r = post("/v1beta/models/gemini-2.5-flash:streamGenerateContent", body(user("Hello"), null))) {
+            JsonNode array = Gateway.json(r.body().string());
+            assertThat(array.get(array.size() - 1).at("/error/code").asInt()).isEqualTo(500);
+        }
+    }
+
     static final String TOOLS = "\"tools\":[{\"functionDeclarations\":["
             + "{\"name\":\"get_weather\",\"description\":\"Weather of a city\",\"parametersJsonSchema\":{\"type\":\"object\","
             + "\"properties\":{\"city\":{\"type\":\"string\"},\"days\":{\"type\":\"integer\"}},\"required\":[\"city\"]}},"
