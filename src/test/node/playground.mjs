@@ -89,9 +89,17 @@ try {
   result.codeStats = await page.textContent(lastReply + ' .stats');
   await page.screenshot({ path: shots + '/playground-code.png', fullPage: true });
 
-  // 6. The same chat over the Ollama door: NDJSON lines streamed into the bubble, its counts in the stats.
+  // 6. The Gemini API: the same chat through /v1beta/models/{model}:streamGenerateContent?alt=sse.
   await page.uncheck('#run-code');
-  await page.selectOption('#door', 'ollama');
+  await page.selectOption('#api', 'gemini');
+  await page.fill('#prompt', 'Hello through Gemini');
+  await page.click('#send');
+  await page.waitForFunction(() => document.querySelectorAll('#chat .msg.assistant .stats').length === 5);
+  result.geminiReply = await page.textContent(lastReply + ' .text');
+  result.geminiStats = await page.textContent(lastReply + ' .stats');
+
+  // 7. The same chat over the Ollama door: NDJSON lines streamed into the bubble, its counts in the stats.
+  await page.selectOption('#api', 'ollama');
   const replies = await page.$$eval('#chat .msg.assistant', (m) => m.length);
   await page.fill('#prompt', 'Hello over Ollama');
   await page.click('#send');

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.e2bgateway.anthropic.MessagesDialect;
 import dev.e2bgateway.api.ChatCompletionsRoutes;
 import dev.e2bgateway.api.ChatEndpoint;
+import dev.e2bgateway.api.GeminiRoutes;
 import dev.e2bgateway.api.HealthEndpoint;
 import dev.e2bgateway.api.MessagesRoutes;
 import dev.e2bgateway.api.ModelsEndpoint;
@@ -14,6 +15,8 @@ import dev.e2bgateway.api.OllamaRoutes;
 import dev.e2bgateway.api.PlaygroundPage;
 import dev.e2bgateway.api.ResponsesRoutes;
 import dev.e2bgateway.config.Config;
+import dev.e2bgateway.gemini.GeminiDialect;
+import dev.e2bgateway.gemini.GeminiModels;
 import dev.e2bgateway.core.Backoff;
 import dev.e2bgateway.core.ChatService;
 import dev.e2bgateway.core.InterpreterLoop;
@@ -228,6 +231,7 @@ public final class App {
         ChatCompletionsDialect openai = new ChatCompletionsDialect(mapper, models);
         MessagesDialect anthropic = new MessagesDialect(mapper, models, tokens, config.interpreter().enabled());
         ResponsesDialect responses = new ResponsesDialect(mapper, models, tokens, shared.responses(), config.interpreter().enabled());
+        GeminiDialect geminiDialect = new GeminiDialect(mapper, new GeminiModels(models, config.gemini().defaultModel()), tokens);
         JsonResponses json = new JsonResponses(mapper);
         ErrorWriter errors = new ErrorWriter(openai.errors());
         // Chats at once hold leases that this process renews while they run and frees when they end (or later, when Redis failed then).
@@ -246,6 +250,7 @@ public final class App {
         }, json);
         PlaygroundPage playground = new PlaygroundPage(version(), config.upstream().baseUrl());
         AccessLog accessLog = new AccessLog();
+        GeminiRoutes gemini = new GeminiRoutes(geminiDialect, new ChatEndpoint(geminiDialect, chat, interpreter, lifecycle, bodies, errors), bodies);
 
         Javalin app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
@@ -280,6 +285,7 @@ public final class App {
             cfg.registerPlugin(new ChatCompletionsRoutes(new ChatEndpoint(openai, chat, interpreter, lifecycle, bodies, errors)));
             cfg.registerPlugin(new MessagesRoutes(anthropic, new ChatEndpoint(anthropic, chat, interpreter, lifecycle, bodies, errors), bodies));
             cfg.registerPlugin(new ResponsesRoutes(responses, new ChatEndpoint(responses, chat, interpreter, lifecycle, bodies, errors), bodies));
+            cfg.registerPlugin(gemini);
             if (ollama) cfg.registerPlugin(ollamaRoutes(mapper, models, new ChatEndpoint.Parts(chat, interpreter, lifecycle, bodies, errors), playground));
             // The Host check, CORS preflights (any path) and the key check: started after the dialects',
             // so even a 401 answers in the route's dialect.
@@ -290,8 +296,8 @@ public final class App {
             cfg.routes.get("/health", health::handle);
             cfg.routes.get("/v1/gateway/upstreams", ctx -> json.write(ctx, Map.of("object", "list", "data", routes.get().status())));
             cfg.routes.get("/v1/gateway/config", ctx -> json.write(ctx, ConfigVersions.detail(reloader, config.reload())));
-            cfg.routes.get("/v1/models", modelsEndpoint::list);
-            cfg.routes.get("/v1/models/<id>", modelsEndpoint::get);
+            cfg.routes.get("/v1/models", ctx -> gemini.listOr(ctx, modelsEndpoint::list));
+            cfg.routes.get("/v1/models/<id>", ctx -> gemini.getOr(ctx, modelsEndpoint::get));
             cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
 
             cfg.routes.exception(ApiError.class, (e, ctx) -> errors.write(ctx, e));

@@ -66,7 +66,11 @@ public final class ChatEndpoint {
 
     /** As {@link #handle(Context)}, with the body already read (a door that looked at it first). */
     public void handle(Context ctx, byte[] body) {
-        Exchange exchange = dialect.parse(body, Auth.keyName(ctx));
+        handle(ctx, dialect.parse(body, Auth.keyName(ctx)));
+    }
+
+    /** Runs an exchange the route parsed itself (Gemini's model and method are in the path, not the body). */
+    public void handle(Context ctx, Exchange exchange) {
         ChatRequest request = exchange.request();
         lifecycle.run(ctx, request.requestedModel(), exchange.stream(), (trace, cancellation) -> {
             Turn turn = exchange.codeInterpreter() ? interpreter::complete : service::complete;

@@ -17,10 +17,19 @@ import java.util.function.Function;
  * @param responses  where the Responses API keeps stored responses
  * @param reload     how the settings files are watched for changes
  * @param interpreter the built-in code interpreter (E2B_CODE_INTERPRETER)
+ * @param gemini     the Gemini door's model rule (E2B_GEMINI_MODEL)
  * @param ollama     the Ollama API front door (E2B_OLLAMA)
  */
 public record Config(Server server, Upstream upstream, Timeouts timeouts, Retry retry, Path modelsFile, Responses responses,
-                     Reload reload, Interpreter interpreter, Ollama ollama) {
+                     Reload reload, Interpreter interpreter, Gemini gemini, Ollama ollama) {
+
+    /**
+     * The Gemini door (docs/api-gemini.md).
+     *
+     * @param defaultModel the catalog model that answers a Gemini model name the catalog lacks
+     *                     (E2B_GEMINI_MODEL); null: such a name is a 404
+     */
+    public record Gemini(String defaultModel) {}
 
     /**
      * The Ollama API front door ({@code /api/chat}, {@code /api/tags}, ...): off unless E2B_OLLAMA=on.
@@ -141,6 +150,7 @@ public record Config(Server server, Upstream upstream, Timeouts timeouts, Retry 
                 new Reload(r.bool("E2B_CONFIG_WATCH", true),
                         Duration.ofMillis(r.integer("E2B_CONFIG_WATCH_MS", 1000, 50, 3_600_000))),
                 new Interpreter(r.bool("E2B_CODE_INTERPRETER", false), r.millis("E2B_SANDBOX_TIMEOUT_MS", 65_000)),
+                new Gemini(r.raw("E2B_GEMINI_MODEL")),
                 ollama(r, host));
     }
 

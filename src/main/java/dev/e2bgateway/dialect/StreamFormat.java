@@ -12,7 +12,10 @@ import dev.e2bgateway.error.ApiError;
  */
 public interface StreamFormat {
 
-    /** The stream's media type; a dialect whose stream is not server-sent events (Ollama's NDJSON) says its own. */
+    /**
+     * The stream's media type: server-sent events, unless the dialect streams another framing
+     * (Ollama's NDJSON; Gemini without {@code alt=sse}: a JSON array whose elements arrive one by one).
+     */
     default String contentType() {
         return "text/event-stream";
     }

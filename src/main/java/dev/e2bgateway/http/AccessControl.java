@@ -45,6 +45,7 @@ public final class AccessControl extends Plugin<Void> {
         state.routes.before(Cors::preflight);
         state.routes.before("/v1/*", auth::check);
         if (ollamaCheck != null) state.routes.before("/api/*", ollamaCheck);
+        state.routes.before("/v1beta/*", auth::check); // the Gemini API's paths
         if (!metricsPublic) state.routes.before("/metrics", auth::check);
     }
 }

@@ -13,7 +13,8 @@ import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * Checks the client key: {@code Authorization: Bearer <key>} (or Anthropic's {@code x-api-key}).
+ * Checks the client key: {@code Authorization: Bearer <key>} (or Anthropic's {@code x-api-key}, Google's
+ * {@code x-goog-api-key} or {@code ?key=}).
  * Keys are compared as SHA-256 digests with {@link MessageDigest#isEqual}, every one of them, so
  * the time taken says nothing about how much of a key was right, nor about its length. The key's
  * name goes into the access log; its limits are the {@link KeyLimiter}'s.
@@ -80,9 +81,17 @@ public final class Auth {
     static String presentedKey(Context ctx) {
         String header = ctx.header("Authorization");
         if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) return header.substring(7).trim();
-        String apiKey = ctx.header("x-api-key");
-        return apiKey == null ? null : apiKey.trim();
+        for (String name : KEY_HEADERS) {
+            String apiKey = ctx.header(name);
+            if (apiKey != null) return apiKey.trim();
+        }
+        // Google's clients may put the key in the query string; the logs write the path only, never the query.
+        String query = ctx.queryParam("key");
+        return query == null ? null : query.trim();
     }
+
+    /** Anthropic's header, and Google's. */
+    private static final List<String> KEY_HEADERS = List.of("x-api-key", "x-goog-api-key");
 
     @Override
     public String toString() {

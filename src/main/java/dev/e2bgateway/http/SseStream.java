@@ -20,7 +20,7 @@ public final class SseStream {
         this(response, "text/event-stream");
     }
 
-    /** A stream of another line-framed type (Ollama's {@code application/x-ndjson}), written and flushed the same way. */
+    /** A stream of another framing (Ollama's NDJSON, Gemini's JSON array streamed element by element), written and flushed the same way. */
     public SseStream(HttpServletResponse response, String contentType) {
         this.response = response;
         this.contentType = contentType;

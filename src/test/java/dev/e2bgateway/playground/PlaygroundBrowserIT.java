@@ -61,6 +61,7 @@ class PlaygroundBrowserIT {
                     + "import matplotlib.pyplot as plt\nplt.plot([1, 2])\nplt.show()\n</parameter>\n</invoke>\n</tool_calls>")).splitEvery(16).pause(30));
             upstream.enqueueSandbox(Cells.plotted("sbx_playground", "plotted 2 points\n"));
             upstream.enqueue(Script.ok(Fragments.json("c", "Here is the line.")).splitEvery(6).pause(30));
+            upstream.enqueue(Script.ok(Fragments.json("c", "Gemini-shaped hello.")).splitEvery(5));
             upstream.enqueue(Script.ok(Fragments.json("c", "Hello from the Ollama door, 你好.")).splitEvery(7).pause(30));
             Node.Result result = Node.run("playground.mjs", gateway.baseUrl(), Gateway.KEY, shots.toString());
             long end = System.currentTimeMillis();
@@ -98,6 +99,8 @@ class PlaygroundBrowserIT {
             assertThat(out.get("codeTexts").toString()).isEqualTo("[\"Plotting.\\n\",\"Here is the line.\"]");
             assertThat(out.get("codeStats").asText()).contains("1 cell(s)", "finish: stop");
             assertThat(shots.resolve("playground-code.png")).isNotEmptyFile();
+            assertThat(out.get("geminiReply").asText()).isEqualTo("Gemini-shaped hello.");
+            assertThat(out.get("geminiStats").asText()).contains("first token", "tokens", "finish: STOP");
             assertThat(out.get("ollamaReply").asText()).isEqualTo("Hello from the Ollama door, 你好.");
             assertThat(out.get("ollamaStats").asText()).contains("first token", "tokens", "finish: stop");
             assertThat(out.get("phoneOverflow").asBoolean()).as("no sideways scrolling at phone width").isFalse();

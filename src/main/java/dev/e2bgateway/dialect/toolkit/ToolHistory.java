@@ -71,8 +71,9 @@ public final class ToolHistory {
         messages.add(new Message(Role.USER, all));
     }
 
-    /** The assistant's text (or other parts); after calls of the same turn, it starts a new turn. */
+    /** The assistant's text (or other parts); after calls of the same turn, it starts a new turn. Nothing: no change. */
     public void assistant(List<Part> parts) {
+        if (parts.isEmpty()) return; // nothing said: the turn goes on
         closeResults();
         if (!calls.isEmpty()) closeAssistant();
         assistantText.addAll(parts);
