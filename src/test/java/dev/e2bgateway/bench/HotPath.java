@@ -6,7 +6,6 @@ import javax.management.MBeanServerConnection;
 import javax.management.remote.JMXConnector;
 import javax.management.remote.JMXConnectorFactory;
 import javax.management.remote.JMXServiceURL;
-import java.io.File;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
@@ -102,7 +101,9 @@ public final class HotPath {
             String direct = "http://127.0.0.1:" + upstream.port() + "/api/chat";
             List<Target> targets = new ArrayList<>();
             try {
-                targets.add(gateway(upstream.port()));
+                targets.add(gateway(upstream.port(), Path.of("."), "e2b-gateway"));
+                String baseline = System.getenv("E2B_BASELINE_DIR");
+                if (baseline != null && !baseline.isBlank()) targets.add(gateway(upstream.port(), Path.of(baseline), "e2b-gateway (baseline)"));
                 targets.add(nginx(upstream.port()));
                 String go = System.getenv("E2B_GO_ORIGINAL");
                 if (go != null && !go.isBlank()) targets.add(goOriginal(go, upstream.port()));
@@ -117,7 +118,8 @@ public final class HotPath {
                 System.out.println("| shape | conns | target | added p50 µs | added p99 µs | added p99.9 µs | CPU µs/req | alloc KB/req | req/s |");
                 System.out.println("|---|---|---|---|---|---|---|---|---|");
                 out.forEach(System.out::println);
-                System.out.println("\nbest of the rounds, (min–max) over them; added = the target's percentile minus the same percentile straight to the fake");
+                System.out.println("\nbest of the rounds (min–max over them). Added latency: the best of the target's rounds minus the best of"
+                        + " the direct ones, percentile by percentile, then [the target's own percentile over the rounds]; µs.");
             } finally {
                 for (Target t : targets) t.close();
             }
@@ -134,41 +136,65 @@ public final class HotPath {
     /** Interleaved rounds for one shape at one concurrency: direct, then each target, again and again. */
     private List<String> measure(Shape shape, int connections, String direct, List<Target> targets) throws Exception {
         Map<String, List<Sample>> samples = new LinkedHashMap<>();
+        List<Sample> directSamples = new ArrayList<>();
         for (int round = 0; round < rounds; round++) {
-            Wrk base = wrk(shape, direct, connections, seconds);
+            directSamples.add(sample(wrk(shape, direct, connections, seconds), 0, 0, -1, -1));
             for (Target t : targets) {
                 if (!t.takes(shape)) continue;
                 long cpu = t.cpuTicks();
                 long alloc = t.allocatedBytes();
                 Wrk w = wrk(shape, t.url(), connections, seconds);
-                double cpuMicros = (t.cpuTicks() - cpu) * (1e6 / Benchmark.clockTicks()) / Math.max(1, w.requests());
-                double allocBytes = alloc < 0 ? Double.NaN : (double) (t.allocatedBytes() - alloc) / Math.max(1, w.requests());
                 if (w.errors() > 0) System.out.printf("  %s, %s: %d errors (non-2xx or socket)%n", t.name(), shape.name(), w.errors());
-                samples.computeIfAbsent(t.name(), k -> new ArrayList<>()).add(new Sample(w.p50() - base.p50(), w.p99() - base.p99(),
-                        w.p999() - base.p999(), w.requests(), w.rps(), cpuMicros, allocBytes));
+                samples.computeIfAbsent(t.name(), k -> new ArrayList<>()).add(sample(w, cpu, t.cpuTicks(), alloc, t.allocatedBytes()));
             }
             System.out.printf("  %s, %d connection(s): round %d done%n", shape.name(), connections, round + 1);
         }
+        Sample best = best(directSamples);
         List<String> lines = new ArrayList<>();
+        lines.add(String.format(Locale.ROOT, "| %s | %d | the fake, direct: p50 / p99 / p99.9 µs | %.0f | %.0f | %.0f | | | %.0f |",
+                shape.name(), connections, best.p50(), best.p99(), best.p999(), best.rps()));
         for (Target t : targets) {
             List<Sample> s = samples.get(t.name());
             if (s == null) {
                 lines.add(String.format("| %s | %d | %s | n/a: paces its stream at 50 ms a chunk | | | | | |", shape.name(), connections, t.name()));
                 continue;
             }
+            Sample b = best(s);
             lines.add(String.format(Locale.ROOT, "| %s | %d | %s | %s | %s | %s | %s | %s | %s |", shape.name(), connections, t.name(),
-                    spread(s, Sample::p50, true, 1), spread(s, Sample::p99, true, 1), spread(s, Sample::p999, true, 1),
-                    spread(s, Sample::cpuMicros, true, 1), spread(s, x -> x.allocBytes() / 1024, true, 1), spread(s, Sample::rps, false, 1)));
+                    added(b.p50() - best.p50(), s, Sample::p50), added(b.p99() - best.p99(), s, Sample::p99),
+                    added(b.p999() - best.p999(), s, Sample::p999),
+                    spread(s, Sample::cpuMicros, true), spread(s, x -> x.allocBytes() / 1024, true), spread(s, Sample::rps, false)));
         }
         return lines;
     }
 
+    private Sample sample(Wrk w, long cpuBefore, long cpuAfter, long allocBefore, long allocAfter) {
+        double cpuMicros = (cpuAfter - cpuBefore) * (1e6 / Benchmark.clockTicks()) / Math.max(1, w.requests());
+        double allocBytes = allocBefore < 0 ? Double.NaN : (double) (allocAfter - allocBefore) / Math.max(1, w.requests());
+        return new Sample(w.p50(), w.p99(), w.p999(), w.requests(), w.rps(), cpuMicros, allocBytes);
+    }
+
+    /** The best of each figure over the rounds, taken one by one (a busy machine only ever adds). */
+    private static Sample best(List<Sample> s) {
+        return new Sample(min(s, Sample::p50), min(s, Sample::p99), min(s, Sample::p999), 0,
+                s.stream().mapToDouble(Sample::rps).max().orElse(Double.NaN), min(s, Sample::cpuMicros), min(s, Sample::allocBytes));
+    }
+
+    private static double min(List<Sample> s, java.util.function.ToDoubleFunction<Sample> f) {
+        return s.stream().mapToDouble(f).min().orElse(Double.NaN);
+    }
+
+    /** The added latency (best of the target's rounds minus best of the direct ones), then the target's own range over rounds. */
+    private static String added(double added, List<Sample> s, java.util.function.ToDoubleFunction<Sample> f) {
+        return String.format(Locale.ROOT, "%.0f", added) + (s.size() == 1 ? "" : " [" + spread(s, f, true) + "]");
+    }
+
     /** "best (min–max)": best is the lowest, or the highest where more is better. */
-    private static String spread(List<Sample> samples, java.util.function.ToDoubleFunction<Sample> f, boolean lowerIsBetter, int digits) {
+    private static String spread(List<Sample> samples, java.util.function.ToDoubleFunction<Sample> f, boolean lowerIsBetter) {
         double min = samples.stream().mapToDouble(f).min().orElse(Double.NaN);
         double max = samples.stream().mapToDouble(f).max().orElse(Double.NaN);
         if (Double.isNaN(min)) return "–";
-        String fmt = "%." + (Math.abs(min) >= 100 ? 0 : digits) + "f";
+        String fmt = Math.abs(min) >= 100 ? "%.0f" : "%.1f";
         String best = String.format(Locale.ROOT, fmt, lowerIsBetter ? min : max);
         return samples.size() == 1 ? best
                 : best + String.format(Locale.ROOT, " (" + fmt + "–" + fmt + ")", min, max);
@@ -227,8 +253,11 @@ public final class HotPath {
 
     // ---- the targets --------------------------------------------------------------------------
 
-    /** The gateway as users start it: run.sh (its JVM flags), JMX attached for the allocation counter. */
-    private Target gateway(int upstreamPort) throws Exception {
+    /**
+     * The gateway as users start it: {@code dir}'s run.sh (its JVM flags) and jar, JMX attached for the
+     * allocation counter. E2B_BASELINE_DIR names a second, built checkout (another commit) for an A/B.
+     */
+    private Target gateway(int upstreamPort, Path dir, String name) throws Exception {
         int port = Benchmark.freePort();
         ProcessBuilder pb = new ProcessBuilder("./run.sh");
         pb.environment().put("JAVA_HOME", Path.of(java).toAbsolutePath().getParent().getParent().toString());
@@ -237,12 +266,12 @@ public final class HotPath {
         pb.environment().put("E2B_HOST", "127.0.0.1");
         pb.environment().put("E2B_PORT", String.valueOf(port));
         pb.environment().put("E2B_BASE_URL", "http://127.0.0.1:" + upstreamPort);
-        pb.redirectErrorStream(true).redirectOutput(work.resolve("gateway.log").toFile());
-        pb.directory(new File(".").getAbsoluteFile());
+        pb.redirectErrorStream(true).redirectOutput(work.resolve(name.replaceAll("\\W+", "-") + ".log").toFile());
+        pb.directory(dir.toAbsolutePath().toFile());
         Process p = pb.start();
         String url = "http://127.0.0.1:" + port + "/v1/chat/completions";
         awaitAnswer(url, p);
-        return new JvmTarget("e2b-gateway", url, p);
+        return new JvmTarget(name, url, p);
     }
 
     /** nginx in front of the same fake: proxy_pass with kept-alive upstream connections, no buffering, no access log. */
