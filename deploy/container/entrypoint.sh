@@ -21,10 +21,11 @@ esac
 
 # run.sh's memory flags: a heap that starts small and gives memory back, a hard cap, the serial
 # collector (almost no overhead of its own on a heap this size), and an exit rather than a
-# limping JVM after an out-of-memory error (the container's restart policy starts a new one).
+# limping JVM after an out-of-memory error (the container's restart policy starts a new one),
+# and malloc's freed memory given back every 5 s (the image's Java 17 is 17.0.9 or later).
 # Besides: host names looked up again after 5 s, not the JVM's 30 s. Containers get a new address
 # when they are recreated or restarted; with the default the gateway would keep dialling the old
 # address of a restarted Redis for up to half a minute.
 # shellcheck disable=SC2086
-exec java -Xms16m -Xmx256m -XX:+UseSerialGC -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 \
+exec java -Xms16m -Xmx256m -XX:+UseSerialGC -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:TrimNativeHeapInterval=5000 \
   -XX:+ExitOnOutOfMemoryError -Dfile.encoding=UTF-8 -Dsun.net.inetaddr.ttl=5 ${JAVA_OPTS:-} -jar /app/e2b-gateway.jar "$@"

@@ -66,6 +66,7 @@ import dev.e2bgateway.upstream.FragmentsClient;
 import dev.e2bgateway.upstream.SandboxClient;
 import dev.e2bgateway.upstream.FragmentsRequest;
 import dev.e2bgateway.upstream.OutboundProxy;
+import dev.e2bgateway.upstream.NoDelaySockets;
 import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
 import io.javalin.http.Handler;
@@ -129,7 +130,8 @@ public final class App {
                 .retryOnConnectionFailure(false)
                 // Connect on the calling (virtual) thread: fast fallback hands every new
                 // connection to a platform thread, which costs dearly when a thousand streams open at once.
-                .fastFallback(false);
+                .fastFallback(false)
+                .socketFactory(new NoDelaySockets()); // no Nagle wait on a request's last segment (docs/benchmarks.md)
         // Only plain-HTTP upstreams (a local one, say): no TLS, so none of its setup at startup.
         if (plainHttpOnly(upstream)) builder.connectionSpecs(List.of(ConnectionSpec.CLEARTEXT));
         OutboundProxy.configure(builder, proxy);

@@ -65,7 +65,8 @@ public final class ChatService {
         FragmentReader reader = new FragmentReader();
         ReplyLimiter limiter = new ReplyLimiter(request.stop(), request.maxTokens(), tokens.tokenizerFor(request.model()));
         ReplyPipeline pipeline = new ReplyPipeline(request, sink, trace, limiter, events, mapper);
-        Opened opened = open(request, routes.get(), buffer, trace, cancellation);
+        String system = requests.systemPrompt(request); // rendered once: the body of every attempt and the usage read it
+        Opened opened = open(request, system, routes.get(), buffer, trace, cancellation);
         FragmentsClient.Reply reply = opened.reply();
         try {
             for (int n = opened.firstRead(); n >= 0; n = reply.read(buffer)) {
@@ -80,7 +81,7 @@ public final class ChatService {
             events.completed(request.model().id(), trace.upstreamNanos(), trace.firstTokenNanos());
             pipeline.end();
             Finish.Usage usage = sink.wantsUsage()
-                    ? new Finish.Usage(tokens.promptTokens(request), limiter.emittedTokens() + callTokens(request, pipeline)) : null;
+                    ? new Finish.Usage(tokens.promptTokens(request, system), limiter.emittedTokens() + callTokens(request, pipeline)) : null;
             sink.finish(new Finish(pipeline.reason(), limiter.matchedStop(), usage));
             trace.end(ChatTrace.Outcome.OK);
         } catch (FragmentException e) {
@@ -106,7 +107,7 @@ public final class ChatService {
      * attempt and no wait); a provider's own limit moves on only to a route with another key for
      * that provider. Nothing has reached the client at this point, so all this is invisible to it.
      */
-    private Opened open(ChatRequest request, RouteTable routes, byte[] buffer, ChatTrace trace, Cancellation cancellation) {
+    private Opened open(ChatRequest request, String system, RouteTable routes, byte[] buffer, ChatTrace trace, Cancellation cancellation) {
         boolean emptyBefore = false;
         Set<Route> excluded = new HashSet<>();
         String provider = request.model().providerId();
@@ -119,7 +120,7 @@ public final class ChatService {
             events.routeChosen(route.name());
             boolean told = false; // whether the route table heard how this attempt went
             try {
-                FragmentsClient.Reply reply = route.client().chat(encoder.encode(requests.of(request, route.providerKeys())), cancellation);
+                FragmentsClient.Reply reply = route.client().chat(encoder.encode(requests.of(request, system, route.providerKeys())), cancellation);
                 try {
                     Opened opened = new Opened(reply, firstRead(reply, buffer));
                     routes.succeeded(route);

@@ -83,8 +83,13 @@ public final class TokenCounter {
      * {@code input_tokens} all read it, so they agree.
      */
     public int promptTokens(ChatRequest request) {
+        return promptTokens(request, requests.systemPrompt(request));
+    }
+
+    /** The same, with the upstream's system prompt already rendered. */
+    int promptTokens(ChatRequest request, String systemPrompt) {
         Tokenizer encoding = tokenizerFor(request.model());
-        int total = REPLY_PRIMING + PER_MESSAGE + remembered(encoding, requests.systemPrompt(request));
+        int total = REPLY_PRIMING + PER_MESSAGE + remembered(encoding, systemPrompt);
         for (FragmentsRequest.Message m : FragmentsRequest.asSent(UpstreamRequests.messages(request.messages()))) {
             total += PER_MESSAGE;
             for (FragmentsRequest.Part part : m.parts()) {
@@ -109,14 +114,13 @@ public final class TokenCounter {
         return n;
     }
 
-    /** FNV-1a over the UTF-16 code units, 64 bits: a cheap fingerprint, not a security measure. */
+    /**
+     * A 64-bit fingerprint: {@link String#hashCode} of the whole text and of its second half, each
+     * computed by the JVM's vectorised intrinsic (a byte-at-a-time hash took about 9 % of an
+     * agent-sized request's CPU). A cheap fingerprint, not a security measure.
+     */
     static long hash64(String text) {
-        long h = 0xcbf29ce484222325L;
-        for (int i = 0; i < text.length(); i++) {
-            h ^= text.charAt(i);
-            h *= 0x100000001b3L;
-        }
-        return h;
+        return ((long) text.hashCode() << 32) | (text.substring(text.length() / 2).hashCode() & 0xffffffffL);
     }
 
     /** Text beyond this many characters is estimated, not tokenized. */

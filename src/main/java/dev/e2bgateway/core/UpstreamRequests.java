@@ -47,8 +47,12 @@ public final class UpstreamRequests {
 
     /** The request as sent through a route that carries {@code providerKeys}. */
     public FragmentsRequest.Chat of(ChatRequest request, ProviderKeys providerKeys) {
+        return of(request, systemPrompt(request), providerKeys);
+    }
+
+    /** The same, with the {@link #systemPrompt} already rendered (a chat renders it once for the body and its usage). */
+    FragmentsRequest.Chat of(ChatRequest request, String system, ProviderKeys providerKeys) {
         ModelSpec model = request.model();
-        String system = systemPrompt(request);
         return new FragmentsRequest.Chat(
                 new FragmentsRequest.Model(model.upstreamId(), model.provider(), model.providerId(), model.name(), model.multiModal()),
                 FALLBACK_PROMPT,

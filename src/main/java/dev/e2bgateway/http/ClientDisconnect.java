@@ -14,11 +14,13 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Notices a client that hangs up while its request is being handled, even when nothing is
@@ -32,7 +34,7 @@ import java.util.concurrent.TimeUnit;
  * withdrawn before the handler returns, so Jetty's own reading after the response is untouched.
  *
  * <p>Registering read interest costs a selector wake-up, so the watch starts only once a request
- * has run for a short while (100 ms by default): quick requests never pay, slow ones are still noticed
+ * has run for a short while (100 ms by default, started by a tick within half that again): quick requests never pay, slow ones are still noticed
  * well within a second.
  *
  * <p><b>HTTP/1.1 only, on purpose.</b> The gateway serves HTTP/1.1 alone (Javalin's connector has
@@ -67,26 +69,34 @@ public final class ClientDisconnect implements AutoCloseable {
         }
     }
 
+    private final Watcher watcher;
     private volatile boolean closed;
     private boolean armed;
     private boolean handedBack;
-    private ScheduledFuture<?> pending;
+    /** When the request joined the watcher's waiting set. */
+    private long startNanos;
 
-    private ClientDisconnect(AbstractEndPoint endPoint, Runnable onDisconnect) {
+    private ClientDisconnect(AbstractEndPoint endPoint, Runnable onDisconnect, Watcher watcher) {
         this.endPoint = endPoint;
         this.onDisconnect = onDisconnect;
+        this.watcher = watcher;
     }
 
-    /** Starts watches; one per gateway, with one timer thread for the delayed starts. */
+    /**
+     * Starts watches; one per gateway, with one timer thread for the delayed starts. A request
+     * that is to be watched later joins a set; a tick every half {@code armAfterMillis} starts the
+     * watches of those that have run long enough, and runs only while the set holds any. Scheduling
+     * a start per request woke the timer thread for every request (its queue emptied by each
+     * cancelled start, every new start became its head): a thread hop per request, which cost
+     * CPU and showed in the latency tail at one connection.
+     */
     public static final class Watcher implements AutoCloseable {
-        private final long armAfterMillis;
+        private final long armAfterNanos;
+        private final long tickMillis;
         private final ScheduledThreadPoolExecutor timer = timer();
+        private final Set<ClientDisconnect> waiting = ConcurrentHashMap.newKeySet();
+        private final AtomicBoolean ticking = new AtomicBoolean();
 
-        /**
-         * Most requests end before their watch would start: their cancelled starts leave the queue
-         * at once, so the timer thread wakes only for watches that really start (it woke for
-         * every request's, after its 100 ms, to throw it away).
-         */
         private static ScheduledThreadPoolExecutor timer() {
             ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
                 Thread t = new Thread(r, "client-disconnect-watch");
@@ -99,12 +109,40 @@ public final class ClientDisconnect implements AutoCloseable {
 
         /** @param armAfterMillis how long a request runs before its connection is watched (0: at once) */
         public Watcher(long armAfterMillis) {
-            this.armAfterMillis = armAfterMillis;
+            this.armAfterNanos = TimeUnit.MILLISECONDS.toNanos(armAfterMillis);
+            this.tickMillis = Math.max(1, armAfterMillis / 2);
         }
 
         /** Starts watching {@code ctx}'s connection; call after the request body has been read. */
         public ClientDisconnect watch(Context ctx, Runnable onDisconnect) {
-            return ClientDisconnect.watch(ctx, onDisconnect, timer, armAfterMillis);
+            ClientDisconnect watch = ClientDisconnect.watch(ctx, onDisconnect, this);
+            if (watch.endPoint != null && armAfterNanos == 0) watch.arm();
+            else if (watch.endPoint != null) later(watch);
+            return watch;
+        }
+
+        private void later(ClientDisconnect watch) {
+            watch.startNanos = System.nanoTime();
+            waiting.add(watch);
+            if (ticking.compareAndSet(false, true)) schedule();
+        }
+
+        private void schedule() {
+            try {
+                timer.schedule(this::tick, tickMillis, TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException e) {
+                // shutting down: no more watches start
+            }
+        }
+
+        /** Starts the watches that are due; ticks again while any wait (a request added meanwhile is never missed). */
+        private void tick() {
+            long now = System.nanoTime();
+            for (ClientDisconnect watch : waiting) {
+                if (now - watch.startNanos >= armAfterNanos && waiting.remove(watch)) watch.arm();
+            }
+            ticking.set(false);
+            if (!waiting.isEmpty() && ticking.compareAndSet(false, true)) schedule();
         }
 
         @Override
@@ -113,7 +151,7 @@ public final class ClientDisconnect implements AutoCloseable {
         }
     }
 
-    private static ClientDisconnect watch(Context ctx, Runnable onDisconnect, ScheduledExecutorService timer, long armAfterMillis) {
+    private static ClientDisconnect watch(Context ctx, Runnable onDisconnect, Watcher watcher) {
         AbstractEndPoint endPoint = null;
         try {
             ConnectionMetaData meta = ServletContextRequest.getServletContextRequest(ctx.req()).getConnectionMetaData();
@@ -129,10 +167,7 @@ public final class ClientDisconnect implements AutoCloseable {
         } catch (RuntimeException e) {
             log.debug("cannot watch this connection for a disconnect", e);
         }
-        ClientDisconnect watcher = new ClientDisconnect(endPoint, onDisconnect);
-        if (endPoint != null && armAfterMillis == 0) watcher.arm();
-        else if (endPoint != null) watcher.pending = timer.schedule(watcher::arm, armAfterMillis, TimeUnit.MILLISECONDS);
-        return watcher;
+        return new ClientDisconnect(endPoint, onDisconnect, watcher);
     }
 
     private synchronized void arm() {
@@ -182,7 +217,7 @@ public final class ClientDisconnect implements AutoCloseable {
     @Override
     public synchronized void close() {
         closed = true;
-        if (pending != null) pending.cancel(false);
+        watcher.waiting.remove(this);
         if (armed && endPoint.isOpen()) {
             endPoint.getFillInterest().onFail(new RequestComplete());
         }

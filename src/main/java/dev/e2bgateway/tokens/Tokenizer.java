@@ -49,7 +49,7 @@ public final class Tokenizer {
 
     /** The first {@code limit} tokens of {@code text} (well-formed UTF-16). */
     public Prefix prefix(String text, int limit) {
-        int[] c = text.codePoints().toArray();
+        int[] c = codePoints(text);
         int n = c.length;
         byte[] piece = new byte[64];
         int tokens = 0;
@@ -82,6 +82,18 @@ public final class Tokenizer {
             i = end;
         }
         return new Prefix(tokens, false, text.length());
+    }
+
+    /** The text's code points: a plain loop, several times cheaper than {@code codePoints().toArray()} on short texts. */
+    private static int[] codePoints(String text) {
+        int length = text.length();
+        int[] c = new int[text.codePointCount(0, length)];
+        for (int i = 0, k = 0; i < length; k++) {
+            int cp = text.codePointAt(i);
+            c[k] = cp;
+            i += Character.charCount(cp);
+        }
+        return c;
     }
 
     private static int utf8Length(int cp) {

@@ -516,7 +516,7 @@ public final class Benchmark {
     }
 
 
-    private static void stop(Process p) throws InterruptedException {
+    static void stop(Process p) throws InterruptedException {
         p.destroy();
         if (!p.waitFor(60, TimeUnit.SECONDS)) p.destroyForcibly().waitFor(); // a first run writes its class cache as it stops
     }
@@ -545,7 +545,7 @@ public final class Benchmark {
         return javaVersion(settings.java());
     }
 
-    private static String javaVersion(String java) throws Exception {
+    static String javaVersion(String java) throws Exception {
         Process p = new ProcessBuilder(java, "-version").redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         p.waitFor();
@@ -565,13 +565,13 @@ public final class Benchmark {
         throw new IllegalStateException("the gateway did not start; see target/bench/gateway.log");
     }
 
-    private static long cpuTicks(Process p) throws IOException {
+    static long cpuTicks(Process p) throws IOException {
         String stat = Files.readString(Path.of("/proc/" + p.pid() + "/stat"));
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         return Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime + stime
     }
 
-    private static long rssKb(Process p) throws IOException {
+    static long rssKb(Process p) throws IOException {
         return Soak.status(p.pid(), "VmRSS:");
     }
 
@@ -579,7 +579,7 @@ public final class Benchmark {
         return Soak.status(p.pid(), "VmHWM:");
     }
 
-    private static double clockTicks() {
+    static double clockTicks() {
         try {
             Process p = new ProcessBuilder("getconf", "CLK_TCK").start();
             return Double.parseDouble(new String(p.getInputStream().readAllBytes()).trim());
@@ -613,7 +613,7 @@ public final class Benchmark {
         return sorted.get(Math.max(0, Math.min(sorted.size() - 1, i)));
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }

@@ -3,6 +3,7 @@ package dev.e2bgateway.bench;
 import dev.e2bgateway.support.Http1;
 import dev.e2bgateway.support.LoopbackServer;
 
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -89,7 +90,7 @@ final class PacedUpstream extends LoopbackServer {
     protected void serve(Socket socket) {
         try (socket) {
             socket.setTcpNoDelay(true);
-            InputStream in = socket.getInputStream();
+            InputStream in = new BufferedInputStream(socket.getInputStream(), 65536); // the head is read a byte at a time
             OutputStream out = socket.getOutputStream();
             while (true) {
                 String head = Http1.readHead(in);
