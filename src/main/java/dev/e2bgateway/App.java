@@ -217,7 +217,7 @@ public final class App {
                 new UpstreamErrors(config.timeouts().idle(), clock),
                 new RetryPolicy(config.retry().maxAttempts(), backoff, Sleeper.CANCELLABLE), mapper);
 
-        InterpreterLoop interpreter = new InterpreterLoop(chat, routes, metrics, mapper);
+        InterpreterLoop interpreter = new InterpreterLoop(chat, routes, metrics, mapper, config.interpreter());
 
         ChatCompletionsDialect openai = new ChatCompletionsDialect(mapper, models);
         MessagesDialect anthropic = new MessagesDialect(mapper, models, tokens, config.interpreter().enabled());
