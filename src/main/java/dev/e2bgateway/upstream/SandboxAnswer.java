@@ -25,6 +25,7 @@ final class SandboxAnswer {
 
     /** IPython colours its tracebacks with terminal escapes (CSI sequences); no client or model wants them. */
     private static final Pattern ANSI = Pattern.compile("\u001B\\[[0-9;?]*[ -/]*[@-~]");
+    private static final Pattern SCALAR = Pattern.compile("true|false|null|-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][+-]?[0-9]+)?");
     private static final int MAX_DEPTH = 64;
     private static final int MAX_SMALL = 256; // keys and the sandbox id
 
@@ -175,16 +176,18 @@ final class SandboxAnswer {
                 array(depth + 1, d -> value(d, null));
             }
             case -1 -> throw new Malformed("the sandbox answer ended early");
-            default -> {
-                if (!(c == '-' || c == 't' || c == 'f' || c == 'n' || (c >= '0' && c <= '9'))) {
-                    throw new Malformed("the sandbox answer was not JSON");
-                }
-                while (c != -1 && c != ',' && c != '}' && c != ']' && !Character.isWhitespace(c)) {
-                    take();
-                    c = peek();
-                }
-            }
+            default -> scalar();
         }
+    }
+
+    /** A number, true, false or null: checked, not kept. */
+    private void scalar() throws IOException, Malformed {
+        StringBuilder token = new StringBuilder();
+        for (int c = peek(); c != -1 && c != ',' && c != '}' && c != ']' && !Character.isWhitespace(c); c = peek()) {
+            if (token.length() > MAX_SMALL) throw new Malformed("the sandbox answer was not JSON");
+            token.append((char) take());
+        }
+        if (!SCALAR.matcher(token).matches()) throw new Malformed("the sandbox answer was not JSON");
     }
 
     /** The members of an object whose '{' was read, each handed to {@code field}. */
