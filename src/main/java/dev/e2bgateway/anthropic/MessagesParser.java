@@ -62,8 +62,8 @@ final class MessagesParser {
     }
 
     /** A count_tokens request: the same shape, without {@code max_tokens}. */
-    ChatRequest parseForCounting(byte[] body) {
-        return parse(body, false).request();
+    Parsed parseForCounting(byte[] body) {
+        return parse(body, false);
     }
 
     private Parsed parse(byte[] body, boolean needsMaxTokens) {

@@ -64,9 +64,7 @@ public final class InterpreterLoop {
         Spent spent = new Spent();
         for (int round = 1; ; round++) {
             Round reply = new Round(sink, name);
-            chat.complete(new ChatRequest(request.requestedModel(), request.model(), request.system(), List.copyOf(messages),
-                    request.sampling(), request.maxTokens(), request.stop(), offer(request.tools(), name, round), request.format()),
-                    trace, cancellation, reply);
+            chat.complete(round(request, messages, name, round), trace, cancellation, reply);
             usage = add(usage, reply.finish.usage());
             if (reply.codes.isEmpty()) {
                 reply.passCalls();
@@ -108,6 +106,20 @@ public final class InterpreterLoop {
                     List.of(new ChatRequest.Text(transcript.assistant(reply.text.toString(), calls)))));
             messages.add(new ChatRequest.Message(ChatRequest.Role.USER, List.of(new ChatRequest.Text(transcript.results(results)))));
         }
+    }
+
+    /**
+     * The request as the turn's first reply is asked it: the interpreter offered beside the
+     * client's tools (and forced, when the client's choice forces it). What the counting endpoints
+     * count, so that they agree with the turn's usage.
+     */
+    public static ChatRequest firstRound(ChatRequest request) {
+        return round(request, request.messages(), PythonTool.nameBeside(request.tools().tools()), 1);
+    }
+
+    private static ChatRequest round(ChatRequest request, List<ChatRequest.Message> messages, String name, int round) {
+        return new ChatRequest(request.requestedModel(), request.model(), request.system(), List.copyOf(messages),
+                request.sampling(), request.maxTokens(), request.stop(), offer(request.tools(), name, round), request.format());
     }
 
     /**

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.e2bgateway.core.BufferedReply;
 import dev.e2bgateway.core.ChatRequest;
+import dev.e2bgateway.core.InterpreterLoop;
 import dev.e2bgateway.core.Finish;
 import dev.e2bgateway.core.TokenCounter;
 import dev.e2bgateway.core.ToolCall;
@@ -119,7 +120,8 @@ public final class ResponsesDialect implements Dialect {
 
     /** {@code POST /v1/responses/input_tokens}: the prompt's tokens, counted as a response's {@code usage.input_tokens}. */
     public byte[] inputTokens(String keyName, byte[] body) {
-        ChatRequest request = parser.parse(keyName, body, true).request();
+        ResponsesParser.Parsed parsed = parser.parse(keyName, body, true);
+        ChatRequest request = parsed.codeInterpreter() ? InterpreterLoop.firstRound(parsed.request()) : parsed.request();
         return bytes(json.createObjectNode().put("object", "response.input_tokens").put("input_tokens", tokens.promptTokens(request)));
     }
 
