@@ -64,7 +64,9 @@ public final class ChatEndpoint {
             } else {
                 BufferedReply reply = new BufferedReply();
                 turn.run(request, trace, cancellation, reply);
-                JsonResponses.write(ctx, exchange.reply(reply));
+                byte[] body = exchange.reply(reply);
+                reply.headers().forEach(ctx::header);
+                JsonResponses.write(ctx, body);
             }
         });
     }

@@ -66,13 +66,16 @@ public final class KeyLimiter {
             lease = slots.take(key.name(), key.concurrency());
             if (lease == null) throw refused(key, "concurrency", "more than " + key.concurrency() + " chats at once", 1);
         }
+        boolean minuteCounted = false;
         try {
-            count(key, "rpm", key.rpm(), MINUTE, now);
+            minuteCounted = count(key, "rpm", key.rpm(), MINUTE, now);
             count(key, "rpd", key.rpd(), DAY, now);
             writeHeaders(ctx, key);
         } catch (RuntimeException e) {
             // Refused by a window, or Redis failed after the slot was taken: the chat does not run, so it holds no slot.
             if (lease != null) slots.give(lease);
+            // Refused by the day: the chat does not count against the minute either. (A Redis that failed lets it run: it counts.)
+            if (minuteCounted && e instanceof ApiError) uncount(key, "rpm", MINUTE, now);
             throw e;
         }
         if (lease == null) return NONE;
@@ -80,14 +83,25 @@ public final class KeyLimiter {
         return () -> slots.give(held); // never throws: a slot Redis cannot take back now is given back later
     }
 
-    private void count(ClientKey key, String name, int limit, long window, long now) {
-        if (limit <= 0) return;
+    /** Counts the chat in one window, or refuses it; returns whether it counted (false: that window has no limit). */
+    private boolean count(ClientKey key, String name, int limit, long window, long now) {
+        if (limit <= 0) return false;
         long end = (now / window + 1) * window;
         String counter = name + ":" + key.name() + ":" + now / window;
         if (counters.add(counter, 1, end) > limit) {
             counters.add(counter, -1, end); // a refused chat does not count
             throw refused(key, name, "its " + limit + " chats per " + (window == MINUTE ? "minute" : "day (UTC)"),
                     Math.max(1, (end - now + 999) / 1000));
+        }
+        return true;
+    }
+
+    /** Takes back a count of a chat another window refused; a Redis failing now costs the key one count of this minute. */
+    private void uncount(ClientKey key, String name, long window, long now) {
+        try {
+            counters.add(name + ":" + key.name() + ":" + now / window, -1, (now / window + 1) * window);
+        } catch (StoreUnavailableException e) {
+            log.debug("a count of {} could not be taken back: {}", key.name(), LogSafe.message(e.getMessage()));
         }
     }
 
