@@ -151,10 +151,10 @@ public record Config(Server server, Upstream upstream, Timeouts timeouts, Retry 
                 urls, r.file("E2B_UPSTREAMS_FILE"));
     }
 
-    /** A key shortened for logs: its first 8 characters, then "...". */
+    /** A key shortened for logs: its first 4 characters (enough to tell "sk-a" from "sk-p"), then "..."; a short one shows 1. */
     public static String mask(String key) {
         if (key == null || key.isEmpty()) return "(none)";
-        return key.length() <= 8 ? key.charAt(0) + "..." : key.substring(0, 8) + "...";
+        return key.length() <= 12 ? key.charAt(0) + "..." : key.substring(0, 4) + "...";
     }
 
     private record Reader(Map<String, String> env) {
