@@ -9,7 +9,9 @@ import dev.e2bgateway.core.InterpreterLoop;
 import dev.e2bgateway.core.ReplySink;
 import dev.e2bgateway.dialect.Dialect;
 import dev.e2bgateway.dialect.Exchange;
+import dev.e2bgateway.error.ApiError;
 import dev.e2bgateway.http.Auth;
+import dev.e2bgateway.http.ClientKey;
 import dev.e2bgateway.http.ChatLifecycle;
 import dev.e2bgateway.http.ErrorWriter;
 import dev.e2bgateway.http.JsonResponses;
@@ -55,6 +57,11 @@ public final class ChatEndpoint {
 
     public void handle(Context ctx) {
         Exchange exchange = dialect.parse(bodies.read(ctx), Auth.keyName(ctx));
+        ClientKey key = Auth.of(ctx);
+        if (exchange.codeInterpreter() && key != null && !key.mayRunCode(true)) {
+            throw ApiError.invalidRequest("tools", "The API key '" + key.name() + "' may not use the code interpreter on this"
+                    + " gateway (its entry in the keys file says \"interpreter\": false). Leave the tool out, or ask the operator.");
+        }
         ChatRequest request = exchange.request();
         lifecycle.run(ctx, request.requestedModel(), exchange.stream(), (trace, cancellation) -> {
             Turn turn = exchange.codeInterpreter() ? interpreter::complete : service::complete;

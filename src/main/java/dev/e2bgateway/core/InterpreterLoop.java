@@ -73,10 +73,10 @@ public final class InterpreterLoop {
             }
             if (round > MAX_ROUNDS || spent.refused) {
                 // Past a limit the model was already told of, more code ends the turn rather than ask again.
-                String limit = spent.refused ? budget.cellsPerTurn() + " code cells" : MAX_ROUNDS + " rounds of code";
-                log.info("{} the model still called the code interpreter after its limit of {}; the turn ends", trace.requestId(), limit);
-                sink.text((reply.text.isEmpty() ? "" : "\n\n") + "[The code interpreter's limit of " + limit
-                        + " per turn was reached, so the model's last code was not run. Ask again to continue.]");
+                String note = spent.refused ? "The code interpreter's budget of code cells was spent"
+                        : "The code interpreter's limit of " + MAX_ROUNDS + " rounds of code per turn was reached";
+                log.info("{} the model still called the code interpreter: {}; the turn ends", trace.requestId(), note);
+                sink.text((reply.text.isEmpty() ? "" : "\n\n") + "[" + note + ", so the model's last code was not run. Ask again to continue.]");
                 reply.passCalls();
                 sink.finish(new Finish(reply.calls.isEmpty() ? Finish.Reason.END : Finish.Reason.TOOL_CALLS, null, usage));
                 return;
@@ -87,7 +87,10 @@ public final class InterpreterLoop {
             for (int i = 0; i < reply.codes.size(); i++) {
                 String code = reply.codes.get(i);
                 sink.codeStarted(code);
-                CodeRun run = spent.cells < budget.cellsPerTurn() ? run(route, code, spent, trace, cancellation) : notRun(code);
+                CodeRun run = spent.cells >= budget.cellsPerTurn()
+                        ? notRun(code, "this turn already ran its limit of " + budget.cellsPerTurn() + " code cells")
+                        : !trace.takeSandboxRun() ? notRun(code, "the API key's daily budget of sandbox runs is spent")
+                        : run(route, code, spent, trace, cancellation);
                 spent.cells++;
                 spent.refused |= run.status() == CodeRun.Status.NOT_RUN;
                 spent.chars += run.size();
@@ -149,10 +152,9 @@ public final class InterpreterLoop {
     }
 
     /** A cell past the turn's budget: never sent; the model and the client are told why. */
-    private CodeRun notRun(String code) {
+    private static CodeRun notRun(String code, String why) {
         return new CodeRun(code, CodeRun.Status.NOT_RUN, "", "", "", null, List.of(), List.of(),
-                CodeRun.FAILURE + "this turn already ran its limit of " + budget.cellsPerTurn()
-                        + " code cells, so this one was not run. Answer with what the earlier cells gave.");
+                CodeRun.FAILURE + why + ", so this one was not run. Answer with what the earlier cells gave.");
     }
 
     private CodeRun run(Route route, String code, Spent spent, ChatTrace trace, Cancellation cancellation) {
@@ -163,7 +165,7 @@ public final class InterpreterLoop {
                 ? SandboxRun.failed(SandboxRun.Outcome.NETWORK, "the code interpreter is not set up on route " + route.name())
                 : route.sandbox().run(code, USER_ID, maxChars, cancellation);
         if (run.outcome() == SandboxRun.Outcome.CANCELLED || cancellation.cancelled()) throw cancellation.outcome();
-        events.sandboxRun(run.outcome().label);
+        events.sandboxRun(trace.key(), run.outcome().label);
         long millis = (System.nanoTime() - start) / 1_000_000;
         if (run.ran()) {
             log.info("{} code cell ({} characters) ran on route {} in sandbox {} in {} ms: {}", trace.requestId(), code.length(),

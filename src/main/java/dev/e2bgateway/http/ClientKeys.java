@@ -84,8 +84,14 @@ public final class ClientKeys {
             } else {
                 throw new ConfigException(where + " needs 'key' (the key) or 'sha256' (64 hex digits of its SHA-256)");
             }
+            JsonNode interpreter = e.get("interpreter");
+            if (interpreter != null && !interpreter.isNull() && !interpreter.isBoolean()) {
+                throw new ConfigException(where + " field 'interpreter' must be true or false");
+            }
             keys.add(new ClientKey(name, digest, limit(e, "rpm", defaults.rpm(), where), limit(e, "rpd", defaults.rpd(), where),
-                    limit(e, "concurrency", defaults.concurrency(), where)));
+                    limit(e, "concurrency", defaults.concurrency(), where),
+                    interpreter == null || interpreter.isNull() ? null : interpreter.asBoolean(),
+                    limit(e, "sandbox_runs_per_day", 0, where)));
         }
         return keys;
     }

@@ -1,5 +1,6 @@
 package dev.e2bgateway.http;
 
+import dev.e2bgateway.core.ChatTrace;
 import dev.e2bgateway.error.ApiError;
 import dev.e2bgateway.error.LogSafe;
 import dev.e2bgateway.state.ConcurrencySlots;
@@ -109,6 +110,28 @@ public final class KeyLimiter {
         onLimited.accept(key.name(), limit);
         return new ApiError(ApiError.Kind.RATE_LIMITED, null, "rate_limit_exceeded",
                 "The key '" + key.name() + "' has used " + what + "; retry in " + retryAfterSeconds + " s.", true, retryAfterSeconds);
+    }
+
+    /**
+     * The key's daily budget of sandbox runs ({@code sandbox_runs_per_day}): each call counts one run,
+     * or says no once the day's are spent. A Redis that fails lets the run go, as with the chat limits.
+     */
+    public ChatTrace.SandboxAllowance sandboxAllowance(ClientKey key) {
+        if (key == null || key.sandboxRunsPerDay() <= 0) return () -> true;
+        return () -> {
+            long now = clock.getAsLong();
+            long end = (now / DAY + 1) * DAY;
+            String counter = "sandbox:" + key.name() + ":" + now / DAY;
+            try {
+                if (counters.add(counter, 1, end) <= key.sandboxRunsPerDay()) return true;
+                counters.add(counter, -1, end); // a refused run does not count
+                onLimited.accept(key.name(), "sandbox_runs_per_day");
+                return false;
+            } catch (StoreUnavailableException e) {
+                log.warn("the sandbox-run budget not applied to {}: {}", key.name(), LogSafe.message(e.getMessage()));
+                return true;
+            }
+        };
     }
 
     /** The {@code x-ratelimit-*-requests} headers for the window closest to its limit. */

@@ -89,7 +89,7 @@ class InterpreterBudgetTest {
         for (int i = 8; i < 20; i++) {
             assertThat(cells.get(i).at("/outputs/0/logs").asText()).contains("could not run this cell", "limit of 8 code cells", "not run");
         }
-        assertThat(r.get("output_text").asText()).contains("limit of 8 code cells per turn was reached");
+        assertThat(r.get("output_text").asText()).contains("budget of code cells was spent");
         for (int i = 1; i <= 8; i++) {
             assertThat(server.upstream.takeSandboxRequest().body().at("/fragment/code").asText()).isEqualTo("print(" + i + ")");
         }
