@@ -281,7 +281,7 @@ public final class App {
             cfg.routes.get("/playground", playground::serve);
             cfg.routes.get("/health", health::handle);
             cfg.routes.get("/v1/gateway/upstreams", ctx -> json.write(ctx, Map.of("object", "list", "data", routes.get().status())));
-            cfg.routes.get("/v1/gateway/config", ctx -> json.write(ctx, ConfigVersions.detail(reloader, config.reload())));
+            cfg.routes.get("/v1/gateway/config", ctx -> json.write(ctx, ConfigVersions.detail(reloader, config.reload(), config.interpreter())));
             cfg.routes.get("/v1/models", modelsEndpoint::list);
             cfg.routes.get("/v1/models/<id>", modelsEndpoint::get);
             cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));

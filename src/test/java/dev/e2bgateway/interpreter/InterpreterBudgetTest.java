@@ -182,4 +182,18 @@ class InterpreterBudgetTest {
         server.upstream.takeRequest();
         assertThat(server.upstream.takeRequest().body().get("messages").toString()).contains("result:\\n42");
     }
+
+    @Test
+    void the_budgets_in_force_are_shown_in_the_gateway_config() throws IOException {
+        try (Response r = server.gateway.get("/v1/gateway/config")) {
+            JsonNode interpreter = Gateway.json(r).get("interpreter");
+            assertThat(interpreter.get("enabled").asBoolean()).isTrue();
+            assertThat(interpreter.get("cells_per_turn").asInt()).isEqualTo(8);
+            assertThat(interpreter.get("rounds_per_turn").asInt()).isEqualTo(8);
+            assertThat(interpreter.get("cell_output_chars").asInt()).isEqualTo(CELL_CHARS);
+            assertThat(interpreter.get("turn_output_chars").asInt()).isEqualTo(TURN_CHARS);
+            assertThat(interpreter.get("model_section_chars").asInt()).isEqualTo(10_000);
+            assertThat(interpreter.get("sandbox_timeout_ms").asInt()).isEqualTo(5_000);
+        }
+    }
 }
