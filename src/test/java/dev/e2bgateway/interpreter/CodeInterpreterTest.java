@@ -185,8 +185,8 @@ class CodeInterpreterTest {
         try (Response m = server.gateway.get("/metrics")) {
             metrics = m.body().string();
         }
-        assertThat(metrics).contains("gateway_sandbox_runs_total{outcome=\"http_error\"}", "gateway_sandbox_runs_total{outcome=\"html\"}",
-                "gateway_sandbox_runs_total{outcome=\"timeout\"}");
+        assertThat(metrics).contains("gateway_sandbox_runs_total{key=\"default\",outcome=\"http_error\"}", "gateway_sandbox_runs_total{key=\"default\",outcome=\"html\"}",
+                "gateway_sandbox_runs_total{key=\"default\",outcome=\"timeout\"}");
     }
 
     @Test
@@ -437,7 +437,7 @@ class CodeInterpreterTest {
         JsonNode cell = Gateway.json(post("/v1/responses", responses("\"store\":false,\"include\":[\"code_interpreter_call.outputs\"]"))).at("/output/0");
         assertThat(cell.at("/outputs/0/logs").asText()).contains("could not run this cell", "not JSON");
         try (Response m = server.gateway.get("/metrics")) {
-            assertThat(m.body().string()).contains("gateway_sandbox_runs_total{outcome=\"bad_json\"}");
+            assertThat(m.body().string()).contains("gateway_sandbox_runs_total{key=\"default\",outcome=\"bad_json\"}");
         }
         server.upstream.takeSandboxRequest();
     }
