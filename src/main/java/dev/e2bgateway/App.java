@@ -228,7 +228,7 @@ public final class App {
                 new UpstreamErrors(config.timeouts().idle(), clock),
                 new RetryPolicy(config.retry().maxAttempts(), backoff, Sleeper.CANCELLABLE), mapper);
 
-        InterpreterLoop interpreter = new InterpreterLoop(chat, routes, metrics, mapper);
+        InterpreterLoop interpreter = new InterpreterLoop(chat, routes, metrics, mapper, config.interpreter());
 
         ChatCompletionsDialect openai = new ChatCompletionsDialect(mapper, models);
         MessagesDialect anthropic = new MessagesDialect(mapper, models, tokens, config.interpreter().enabled());
@@ -297,7 +297,7 @@ public final class App {
             cfg.routes.get("/playground", playground::serve);
             cfg.routes.get("/health", health::handle);
             cfg.routes.get("/v1/gateway/upstreams", ctx -> json.write(ctx, Map.of("object", "list", "data", routes.get().status())));
-            cfg.routes.get("/v1/gateway/config", ctx -> json.write(ctx, ConfigVersions.detail(reloader, config.reload())));
+            cfg.routes.get("/v1/gateway/config", ctx -> json.write(ctx, ConfigVersions.detail(reloader, config.reload(), config.interpreter())));
             cfg.routes.get("/v1/models", ctx -> gemini.listOr(ctx, modelsEndpoint::list));
             cfg.routes.get("/v1/models/<id>", ctx -> gemini.getOr(ctx, modelsEndpoint::get));
             cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));

@@ -104,28 +104,34 @@ final class MessageEvents implements StreamFormat {
     }
 
     /**
-     * A cell's result: {@code code_execution_result} with stdout, stderr (a Python exception's
-     * traceback goes there, as a shell shows it) and return_code; a sandbox that could not run it
-     * is {@code code_execution_tool_result_error}. Images would be files ({@code file_id}), which
-     * this gateway does not have: stdout says one was made.
+     * A cell's result: {@code code_execution_result} with stdout (what the cell printed), stderr
+     * (a Python exception's traceback goes there, as a shell shows it), return_code, and the
+     * results' text (the last expression's value) as {@code text} parts of its {@code content};
+     * a sandbox that could not run it is {@code code_execution_tool_result_error}
+     * ({@code too_many_requests} past the turn's cell budget). Images would be files
+     * ({@code file_id}), which this gateway does not have: a text part says one was made.
      */
     private ObjectNode codeResult(String toolUseId, CodeRun run) {
         ObjectNode block = json.createObjectNode().put("type", "code_execution_tool_result").put("tool_use_id", toolUseId);
         if (run.failed()) {
-            block.putObject("content").put("type", "code_execution_tool_result_error")
-                    .put("error_code", run.status() == CodeRun.Status.TIMED_OUT ? "execution_time_exceeded" : "unavailable");
+            block.putObject("content").put("type", "code_execution_tool_result_error").put("error_code", switch (run.status()) {
+                case TIMED_OUT -> "execution_time_exceeded";
+                case NOT_RUN -> "too_many_requests";
+                default -> "unavailable";
+            });
             return block;
         }
-        StringBuilder stdout = new StringBuilder(run.stdout());
-        for (String text : run.texts()) line(stdout, text);
-        for (CodeRun.Image image : run.images()) line(stdout, "[an image (" + image.mediaType() + ") was produced]");
         StringBuilder stderr = new StringBuilder(run.stderr());
         if (run.error() != null) {
             line(stderr, run.error().traceback().isEmpty() ? run.error().name() + ": " + run.error().value() : run.error().traceback());
         }
         ObjectNode content = block.putObject("content").put("type", "code_execution_result")
-                .put("stdout", stdout.toString()).put("stderr", stderr.toString()).put("return_code", run.returnCode());
-        content.putArray("content");
+                .put("stdout", run.stdout()).put("stderr", stderr.toString()).put("return_code", run.returnCode());
+        var parts = content.putArray("content");
+        for (String text : run.texts()) parts.addObject().put("type", "text").put("text", text);
+        for (CodeRun.Image image : run.images()) {
+            parts.addObject().put("type", "text").put("text", "[an image (" + image.mediaType() + ") was produced]");
+        }
         return block;
     }
 

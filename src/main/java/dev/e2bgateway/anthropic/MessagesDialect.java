@@ -3,6 +3,7 @@ package dev.e2bgateway.anthropic;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.e2bgateway.core.ChatRequest;
+import dev.e2bgateway.core.InterpreterLoop;
 import dev.e2bgateway.core.TokenCounter;
 import dev.e2bgateway.dialect.Dialect;
 import dev.e2bgateway.dialect.ErrorFormat;
@@ -37,8 +38,9 @@ public final class MessagesDialect implements Dialect {
     public Exchange parse(byte[] body, String keyName) {
         MessagesParser.Parsed parsed = parser.parse(body);
         ChatRequest request = parsed.request();
+        ChatRequest counted = parsed.codeInterpreter() ? InterpreterLoop.firstRound(request) : request;
         MessageEvents events = new MessageEvents(json, Ids.next("msg_"), request.model().answeredBy(),
-                () -> tokens.promptTokens(request));
+                () -> tokens.promptTokens(counted));
         return new Exchange(request, parsed.stream(), true, // every message and message_delta carries usage
                 reply -> bytes(parsed.codeInterpreter() ? events.message(reply.parts(), reply.calls(), reply.finish())
                         : events.message(reply.text(), reply.calls(), reply.finish())),
@@ -47,7 +49,9 @@ public final class MessagesDialect implements Dialect {
 
     /** {@code POST /v1/messages/count_tokens}: the same request shape, without {@code max_tokens}. */
     public byte[] countTokens(byte[] body) {
-        return bytes(Map.of("input_tokens", tokens.promptTokens(parser.parseForCounting(body))));
+        MessagesParser.Parsed parsed = parser.parseForCounting(body);
+        ChatRequest request = parsed.codeInterpreter() ? InterpreterLoop.firstRound(parsed.request()) : parsed.request();
+        return bytes(Map.of("input_tokens", tokens.promptTokens(request)));
     }
 
     @Override

@@ -2,7 +2,9 @@ package dev.e2bgateway.anthropic;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.e2bgateway.core.CellText;
 import dev.e2bgateway.core.ChatRequest;
+import dev.e2bgateway.core.CodeRun;
 import dev.e2bgateway.core.JsonOutput;
 import dev.e2bgateway.core.OutputFormat;
 import dev.e2bgateway.core.ToolUse;
@@ -62,8 +64,8 @@ final class MessagesParser {
     }
 
     /** A count_tokens request: the same shape, without {@code max_tokens}. */
-    ChatRequest parseForCounting(byte[] body) {
-        return parse(body, false).request();
+    Parsed parseForCounting(byte[] body) {
+        return parse(body, false);
     }
 
     private Parsed parse(byte[] body, boolean needsMaxTokens) {
@@ -300,12 +302,9 @@ final class MessagesParser {
                     String id = block.path("tool_use_id").asText("");
                     if (!codes.containsKey(id)) continue;
                     history.add(new Message(Role.ASSISTANT, List.of(new Text(transcript.assistant(String.join("", text), calls)))));
-                    JsonNode result = block.path("content");
-                    boolean failed = !"code_execution_result".equals(result.path("type").asText());
-                    String output = failed ? "The sandbox could not run this cell (" + result.path("error_code").asText("unavailable") + ")."
-                            : cellText(result);
+                    CodeRun cell = cell(codes.get(id), block.path("content"));
                     history.add(new Message(Role.USER, List.of(new Text(transcript.results(
-                            List.of(new ToolTranscript.Result(id, name, output, failed)))))));
+                            List.of(new ToolTranscript.Result(id, name, CellText.forModel(cell), cell.failed())))))));
                     text.clear();
                     calls = new ArrayList<>();
                 }
@@ -319,14 +318,23 @@ final class MessagesParser {
         return rest.isEmpty() ? null : rest;
     }
 
-    private static String cellText(JsonNode result) {
-        StringBuilder out = new StringBuilder();
-        String stdout = result.path("stdout").asText("");
-        String stderr = result.path("stderr").asText("");
-        if (!stdout.isEmpty()) out.append("stdout:\n").append(stdout).append(stdout.endsWith("\n") ? "" : "\n");
-        if (!stderr.isEmpty()) out.append("stderr:\n").append(stderr).append(stderr.endsWith("\n") ? "" : "\n");
-        out.append("return code: ").append(result.path("return_code").asInt(0));
-        return out.toString();
+    /**
+     * A {@code code_execution_tool_result}'s content as the cell it stands for, for the one
+     * rendering the live turn uses too: stdout, stderr (where the traceback went), the results'
+     * text, or the error code of a cell the sandbox could not run.
+     */
+    private static CodeRun cell(String code, JsonNode result) {
+        if (!"code_execution_result".equals(result.path("type").asText())) {
+            String error = result.path("error_code").asText("unavailable");
+            return new CodeRun(code, error.equals("too_many_requests") ? CodeRun.Status.NOT_RUN : CodeRun.Status.FAILED, "", "", "",
+                    null, List.of(), List.of(), CodeRun.FAILURE + error + ".");
+        }
+        List<String> texts = new ArrayList<>();
+        for (JsonNode part : result.path("content")) {
+            if (part.path("text").isTextual()) texts.add(part.get("text").asText());
+        }
+        return new CodeRun(code, result.path("return_code").asInt(0) == 0 ? CodeRun.Status.OK : CodeRun.Status.ERROR, "",
+                result.path("stdout").asText(""), result.path("stderr").asText(""), null, texts, List.of(), "");
     }
 
     /** A tool result's content: a string, or blocks whose text is joined (an image in a result is named, not sent). */

@@ -9,7 +9,9 @@ import dev.e2bgateway.core.InterpreterLoop;
 import dev.e2bgateway.core.ReplySink;
 import dev.e2bgateway.dialect.Dialect;
 import dev.e2bgateway.dialect.Exchange;
+import dev.e2bgateway.error.ApiError;
 import dev.e2bgateway.http.Auth;
+import dev.e2bgateway.http.ClientKey;
 import dev.e2bgateway.http.ChatLifecycle;
 import dev.e2bgateway.http.ErrorWriter;
 import dev.e2bgateway.http.JsonResponses;
@@ -71,6 +73,11 @@ public final class ChatEndpoint {
 
     /** Runs an exchange the route parsed itself (Gemini's model and method are in the path, not the body). */
     public void handle(Context ctx, Exchange exchange) {
+        ClientKey key = Auth.of(ctx);
+        if (exchange.codeInterpreter() && key != null && !key.mayRunCode(true)) {
+            throw ApiError.invalidRequest("tools", "The API key '" + key.name() + "' may not use the code interpreter on this"
+                    + " gateway (its entry in the keys file says \"interpreter\": false). Leave the tool out, or ask the operator.");
+        }
         ChatRequest request = exchange.request();
         lifecycle.run(ctx, request.requestedModel(), exchange.stream(), (trace, cancellation) -> {
             Turn turn = exchange.codeInterpreter() ? interpreter::complete : service::complete;
@@ -80,7 +87,9 @@ public final class ChatEndpoint {
             } else {
                 BufferedReply reply = new BufferedReply();
                 turn.run(request, trace, cancellation, reply);
-                JsonResponses.write(ctx, exchange.reply(reply));
+                byte[] body = exchange.reply(reply);
+                reply.headers().forEach(ctx::header);
+                JsonResponses.write(ctx, body);
             }
         });
     }

@@ -47,8 +47,14 @@ public record Config(Server server, Upstream upstream, Timeouts timeouts, Retry 
      * deployment the gateway calls (docs/upstream.md, "The sandbox").
      *
      * @param timeout the longest wait for one cell's answer (E2B_SANDBOX_TIMEOUT_MS); the route itself stops at 60 s
+     * @param cellsPerTurn cells run in one turn, all rounds together (E2B_INTERPRETER_CELLS_PER_TURN); later ones are not run
+     * @param cellOutputChars characters of one cell's output kept for the client (E2B_INTERPRETER_CELL_OUTPUT_CHARS),
+     *                        read off the connection with that cap
+     * @param turnOutputChars characters of all the cells' output of one turn kept (E2B_INTERPRETER_TURN_OUTPUT_CHARS)
      */
-    public record Interpreter(boolean enabled, Duration timeout) {}
+    public record Interpreter(boolean enabled, Duration timeout, int cellsPerTurn, long cellOutputChars, long turnOutputChars) {
+
+    }
 
     /**
      * How clients reach the gateway.
@@ -149,7 +155,10 @@ public record Config(Server server, Upstream upstream, Timeouts timeouts, Retry 
                         r.redisUrl("E2B_REDIS_URL")),
                 new Reload(r.bool("E2B_CONFIG_WATCH", true),
                         Duration.ofMillis(r.integer("E2B_CONFIG_WATCH_MS", 1000, 50, 3_600_000))),
-                new Interpreter(r.bool("E2B_CODE_INTERPRETER", false), r.millis("E2B_SANDBOX_TIMEOUT_MS", 65_000)),
+                new Interpreter(r.bool("E2B_CODE_INTERPRETER", false), r.millis("E2B_SANDBOX_TIMEOUT_MS", 65_000),
+                        r.integer("E2B_INTERPRETER_CELLS_PER_TURN", 8, 1, 1000),
+                        r.integer("E2B_INTERPRETER_CELL_OUTPUT_CHARS", 1 << 20, 1000, 32 << 20),
+                        r.integer("E2B_INTERPRETER_TURN_OUTPUT_CHARS", 4 << 20, 1000, 256 << 20)),
                 new Gemini(r.raw("E2B_GEMINI_MODEL")),
                 ollama(r, host));
     }
@@ -182,10 +191,10 @@ public record Config(Server server, Upstream upstream, Timeouts timeouts, Retry 
         return h.equals("localhost") || h.startsWith("127.") || h.equals("::1") || h.equals("[::1]");
     }
 
-    /** A key shortened for logs: its first 8 characters, then "...". */
+    /** A key shortened for logs: its first 4 characters (enough to tell "sk-a" from "sk-p"), then "..."; a short one shows 1. */
     public static String mask(String key) {
         if (key == null || key.isEmpty()) return "(none)";
-        return key.length() <= 8 ? key.charAt(0) + "..." : key.substring(0, 8) + "...";
+        return key.length() <= 12 ? key.charAt(0) + "..." : key.substring(0, 4) + "...";
     }
 
     private record Reader(Map<String, String> env) {

@@ -1,7 +1,9 @@
 package dev.e2bgateway.core;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** A sink that keeps the whole reply, for clients that did not ask to stream. */
 public final class BufferedReply implements ReplySink {
@@ -18,6 +20,7 @@ public final class BufferedReply implements ReplySink {
     private final StringBuilder pending = new StringBuilder();
     private final List<ToolCall> calls = new ArrayList<>();
     private Finish finish;
+    private final Map<String, String> headers = new LinkedHashMap<>();
 
     @Override
     public void text(String delta) {
@@ -50,6 +53,15 @@ public final class BufferedReply implements ReplySink {
         if (pending.isEmpty()) return;
         parts.add(new TextPart(pending.toString()));
         pending.setLength(0);
+    }
+
+    /** A header the dialect adds to the finished reply (what became of it beyond its body). */
+    public void header(String name, String value) {
+        headers.put(name, value);
+    }
+
+    public Map<String, String> headers() {
+        return Map.copyOf(headers);
     }
 
     /** All the reply's text, joined. */

@@ -31,9 +31,40 @@ public final class ChatTrace {
     private volatile String route;
     private volatile String routes;
     private volatile Outcome outcome;
+    private final java.util.concurrent.atomic.AtomicInteger sandboxRuns = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile String key = "-";
+    private volatile SandboxAllowance allowance = () -> true;
+
+    /** Whether the chat's key may have one more cell run in a sandbox (its daily budget); counts it when it may. */
+    @FunctionalInterface
+    public interface SandboxAllowance {
+        boolean take();
+    }
 
     public ChatTrace(String requestId) {
         this.requestId = requestId;
+    }
+
+    /** The chat's key, by name (for the metrics of what it spent), and its budget of sandbox runs. */
+    public void key(String name, SandboxAllowance allowance) {
+        this.key = name == null ? "-" : name;
+        this.allowance = allowance;
+    }
+
+    public String key() {
+        return key;
+    }
+
+    /** Asks the key's budget for one sandbox run; counted in {@link #sandboxRuns} when granted. */
+    boolean takeSandboxRun() {
+        if (!allowance.take()) return false;
+        sandboxRuns.incrementAndGet();
+        return true;
+    }
+
+    /** Cells sent to a sandbox for this chat (the access line's {@code sandbox_runs}). */
+    public int sandboxRuns() {
+        return sandboxRuns.get();
     }
 
     public String requestId() {

@@ -31,12 +31,23 @@ public record CodeRun(String code, Status status, String sandboxId, String stdou
         /** The sandbox could not run it (a 500, an HTML page, an unreadable answer, no connection). */
         FAILED,
         /** No answer came in time (the route's 60 s, or E2B_SANDBOX_TIMEOUT_MS). */
-        TIMED_OUT
+        TIMED_OUT,
+        /** Not sent to the sandbox: the turn had run its budget of cells (E2B_INTERPRETER_CELLS_PER_TURN). */
+        NOT_RUN
     }
 
     /** Whether the sandbox failed to give the cell's output (as opposed to a cell that ran, with or without an exception). */
     public boolean failed() {
-        return status == Status.FAILED || status == Status.TIMED_OUT;
+        return status == Status.FAILED || status == Status.TIMED_OUT || status == Status.NOT_RUN;
+    }
+
+    /** The characters of output the cell keeps (what the turn's output budget counts). */
+    public long size() {
+        long size = stdout.length() + stderr.length() + failure.length();
+        if (error != null) size += error.name().length() + error.value().length() + error.traceback().length();
+        for (String text : texts) size += text.length();
+        for (Image image : images) size += image.base64().length();
+        return size;
     }
 
     /** A Python exception: class name, message, formatted traceback. */
@@ -56,20 +67,24 @@ public record CodeRun(String code, Status status, String sandboxId, String stdou
     }
 
     /**
-     * Everything the cell printed, as one log text: stdout, stderr, then the exception with its
-     * traceback (the Responses API's {@code logs} output, which has no separate streams).
+     * Everything the cell wrote, as one log text (the Responses API's {@code logs} output, which
+     * has no separate streams), in the order a notebook shows it: stdout, stderr, the results'
+     * text (the last expression's value comes after what the cell printed), then the exception
+     * that ended the cell; each part on lines of its own.
      */
     public String logs() {
-        StringBuilder out = new StringBuilder(stdout).append(stderr);
-        if (error != null) {
-            if (!out.isEmpty() && out.charAt(out.length() - 1) != '\n') out.append('\n');
-            out.append(error.traceback().isEmpty() ? error.name() + ": " + error.value() : error.traceback());
-        }
-        for (String text : texts) {
-            if (!out.isEmpty() && out.charAt(out.length() - 1) != '\n') out.append('\n');
-            out.append(text);
-        }
-        if (failed()) out.append(failure);
+        StringBuilder out = new StringBuilder();
+        line(out, stdout);
+        line(out, stderr);
+        for (String text : texts) line(out, text);
+        if (error != null) line(out, error.traceback().isEmpty() ? error.name() + ": " + error.value() : error.traceback());
+        if (failed()) line(out, failure);
         return out.toString();
+    }
+
+    private static void line(StringBuilder out, String text) {
+        if (text.isEmpty()) return;
+        if (!out.isEmpty() && out.charAt(out.length() - 1) != '\n') out.append('\n');
+        out.append(text);
     }
 }

@@ -2,6 +2,8 @@ package dev.e2bgateway.core;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.e2bgateway.config.Config;
+import dev.e2bgateway.error.LogSafe;
 import dev.e2bgateway.tools.PythonTool;
 import dev.e2bgateway.tools.Tool;
 import dev.e2bgateway.tools.ToolChoice;
@@ -38,9 +40,13 @@ public final class InterpreterLoop {
     private final UpstreamEvents events;
     private final ToolTranscript transcript;
     private final ObjectMapper json;
+    private final Config.Interpreter budget;
 
-    public InterpreterLoop(ChatService chat, Supplier<RouteTable> routes, UpstreamEvents events, ObjectMapper json) {
+    /** @param budget the cells and output one turn may spend (docs/code-interpreter.md, "Budgets") */
+    public InterpreterLoop(ChatService chat, Supplier<RouteTable> routes, UpstreamEvents events, ObjectMapper json,
+                           Config.Interpreter budget) {
         this.chat = chat;
+        this.budget = budget;
         this.routes = routes;
         this.events = events;
         this.transcript = new ToolTranscript(json);
@@ -55,21 +61,22 @@ public final class InterpreterLoop {
         String name = PythonTool.nameBeside(request.tools().tools());
         List<ChatRequest.Message> messages = new ArrayList<>(request.messages());
         Finish.Usage usage = sink.wantsUsage() ? new Finish.Usage(0, 0) : null;
+        Spent spent = new Spent();
         for (int round = 1; ; round++) {
             Round reply = new Round(sink, name);
-            chat.complete(new ChatRequest(request.requestedModel(), request.model(), request.system(), List.copyOf(messages),
-                    request.sampling(), request.maxTokens(), request.stop(), offer(request.tools(), name, round), request.format()),
-                    trace, cancellation, reply);
+            chat.complete(round(request, messages, name, round), trace, cancellation, reply);
             usage = add(usage, reply.finish.usage());
             if (reply.codes.isEmpty()) {
                 reply.passCalls();
                 sink.finish(new Finish(reply.finish.reason(), reply.finish.stopSequence(), usage));
                 return;
             }
-            if (round > MAX_ROUNDS) {
-                log.info("{} the model still called the code interpreter after {} rounds; the turn ends", trace.requestId(), MAX_ROUNDS);
-                sink.text((reply.text.isEmpty() ? "" : "\n\n") + "[The code interpreter's limit of " + MAX_ROUNDS
-                        + " rounds of code per turn was reached, so the model's last code was not run. Ask again to continue.]");
+            if (round > MAX_ROUNDS || spent.refused) {
+                // Past a limit the model was already told of, more code ends the turn rather than ask again.
+                String note = spent.refused ? "The code interpreter's budget of code cells was spent"
+                        : "The code interpreter's limit of " + MAX_ROUNDS + " rounds of code per turn was reached";
+                log.info("{} the model still called the code interpreter: {}; the turn ends", trace.requestId(), note);
+                sink.text((reply.text.isEmpty() ? "" : "\n\n") + "[" + note + ", so the model's last code was not run. Ask again to continue.]");
                 reply.passCalls();
                 sink.finish(new Finish(reply.calls.isEmpty() ? Finish.Reason.END : Finish.Reason.TOOL_CALLS, null, usage));
                 return;
@@ -80,11 +87,17 @@ public final class InterpreterLoop {
             for (int i = 0; i < reply.codes.size(); i++) {
                 String code = reply.codes.get(i);
                 sink.codeStarted(code);
-                CodeRun run = run(route, code, trace, cancellation);
+                CodeRun run = spent.cells >= budget.cellsPerTurn()
+                        ? notRun(code, "this turn already ran its limit of " + budget.cellsPerTurn() + " code cells")
+                        : !trace.takeSandboxRun() ? notRun(code, "the API key's daily budget of sandbox runs is spent")
+                        : run(route, code, spent, trace, cancellation);
+                spent.cells++;
+                spent.refused |= run.status() == CodeRun.Status.NOT_RUN;
+                spent.chars += run.size();
                 sink.codeDone(run);
                 String cellId = "cell_" + round + "_" + (i + 1);
                 calls.add(new ToolTranscript.Call(cellId, name, json.createObjectNode().put(PythonTool.CODE, code).toString()));
-                results.add(new ToolTranscript.Result(cellId, name, forModel(run), run.failed()));
+                results.add(new ToolTranscript.Result(cellId, name, CellText.forModel(run), run.failed()));
             }
             boolean cut = reply.finish.reason() == Finish.Reason.LENGTH || reply.finish.reason() == Finish.Reason.STOP_SEQUENCE;
             if (!reply.calls.isEmpty() || cut) {
@@ -96,6 +109,20 @@ public final class InterpreterLoop {
                     List.of(new ChatRequest.Text(transcript.assistant(reply.text.toString(), calls)))));
             messages.add(new ChatRequest.Message(ChatRequest.Role.USER, List.of(new ChatRequest.Text(transcript.results(results)))));
         }
+    }
+
+    /**
+     * The request as the turn's first reply is asked it: the interpreter offered beside the
+     * client's tools (and forced, when the client's choice forces it). What the counting endpoints
+     * count, so that they agree with the turn's usage.
+     */
+    public static ChatRequest firstRound(ChatRequest request) {
+        return round(request, request.messages(), PythonTool.nameBeside(request.tools().tools()), 1);
+    }
+
+    private static ChatRequest round(ChatRequest request, List<ChatRequest.Message> messages, String name, int round) {
+        return new ChatRequest(request.requestedModel(), request.model(), request.system(), List.copyOf(messages),
+                request.sampling(), request.maxTokens(), request.stop(), offer(request.tools(), name, round), request.format());
     }
 
     /**
@@ -117,18 +144,32 @@ public final class InterpreterLoop {
         return table.all().stream().filter(r -> r.name().equals(name)).findFirst().orElse(table.first());
     }
 
-    private CodeRun run(Route route, String code, ChatTrace trace, Cancellation cancellation) {
+    /** What one turn has spent so far: cells sent (or refused), characters of output kept. */
+    private static final class Spent {
+        int cells;
+        long chars;
+        boolean refused; // a cell was past the budget: the model was told
+    }
+
+    /** A cell past the turn's budget: never sent; the model and the client are told why. */
+    private static CodeRun notRun(String code, String why) {
+        return new CodeRun(code, CodeRun.Status.NOT_RUN, "", "", "", null, List.of(), List.of(),
+                CodeRun.FAILURE + why + ", so this one was not run. Answer with what the earlier cells gave.");
+    }
+
+    private CodeRun run(Route route, String code, Spent spent, ChatTrace trace, Cancellation cancellation) {
         long start = System.nanoTime();
+        // A cell keeps at most its own cap, and no more than the turn has left (at least a little, for its error).
+        long maxChars = Math.max(1000, Math.min(budget.cellOutputChars(), budget.turnOutputChars() - spent.chars));
         SandboxRun run = route.sandbox() == null
-                ? new SandboxRun(SandboxRun.Outcome.NETWORK, "", "", "", null, List.of(), List.of(),
-                "the code interpreter is not set up on route " + route.name())
-                : route.sandbox().run(code, USER_ID, cancellation);
+                ? SandboxRun.failed(SandboxRun.Outcome.NETWORK, "the code interpreter is not set up on route " + route.name())
+                : route.sandbox().run(code, USER_ID, maxChars, cancellation);
         if (run.outcome() == SandboxRun.Outcome.CANCELLED || cancellation.cancelled()) throw cancellation.outcome();
-        events.sandboxRun(run.outcome().label);
+        events.sandboxRun(trace.key(), run.outcome().label);
         long millis = (System.nanoTime() - start) / 1_000_000;
         if (run.ran()) {
             log.info("{} code cell ({} characters) ran on route {} in sandbox {} in {} ms: {}", trace.requestId(), code.length(),
-                    route.name(), run.sandboxId(), millis, run.outcome().label);
+                    route.name(), LogSafe.text(run.sandboxId()), millis, run.outcome().label);
         } else {
             log.warn("{} code cell ({} characters) could not run on route {} ({} ms): {}", trace.requestId(), code.length(),
                     route.name(), millis, run.detail());
@@ -140,48 +181,12 @@ public final class InterpreterLoop {
             default -> CodeRun.Status.FAILED;
         };
         SandboxRun.RuntimeError e = run.error();
-        return new CodeRun(code, status, run.sandboxId(), run.stdout(), run.stderr(),
+        String stdout = run.imagesLeftOut() == 0 ? run.stdout()
+                : run.stdout() + "[" + run.imagesLeftOut() + " image(s) left out: larger than what was left of the cell's output budget]\n";
+        return new CodeRun(code, status, run.sandboxId(), stdout, run.stderr(),
                 e == null ? null : new CodeRun.Error(e.name(), e.value(), e.traceback()), run.texts(),
                 run.images().stream().map(i -> new CodeRun.Image(i.mediaType(), i.base64())).toList(),
                 status == CodeRun.Status.FAILED || status == CodeRun.Status.TIMED_OUT ? CodeRun.FAILURE + run.detail() + "." : "");
-    }
-
-    /** The cell's outcome as the model reads it in the tool result. */
-    static String forModel(CodeRun run) {
-        if (run.failed()) {
-            return run.failure() + " Nothing ran. Answer without it, or try once more.";
-        }
-        StringBuilder out = new StringBuilder();
-        section(out, "stdout", run.stdout());
-        section(out, "stderr", run.stderr());
-        if (run.error() != null) {
-            section(out, "error", run.error().name() + ": " + run.error().value());
-            section(out, "traceback", run.error().traceback());
-        }
-        for (String text : run.texts()) section(out, "result", text);
-        for (CodeRun.Image image : run.images()) {
-            out.append("[an image (").append(image.mediaType()).append(") was produced]\n");
-        }
-        return out.isEmpty() ? "(the cell ran and printed nothing)" : out.toString().stripTrailing();
-    }
-
-    /**
-     * Longest text of one kind the model gets back from a cell. The whole output goes to the
-     * client; the model's copy is cut in the middle, since it is resent with every later request
-     * of the conversation and the upstream refuses bodies over 4.5 MB.
-     */
-    static final int MAX_SECTION_CHARS = 10_000;
-
-    private static void section(StringBuilder out, String name, String text) {
-        if (text == null || text.isEmpty()) return;
-        if (text.length() > MAX_SECTION_CHARS) {
-            int head = MAX_SECTION_CHARS * 3 / 5;
-            int tail = MAX_SECTION_CHARS - head;
-            text = text.substring(0, head) + "\n[... " + (text.length() - head - tail) + " characters left out ...]\n"
-                    + text.substring(text.length() - tail);
-        }
-        out.append(name).append(":\n").append(text);
-        if (!text.endsWith("\n")) out.append('\n');
     }
 
     private static Finish.Usage add(Finish.Usage sum, Finish.Usage round) {

@@ -22,7 +22,7 @@ public interface UpstreamEvents {
     default void textAfterCalls() { }
 
     /** A code interpreter cell was sent to a sandbox; {@code outcome} as {@code SandboxRun.Outcome#label}. */
-    default void sandboxRun(String outcome) { }
+    default void sandboxRun(String key, String outcome) { }
 
     /** One upstream call finished; times in nanoseconds, {@code firstTokenNanos} -1 if no text came. */
     default void completed(String model, long upstreamNanos, long firstTokenNanos) { }

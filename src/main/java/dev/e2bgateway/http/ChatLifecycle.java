@@ -39,6 +39,7 @@ public final class ChatLifecycle {
     public void run(Context ctx, String model, boolean stream, Work work) {
         if (inFlight.draining()) throw ApiError.unavailable("The gateway is shutting down; retry the request.");
         ChatTrace trace = new ChatTrace(RequestIds.of(ctx));
+        trace.key(Auth.keyName(ctx), limiter.sandboxAllowance(Auth.of(ctx)));
         RequestLog.chat(ctx, model, stream, trace);
         Cancellation cancellation = new Cancellation();
         inFlight.add(cancellation);

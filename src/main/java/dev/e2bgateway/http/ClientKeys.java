@@ -5,6 +5,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.e2bgateway.config.Config;
 import dev.e2bgateway.config.ConfigException;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
+import dev.e2bgateway.error.LogSafe;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -54,8 +60,11 @@ public final class ClientKeys {
         JsonNode root;
         try {
             root = json.readTree(content != null ? content : Files.readAllBytes(path));
+        } catch (JsonProcessingException e) {
+            // Never Jackson's message: it quotes the text where reading stopped, which may be a key.
+            throw new ConfigException(source + ": cannot be read as JSON " + where(e) + " (the text there is not shown: it may be a key)");
         } catch (IOException e) {
-            throw new ConfigException(source + ": cannot be read as JSON: " + String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
+            throw new ConfigException(source + ": cannot be read (" + e.getClass().getSimpleName() + ")");
         }
         JsonNode entries = root == null ? null : root.get("keys");
         if (entries == null || !entries.isArray()) throw new ConfigException(source + ": the top level must be {\"keys\": [...]}");
@@ -75,10 +84,30 @@ public final class ClientKeys {
             } else {
                 throw new ConfigException(where + " needs 'key' (the key) or 'sha256' (64 hex digits of its SHA-256)");
             }
+            JsonNode interpreter = e.get("interpreter");
+            if (interpreter != null && !interpreter.isNull() && !interpreter.isBoolean()) {
+                throw new ConfigException(where + " field 'interpreter' must be true or false");
+            }
             keys.add(new ClientKey(name, digest, limit(e, "rpm", defaults.rpm(), where), limit(e, "rpd", defaults.rpd(), where),
-                    limit(e, "concurrency", defaults.concurrency(), where)));
+                    limit(e, "concurrency", defaults.concurrency(), where),
+                    interpreter == null || interpreter.isNull() ? null : interpreter.asBoolean(),
+                    limit(e, "sandbox_runs_per_day", 0, where)));
         }
         return keys;
+    }
+
+    /** Where reading stopped: line and column, and the entry and field ({@code keys[0].key}) when known. */
+    private static String where(JsonProcessingException e) {
+        JsonLocation at = e.getLocation();
+        String place = at == null ? "" : "at line " + at.getLineNr() + ", column " + at.getColumnNr();
+        if (e.getProcessor() instanceof JsonParser parser) {
+            StringBuilder path = new StringBuilder();
+            for (JsonStreamContext c = parser.getParsingContext(); c != null && !c.inRoot(); c = c.getParent()) {
+                path.insert(0, c.inArray() ? "[" + Math.max(0, c.getCurrentIndex()) + "]" : c.getCurrentName() == null ? "" : "." + c.getCurrentName());
+            }
+            if (!path.isEmpty()) place += " (" + LogSafe.text(path.charAt(0) == '.' ? path.substring(1) : path.toString()) + ")";
+        }
+        return place;
     }
 
     private static int limit(JsonNode e, String field, int fallback, String where) {

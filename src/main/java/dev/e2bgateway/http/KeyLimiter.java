@@ -1,5 +1,6 @@
 package dev.e2bgateway.http;
 
+import dev.e2bgateway.core.ChatTrace;
 import dev.e2bgateway.error.ApiError;
 import dev.e2bgateway.error.LogSafe;
 import dev.e2bgateway.state.ConcurrencySlots;
@@ -66,13 +67,16 @@ public final class KeyLimiter {
             lease = slots.take(key.name(), key.concurrency());
             if (lease == null) throw refused(key, "concurrency", "more than " + key.concurrency() + " chats at once", 1);
         }
+        boolean minuteCounted = false;
         try {
-            count(key, "rpm", key.rpm(), MINUTE, now);
+            minuteCounted = count(key, "rpm", key.rpm(), MINUTE, now);
             count(key, "rpd", key.rpd(), DAY, now);
             writeHeaders(ctx, key);
         } catch (RuntimeException e) {
             // Refused by a window, or Redis failed after the slot was taken: the chat does not run, so it holds no slot.
             if (lease != null) slots.give(lease);
+            // Refused by the day: the chat does not count against the minute either. (A Redis that failed lets it run: it counts.)
+            if (minuteCounted && e instanceof ApiError) uncount(key, "rpm", MINUTE, now);
             throw e;
         }
         if (lease == null) return NONE;
@@ -80,8 +84,9 @@ public final class KeyLimiter {
         return () -> slots.give(held); // never throws: a slot Redis cannot take back now is given back later
     }
 
-    private void count(ClientKey key, String name, int limit, long window, long now) {
-        if (limit <= 0) return;
+    /** Counts the chat in one window, or refuses it; returns whether it counted (false: that window has no limit). */
+    private boolean count(ClientKey key, String name, int limit, long window, long now) {
+        if (limit <= 0) return false;
         long end = (now / window + 1) * window;
         String counter = name + ":" + key.name() + ":" + now / window;
         if (counters.add(counter, 1, end) > limit) {
@@ -89,12 +94,44 @@ public final class KeyLimiter {
             throw refused(key, name, "its " + limit + " chats per " + (window == MINUTE ? "minute" : "day (UTC)"),
                     Math.max(1, (end - now + 999) / 1000));
         }
+        return true;
+    }
+
+    /** Takes back a count of a chat another window refused; a Redis failing now costs the key one count of this minute. */
+    private void uncount(ClientKey key, String name, long window, long now) {
+        try {
+            counters.add(name + ":" + key.name() + ":" + now / window, -1, (now / window + 1) * window);
+        } catch (StoreUnavailableException e) {
+            log.debug("a count of {} could not be taken back: {}", key.name(), LogSafe.message(e.getMessage()));
+        }
     }
 
     private ApiError refused(ClientKey key, String limit, String what, long retryAfterSeconds) {
         onLimited.accept(key.name(), limit);
         return new ApiError(ApiError.Kind.RATE_LIMITED, null, "rate_limit_exceeded",
                 "The key '" + key.name() + "' has used " + what + "; retry in " + retryAfterSeconds + " s.", true, retryAfterSeconds);
+    }
+
+    /**
+     * The key's daily budget of sandbox runs ({@code sandbox_runs_per_day}): each call counts one run,
+     * or says no once the day's are spent. A Redis that fails lets the run go, as with the chat limits.
+     */
+    public ChatTrace.SandboxAllowance sandboxAllowance(ClientKey key) {
+        if (key == null || key.sandboxRunsPerDay() <= 0) return () -> true;
+        return () -> {
+            long now = clock.getAsLong();
+            long end = (now / DAY + 1) * DAY;
+            String counter = "sandbox:" + key.name() + ":" + now / DAY;
+            try {
+                if (counters.add(counter, 1, end) <= key.sandboxRunsPerDay()) return true;
+                counters.add(counter, -1, end); // a refused run does not count
+                onLimited.accept(key.name(), "sandbox_runs_per_day");
+                return false;
+            } catch (StoreUnavailableException e) {
+                log.warn("the sandbox-run budget not applied to {}: {}", key.name(), LogSafe.message(e.getMessage()));
+                return true;
+            }
+        };
     }
 
     /** The {@code x-ratelimit-*-requests} headers for the window closest to its limit. */

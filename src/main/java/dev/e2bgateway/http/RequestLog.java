@@ -74,6 +74,7 @@ public final class RequestLog {
             line.append(" upstream_ms=").append(trace.upstreamMillis()).append(" attempts=").append(trace.attempts());
         }
         line.append(" total_ms=").append(Math.round(totalMillis)).append(" key=").append(key == null ? "-" : key);
+        if (trace != null && trace.sandboxRuns() > 0) line.append(" sandbox_runs=").append(trace.sandboxRuns());
         log.write(line);
     }
 }

@@ -141,9 +141,9 @@ public final class Metrics implements UpstreamEvents {
     }
 
     @Override
-    public void sandboxRun(String outcome) {
-        Counter.builder("gateway.sandbox.runs").description("Code interpreter cells sent to a sandbox, by outcome")
-                .tag("outcome", outcome).register(registry).increment();
+    public void sandboxRun(String key, String outcome) {
+        Counter.builder("gateway.sandbox.runs").description("Code interpreter cells sent to a sandbox, by key and outcome")
+                .tag("key", key).tag("outcome", outcome).register(registry).increment();
     }
 
     @Override

@@ -1,6 +1,8 @@
 package dev.e2bgateway.reload;
 
 import dev.e2bgateway.config.Config;
+import dev.e2bgateway.core.CellText;
+import dev.e2bgateway.core.InterpreterLoop;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -31,7 +33,7 @@ public final class ConfigVersions {
      * For {@code GET /v1/gateway/config}: each file's path, version and last look (its outcome and
      * time; why a file was refused is in the log, which names entries this endpoint's callers need not see).
      */
-    public static Map<String, Object> detail(Reloader reloader, Config.Reload reload) {
+    public static Map<String, Object> detail(Reloader reloader, Config.Reload reload, Config.Interpreter interpreter) {
         Settings settings = reloader.current();
         Map<SettingsFile, Reloader.Attempt> attempts = reloader.attempts();
         List<Map<String, Object>> files = new ArrayList<>();
@@ -53,6 +55,20 @@ public final class ConfigVersions {
         out.put("watch", reload.watch() && !files.isEmpty());
         out.put("watch_interval_ms", reload.interval().toMillis());
         out.put("files", files);
+        out.put("interpreter", interpreter(interpreter));
+        return out;
+    }
+
+    /** The code interpreter's switch and the budgets of one turn (docs/code-interpreter.md, "Budgets"). */
+    private static Map<String, Object> interpreter(Config.Interpreter interpreter) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("enabled", interpreter.enabled());
+        out.put("sandbox_timeout_ms", interpreter.timeout().toMillis());
+        out.put("rounds_per_turn", InterpreterLoop.MAX_ROUNDS);
+        out.put("cells_per_turn", interpreter.cellsPerTurn());
+        out.put("cell_output_chars", interpreter.cellOutputChars());
+        out.put("turn_output_chars", interpreter.turnOutputChars());
+        out.put("model_section_chars", CellText.MAX_SECTION_CHARS);
         return out;
     }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.e2bgateway.core.BufferedReply;
 import dev.e2bgateway.core.ChatRequest;
+import dev.e2bgateway.core.InterpreterLoop;
 import dev.e2bgateway.core.Finish;
 import dev.e2bgateway.core.TokenCounter;
 import dev.e2bgateway.core.ToolCall;
@@ -16,7 +17,11 @@ import dev.e2bgateway.dialect.Ids;
 import dev.e2bgateway.dialect.OpenAiErrors;
 import dev.e2bgateway.error.ApiError;
 import dev.e2bgateway.models.ModelRegistry;
+import dev.e2bgateway.error.LogSafe;
 import dev.e2bgateway.state.ResponseStore;
+import dev.e2bgateway.state.StoreUnavailableException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -50,6 +55,8 @@ public final class ResponsesDialect implements Dialect {
         this.errors = new OpenAiErrors(json);
     }
 
+    private static final Logger log = LoggerFactory.getLogger(ResponsesDialect.class);
+
     @Override
     public Exchange parse(byte[] body, String keyName) {
         ResponsesParser.Parsed parsed = parser.parse(keyName, body, false);
@@ -75,16 +82,33 @@ public final class ResponsesDialect implements Dialect {
                         output.add(shape.call(call, ResponseShape.CallIds.next(shape.custom(call)), shape.value(call), "completed"));
                     }
                     ObjectNode response = shape.finished(output, reply.finish());
-                    keep(keyName, parsed, response);
+                    if (!keep(keyName, parsed, response)) reply.header(STORE_FAILED_HEADER, "true");
                     return bytes(shape.forClient(response));
                 },
                 () -> new ResponseEvents(json, shape, response -> keep(keyName, parsed, response)), parsed.codeInterpreter());
     }
 
-    /** With {@code store}, the finished response is kept before the client hears of it, so its id works at once. */
-    private void keep(String keyName, ResponsesParser.Parsed parsed, ObjectNode response) {
-        if (parsed.store()) stored.save(keyName, response, parsed.input(), parsed.chain());
+    /**
+     * With {@code store}, the finished response is kept before the client hears of it, so its id works at once.
+     * A store that fails then does not cost the client the answer it paid for (a retry would pay again): the
+     * response says {@code store: false}, a WARN says why, and a non-streamed answer carries
+     * {@value #STORE_FAILED_HEADER}. Returns false in that case.
+     */
+    private boolean keep(String keyName, ResponsesParser.Parsed parsed, ObjectNode response) {
+        if (!parsed.store()) return true;
+        try {
+            stored.save(keyName, response, parsed.input(), parsed.chain());
+            return true;
+        } catch (StoreUnavailableException e) {
+            log.warn("response {} of {} was answered but not stored (store: false): {}", response.path("id").asText(),
+                    LogSafe.text(keyName), LogSafe.message(e.getMessage()));
+            response.put("store", false);
+            return false;
+        }
     }
+
+    /** On a non-streamed response whose {@code store: true} could not be honoured (docs/api-responses.md). */
+    public static final String STORE_FAILED_HEADER = "x-e2b-gateway-store-failed";
 
     /**
      * {@code GET /v1/responses/{id}}: the stored response, if the key named {@code keyName} stored
@@ -119,7 +143,8 @@ public final class ResponsesDialect implements Dialect {
 
     /** {@code POST /v1/responses/input_tokens}: the prompt's tokens, counted as a response's {@code usage.input_tokens}. */
     public byte[] inputTokens(String keyName, byte[] body) {
-        ChatRequest request = parser.parse(keyName, body, true).request();
+        ResponsesParser.Parsed parsed = parser.parse(keyName, body, true);
+        ChatRequest request = parsed.codeInterpreter() ? InterpreterLoop.firstRound(parsed.request()) : parsed.request();
         return bytes(json.createObjectNode().put("object", "response.input_tokens").put("input_tokens", tokens.promptTokens(request)));
     }
 

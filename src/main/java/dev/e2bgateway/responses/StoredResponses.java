@@ -86,7 +86,11 @@ final class StoredResponses {
         return items;
     }
 
-    /** Keeps {@code owner}'s finished response with its input, after the responses in {@code chain}. */
+    /**
+     * Keeps {@code owner}'s finished response with its input, after the responses in {@code chain}.
+     *
+     * @throws StoreUnavailableException when the store cannot take it now (the answer is the client's all the same)
+     */
     void save(String owner, ObjectNode response, List<? extends JsonNode> input, List<String> chain) {
         ObjectNode document = json.createObjectNode();
         document.set("response", response);
@@ -98,10 +102,7 @@ final class StoredResponses {
             if (item.path("id").isTextual()) items.put(item.get("id").asText(), write(item));
         }
         String id = response.path("id").asText();
-        guard(() -> {
-            store.put(owner, id, write(document), items);
-            return null;
-        });
+        store.put(owner, id, write(document), items);
     }
 
     /** {@code GET /v1/responses/{id}}. */

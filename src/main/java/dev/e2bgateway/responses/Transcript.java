@@ -1,5 +1,6 @@
 package dev.e2bgateway.responses;
 
+import dev.e2bgateway.core.CellText;
 import dev.e2bgateway.core.ChatRequest;
 import dev.e2bgateway.core.CodeRun;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -89,9 +90,9 @@ final class Transcript {
                     // A cell the gateway ran: its call, and at once its result (the item holds both).
                     history.call(node.path("id").asText(), interpreter, json.createObjectNode().put(PythonTool.CODE,
                             node.path("code").asText("")).toString());
-                    String output = codeOutput(node);
-                    history.result(node.path("id").asText(), interpreter, output,
-                            "failed".equals(node.path("status").asText()) || output.startsWith(CodeRun.FAILURE));
+                    CodeRun cell = cell(node);
+                    history.result(node.path("id").asText(), interpreter,
+                            cell == null ? CellText.UNKNOWN : CellText.forModel(cell), cell != null && cell.failed());
                 }
                 default -> {
                     // reasoning, other built-in tools' calls and results, ...: nothing the upstream can use
@@ -119,16 +120,34 @@ final class Transcript {
         }
     }
 
-    /** A cell's outputs as the model reads them: its logs, and a note for each image. */
-    private static String codeOutput(JsonNode item) {
+    /**
+     * A {@code code_interpreter_call} item as the cell it stands for, for the one rendering the live
+     * turn uses too: its logs (where stdout, stderr and the error are one text) and images; null
+     * when the item has no outputs. A cell the sandbox could not run is one whose logs say so.
+     */
+    private static CodeRun cell(JsonNode item) {
         JsonNode outputs = item.get("outputs");
-        if (outputs == null || !outputs.isArray()) return "(the output of this cell is not known here)";
-        StringBuilder text = new StringBuilder();
+        if (outputs == null || !outputs.isArray()) return null;
+        StringBuilder logs = new StringBuilder();
+        List<CodeRun.Image> images = new ArrayList<>();
         for (JsonNode o : outputs) {
-            if ("logs".equals(o.path("type").asText())) text.append(o.path("logs").asText(""));
-            else if ("image".equals(o.path("type").asText())) text.append("\n[an image was produced and shown to the user]");
+            if ("logs".equals(o.path("type").asText())) logs.append(o.path("logs").asText(""));
+            else if ("image".equals(o.path("type").asText())) images.add(new CodeRun.Image(mediaType(o.path("url").asText("")), ""));
         }
-        return text.isEmpty() ? "(the cell ran and printed nothing)" : text.toString().strip();
+        String code = item.path("code").asText("");
+        String text = logs.toString();
+        int failure = text.indexOf(CodeRun.FAILURE);
+        if ("failed".equals(item.path("status").asText()) || failure >= 0) {
+            return new CodeRun(code, CodeRun.Status.FAILED, "", "", "", null, List.of(), List.of(),
+                    failure >= 0 ? text.substring(failure) : CodeRun.FAILURE + "the sandbox failed.");
+        }
+        return new CodeRun(code, CodeRun.Status.OK, "", text, "", null, List.of(), images, "");
+    }
+
+    /** An image output's media type, from its data: URL. */
+    private static String mediaType(String url) {
+        int semicolon = url.indexOf(';');
+        return url.startsWith("data:") && semicolon > 5 ? url.substring(5, semicolon) : "image";
     }
 
     /** A tool output: a string, or parts whose text is joined (an image or file in an output is named, not sent). */

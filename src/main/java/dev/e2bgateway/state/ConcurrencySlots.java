@@ -62,14 +62,23 @@ public final class ConcurrencySlots implements AutoCloseable {
     /**
      * A slot of {@code group} for one chat, or null when its {@code limit} slots are taken.
      *
-     * @throws StoreUnavailableException when Redis cannot be asked (nothing is held then)
+     * @throws StoreUnavailableException when Redis cannot be asked or did not answer (nothing is held then; a
+     *                                   take Redis runs late is given back)
      */
     public Lease take(String group, int limit) {
         long now = clock.getAsLong();
         giveBackUngiven(group, now); // a slot a chat of this key could not give back is free once Redis answers again, not a tick later
         Lease lease = new Lease(group, UUID.randomUUID().toString());
         long end = now + LEASE_MILLIS;
-        if (!leases.take(group, lease.id(), limit, now, end)) return null;
+        try {
+            if (!leases.take(group, lease.id(), limit, now, end)) return null;
+        } catch (StoreUnavailableException e) {
+            // A take whose answer never came may still be run: a stalled Redis runs the commands queued
+            // meanwhile. Its id is known, so it is given back like any slot not given back: by the next
+            // take of its group or the next tick, once Redis answers (a lease nobody has does no harm).
+            ungiven.put(lease, end);
+            throw e;
+        }
         held.add(lease);
         return lease;
     }

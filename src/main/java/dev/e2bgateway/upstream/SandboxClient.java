@@ -1,6 +1,5 @@
 package dev.e2bgateway.upstream;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import okhttp3.Call;
@@ -9,14 +8,18 @@ import okhttp3.MediaType;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
+import okio.Buffer;
 import okio.BufferedSource;
+
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.URI;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
@@ -31,7 +34,7 @@ public final class SandboxClient {
     private static final MediaType JSON = MediaType.get("application/json");
     /** The template of a Jupyter cell; the app templates answer with a URL instead of output. */
     static final String TEMPLATE = "code-interpreter-v1";
-    /** Images make the body large; more than this is not a cell's output. */
+    /** Images make the body large; more than this is not a cell's output (it is read as it comes, never held). */
     private static final long MAX_BODY_BYTES = 32L * 1024 * 1024;
 
     private final Call.Factory http;
@@ -53,8 +56,11 @@ public final class SandboxClient {
         this.json = json;
     }
 
-    /** POST /api/sandbox with {@code code} as a {@code code-interpreter-v1} fragment; {@code userId} is metadata only. */
-    public SandboxRun run(String code, String userId, CancelHook cancel) {
+    /**
+     * POST /api/sandbox with {@code code} as a {@code code-interpreter-v1} fragment; {@code userId} is metadata only.
+     * At most {@code maxChars} of the cell's output are kept (stdout, stderr, the error, results and images together).
+     */
+    public SandboxRun run(String code, String userId, long maxChars, CancelHook cancel) {
         ObjectNode body = json.createObjectNode();
         ObjectNode fragment = body.putObject("fragment");
         fragment.put("template", TEMPLATE).put("code", code).put("file_path", "script.py")
@@ -78,17 +84,16 @@ public final class SandboxClient {
         try (Response response = call.execute()) {
             String contentType = response.header("content-type", "").toLowerCase(Locale.ROOT);
             BufferedSource source = response.body().source();
-            if (source.request(MAX_BODY_BYTES + 1)) {
-                return SandboxRun.failed(SandboxRun.Outcome.BAD_JSON, "the sandbox answer was larger than " + MAX_BODY_BYTES + " bytes");
-            }
-            byte[] answer = source.readByteArray();
-            boolean html = contentType.startsWith("text/html") || startsWith(answer, '<');
+            boolean html = contentType.startsWith("text/html") || firstVisible(source) == '<';
             if (response.code() != 200) {
+                boolean empty = !source.request(1);
                 return SandboxRun.failed(html ? SandboxRun.Outcome.HTML : SandboxRun.Outcome.HTTP_ERROR,
-                        "the sandbox endpoint answered " + response.code() + (html ? " with an HTML page" : answer.length == 0 ? " with an empty body" : ""));
+                        "the sandbox endpoint answered " + response.code() + (html ? " with an HTML page" : empty ? " with an empty body" : ""));
             }
             if (html) return SandboxRun.failed(SandboxRun.Outcome.HTML, "the sandbox endpoint answered with an HTML page");
-            return parse(answer);
+            return read(new CountingInput(source.inputStream(), MAX_BODY_BYTES), maxChars);
+        } catch (CountingInput.TooLong e) {
+            return SandboxRun.failed(SandboxRun.Outcome.BAD_JSON, "the sandbox answer was larger than " + MAX_BODY_BYTES + " bytes");
         } catch (InterruptedIOException e) {
             if (cancel.cancelled()) return SandboxRun.failed(SandboxRun.Outcome.CANCELLED, "cancelled");
             return SandboxRun.failed(SandboxRun.Outcome.TIMEOUT, "the sandbox did not answer within " + timeout.toMillis() + " ms");
@@ -99,45 +104,26 @@ public final class SandboxClient {
         }
     }
 
-    /** The route's JSON (sent as text/plain): {@code sbxId}, {@code stdout}/{@code stderr} arrays, {@code runtimeError}, {@code cellResults}. */
-    SandboxRun parse(byte[] answer) {
-        JsonNode root;
+    /**
+     * The route's JSON (sent as text/plain) read as it arrives, keeping at most {@code maxChars}
+     * of the cell's output (docs/upstream.md, "The sandbox").
+     */
+    static SandboxRun read(InputStream answer, long maxChars) throws IOException {
         try {
-            root = json.readTree(answer);
-        } catch (IOException e) {
-            return SandboxRun.failed(SandboxRun.Outcome.BAD_JSON, "the sandbox answer was not JSON");
+            return new SandboxAnswer(new BufferedReader(new InputStreamReader(answer, StandardCharsets.UTF_8), 16 * 1024), maxChars).run();
+        } catch (SandboxAnswer.Malformed e) {
+            return SandboxRun.failed(SandboxRun.Outcome.BAD_JSON, e.getMessage());
         }
-        if (root == null || !root.isObject() || !(root.has("stdout") || root.has("cellResults") || root.has("runtimeError"))) {
-            return SandboxRun.failed(SandboxRun.Outcome.BAD_JSON, "the sandbox answer was not a cell's output");
-        }
-        List<String> texts = new ArrayList<>();
-        List<SandboxRun.Image> images = new ArrayList<>();
-        for (JsonNode result : root.path("cellResults")) {
-            if (result.path("text").isTextual()) texts.add(result.get("text").asText());
-            if (result.path("png").isTextual()) images.add(new SandboxRun.Image("image/png", result.get("png").asText()));
-            if (result.path("jpeg").isTextual()) images.add(new SandboxRun.Image("image/jpeg", result.get("jpeg").asText()));
-        }
-        JsonNode error = root.get("runtimeError");
-        SandboxRun.RuntimeError runtimeError = error == null || !error.isObject() ? null
-                : new SandboxRun.RuntimeError(error.path("name").asText("Error"), error.path("value").asText(""),
-                error.path("traceback").asText(""));
-        return new SandboxRun(runtimeError == null ? SandboxRun.Outcome.OK : SandboxRun.Outcome.RUNTIME_ERROR,
-                root.path("sbxId").asText(""), joined(root.get("stdout")), joined(root.get("stderr")), runtimeError, texts, images, "");
     }
 
-    /** The route sends output as an array of chunks; a plain string is taken as it is. */
-    private static String joined(JsonNode chunks) {
-        if (chunks == null || chunks.isNull()) return "";
-        if (chunks.isTextual()) return chunks.asText();
-        StringBuilder out = new StringBuilder();
-        for (JsonNode c : chunks) out.append(c.asText(""));
-        return out.toString();
-    }
-
-    private static boolean startsWith(byte[] bytes, char c) {
-        for (byte b : bytes) {
-            if (!Character.isWhitespace(b)) return b == c;
+    /** The first byte that is not white space, without taking it; -1 when there is none in the first kilobyte. */
+    private static int firstVisible(BufferedSource source) throws IOException {
+        source.request(1024);
+        Buffer buffer = source.getBuffer();
+        for (long i = 0; i < Math.min(buffer.size(), 1024); i++) {
+            byte b = buffer.getByte(i);
+            if (!Character.isWhitespace(b)) return b;
         }
-        return false;
+        return -1;
     }
 }

@@ -13,9 +13,10 @@ import java.util.List;
  * @param texts     the text form of each cell result that has one (the value of the last expression, ...)
  * @param images    the PNG and JPEG results
  * @param detail    for a failure, what went wrong, in words fit for the model and the logs (never the code)
+ * @param imagesLeftOut images the cell made that did not fit in its output budget
  */
 public record SandboxRun(Outcome outcome, String sandboxId, String stdout, String stderr, RuntimeError error, List<String> texts,
-                         List<Image> images, String detail) {
+                         List<Image> images, String detail, int imagesLeftOut) {
 
     public SandboxRun {
         texts = List.copyOf(texts);
@@ -45,7 +46,7 @@ public record SandboxRun(Outcome outcome, String sandboxId, String stdout, Strin
         return outcome == Outcome.OK || outcome == Outcome.RUNTIME_ERROR;
     }
 
-    static SandboxRun failed(Outcome outcome, String detail) {
-        return new SandboxRun(outcome, "", "", "", null, List.of(), List.of(), detail);
+    public static SandboxRun failed(Outcome outcome, String detail) {
+        return new SandboxRun(outcome, "", "", "", null, List.of(), List.of(), detail, 0);
     }
 }

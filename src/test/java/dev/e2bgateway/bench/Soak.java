@@ -76,7 +76,12 @@ public final class Soak {
         CUT_STREAM("upstream cut mid-body, streamed: text, then an error event"),
         RATE_LIMITED_PLAIN("upstream 429, not streamed: 429"),
         RATE_LIMITED_STREAM("upstream 429, streamed: 429"),
-        RETRIED_503("upstream 503 once, retried by the gateway: the exact text");
+        RETRIED_503("upstream 503 once, retried by the gateway: the exact text"),
+        CELL_OK("interpreter: Responses, one cell, its output and the answer"),
+        CELL_BIG("interpreter: Responses, a cell printing 5 MB: 1 MB kept"),
+        CELL_ERROR("interpreter: Messages, a cell raising, plain traceback"),
+        CELL_SLOW("interpreter: Responses streamed, a cell past the sandbox timeout"),
+        CELL_MANY("interpreter: Responses streamed, 12 cells: 8 run, 4 refused");
 
         final String description;
 
@@ -92,7 +97,13 @@ public final class Soak {
             Scenario.RATE_LIMITED_PLAIN, Scenario.MESSAGES_STREAM, Scenario.SLOW_CLIENT, Scenario.PLAIN, Scenario.CUT_STREAM,
             Scenario.STREAM, Scenario.RETRIED_503, Scenario.CLIENT_CANCEL, Scenario.RATE_LIMITED_STREAM, Scenario.PLAIN};
 
-    record Settings(String java, String jar, double minutes, double rate, int sampleSeconds, Path work) {}
+    /** The interpreter soak's requests: hostile cells (SoakCells), and a plain chat now and then. */
+    private static final Scenario[] INTERPRETER_MIX = {
+            Scenario.CELL_OK, Scenario.CELL_BIG, Scenario.CELL_ERROR, Scenario.CELL_SLOW, Scenario.CELL_MANY,
+            Scenario.CELL_OK, Scenario.CELL_ERROR, Scenario.PLAIN, Scenario.CELL_BIG, Scenario.CELL_MANY};
+
+    /** @param interpreter the interpreter soak (--interpreter): the gateway with E2B_CODE_INTERPRETER=on, the cells' mix */
+    record Settings(String java, String jar, double minutes, double rate, int sampleSeconds, Path work, boolean interpreter) {}
 
     private final Settings settings;
     private final SoakUpstream upstream = new SoakUpstream();
@@ -107,6 +118,7 @@ public final class Soak {
     private final ConcurrentLinkedQueue<String> problems = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<Integer> cancelled = new ConcurrentLinkedQueue<>();
     private final AtomicLong retriedRequests = new AtomicLong();
+    private final AtomicLong extraUpstream = new AtomicLong();
     private final List<Sample> samples = new CopyOnWriteArrayList<>();
     private String base;
 
@@ -128,7 +140,8 @@ public final class Soak {
         System.setProperty("java.awt.headless", "true");
         Settings settings = new Settings(arg(args, "--java", "java"), arg(args, "--jar", "target/e2b-gateway.jar"),
                 Double.parseDouble(arg(args, "--minutes", "30")), Double.parseDouble(arg(args, "--rate", "30")),
-                Integer.parseInt(arg(args, "--sample-seconds", "10")), Path.of(arg(args, "--work", "target/soak")));
+                Integer.parseInt(arg(args, "--sample-seconds", "10")), Path.of(arg(args, "--work", "target/soak")),
+                List.of(args).contains("--interpreter"));
         Files.createDirectories(settings.work());
         int exit = new Soak(settings).run();
         System.exit(exit);
@@ -178,7 +191,8 @@ public final class Soak {
 
     private void oneRequest() {
         int id = ids.getAndIncrement();
-        Scenario scenario = MIX[(id - 1) % MIX.length];
+        Scenario[] mix = settings.interpreter() ? INTERPRETER_MIX : MIX;
+        Scenario scenario = mix[(id - 1) % mix.length];
         long t0 = System.nanoTime();
         String problem;
         try {
@@ -197,6 +211,17 @@ public final class Soak {
                     retriedRequests.incrementAndGet();
                     String p = plain(id, "o503", 5, 10, SoakUpstream.reply(id, false));
                     yield p != null ? p : upstream.attempts(id) == 2 ? null : "upstream attempts " + upstream.attempts(id) + ", not 2";
+                }
+                case CELL_OK, CELL_BIG, CELL_SLOW, CELL_MANY -> {
+                    String kind = scenario.name().substring(5).toLowerCase(Locale.ROOT);
+                    int cells = scenario == Scenario.CELL_MANY ? SoakCells.MANY : 1;
+                    int run = Math.min(cells, 8);
+                    extraUpstream.addAndGet(1 + run); // the second round, and the cells sent to the sandbox
+                    yield cells(id, kind, cells, scenario == Scenario.CELL_SLOW || scenario == Scenario.CELL_MANY);
+                }
+                case CELL_ERROR -> {
+                    extraUpstream.addAndGet(2);
+                    yield raisingCell(id);
                 }
             };
         } catch (Exception e) {
@@ -357,6 +382,67 @@ public final class Soak {
         return stopped ? null : "no message_stop";
     }
 
+    /**
+     * A Responses turn with {@code n} cells of {@code kind}: the answer's text exact, each cell's
+     * output as the gateway's budgets make it (1 MB of a big one, a timeout's note, the budget's refusal).
+     */
+    private String cells(int id, String kind, int n, boolean stream) throws IOException {
+        String body = "{\"model\":\"gpt-4o\",\"store\":false,\"stream\":" + stream + ",\"include\":[\"code_interpreter_call.outputs\"],"
+                + "\"input\":\"" + directive(id, "py" + kind, n, 5) + "\",\"tools\":[{\"type\":\"code_interpreter\",\"container\":{\"type\":\"auto\"}}]}";
+        try (Response r = client.newCall(new Request.Builder().url(base + "/v1/responses").header("Authorization", "Bearer " + KEY)
+                .post(RequestBody.create(body, JSON_TYPE)).build()).execute()) {
+            if (r.code() != 200) return "status " + r.code() + " " + abbreviate(r.body().string());
+            List<JsonNode> items = new ArrayList<>();
+            JsonNode response = null;
+            if (stream) {
+                for (String line = r.body().source().readUtf8Line(); line != null; line = r.body().source().readUtf8Line()) {
+                    if (!line.startsWith("data: ")) continue;
+                    JsonNode event = JSON.readTree(line.substring(6));
+                    String type = event.path("type").asText();
+                    if (type.equals("response.output_item.done") && event.at("/item/type").asText().equals("code_interpreter_call")) {
+                        items.add(event.get("item"));
+                    }
+                    if (type.equals("response.completed")) response = event.get("response");
+                }
+                if (response == null) return "no response.completed";
+            } else {
+                response = JSON.readTree(r.body().string());
+                for (JsonNode item : response.path("output")) if (item.path("type").asText().equals("code_interpreter_call")) items.add(item);
+            }
+            if (items.size() != n) return items.size() + " cells, not " + n;
+            for (int i = 0; i < n; i++) {
+                String logs = items.get(i).at("/outputs/0/logs").asText("");
+                String wrong = switch (kind) {
+                    case "big" -> logs.length() < (1 << 20) || logs.length() > (1 << 20) + 200 || !logs.contains("more characters left out")
+                            ? "a big cell kept " + logs.length() + " characters" : null;
+                    case "slow" -> logs.contains("did not answer within") ? null : "a slow cell: " + abbreviate(logs);
+                    default -> i < 8 ? (logs.equals(SoakCells.printed(id)) ? null : "cell " + i + ": " + abbreviate(logs))
+                            : logs.contains("limit of 8 code cells") ? null : "cell " + i + " past the budget: " + abbreviate(logs);
+                };
+                if (wrong != null) return wrong;
+            }
+            String text = response.path("output").findValues("text").stream().map(JsonNode::asText).reduce("", String::concat);
+            return text.endsWith(SoakUpstream.reply(id, false)) ? null : "wrong answer text";
+        }
+    }
+
+    /** A Messages turn whose cell raised: return_code 1, the traceback without terminal escapes, then the answer. */
+    private String raisingCell(int id) throws IOException {
+        String body = "{\"model\":\"claude-sonnet-4-5-20250929\",\"max_tokens\":4096,\"messages\":[{\"role\":\"user\",\"content\":\""
+                + directive(id, "pyerror", 1, 5) + "\"}],\"tools\":[{\"type\":\"code_execution_20250522\",\"name\":\"code_execution\"}]}";
+        try (Response r = client.newCall(new Request.Builder().url(base + "/v1/messages").header("x-api-key", KEY)
+                .header("anthropic-version", "2023-06-01").post(RequestBody.create(body, JSON_TYPE)).build()).execute()) {
+            String text = r.body().string();
+            if (r.code() != 200) return "status " + r.code() + " " + abbreviate(text);
+            JsonNode content = JSON.readTree(text).path("content");
+            JsonNode result = content.findParents("tool_use_id").stream().findFirst().map(b -> b.get("content")).orElse(null);
+            if (result == null || result.path("return_code").asInt() != 1) return "no failed cell: " + abbreviate(text);
+            String stderr = result.path("stderr").asText();
+            if (stderr.indexOf('\u001b') >= 0 || !stderr.contains("ZeroDivisionError: division by zero")) return "stderr " + abbreviate(stderr);
+            return content.get(content.size() - 1).path("text").asText().equals(SoakUpstream.reply(id, false)) ? null : "wrong answer text";
+        }
+    }
+
     // ---- sampling ----------------------------------------------------------------------------
 
     private void sample(Process gateway, Path jcmd, int port, long start) {
@@ -437,7 +523,7 @@ public final class Soak {
         long wrong = bad.values().stream().mapToLong(AtomicLong::get).sum();
         List<Integer> notPropagated = new ArrayList<>();
         for (int id : cancelled) if (!upstream.abandoned(id)) notPropagated.add(id);
-        long expectedUpstream = launched.get() + retriedRequests.get();
+        long expectedUpstream = launched.get() + retriedRequests.get() + extraUpstream.get();
         List<String> out = new ArrayList<>();
         out.add(String.format(Locale.ROOT, "soak: %.1f min, %d requests at %.0f/s; gateway %s", settings.minutes(), launched.get(),
                 settings.rate(), gateway.isAlive() ? "alive" : "DIED (exit " + gateway.exitValue() + ")"));
@@ -445,6 +531,7 @@ public final class Soak {
         out.add(String.format(Locale.ROOT, "| %-70s | %7s | %7s | %6s | %9s | %9s |", "scenario", "sent", "right", "wrong", "p50 ms", "max ms"));
         out.add("|" + "-".repeat(72) + "|---------|---------|--------|-----------|-----------|");
         for (Scenario s : Scenario.values()) {
+            if (good.get(s).get() + bad.get(s).get() == 0) continue;
             List<Long> ms = new ArrayList<>(millis.get(s));
             Collections.sort(ms);
             out.add(String.format(Locale.ROOT, "| %-70s | %7d | %7d | %6d | %9d | %9d |", s.description,
@@ -456,8 +543,9 @@ public final class Soak {
         out.add(String.format(Locale.ROOT, "client hang-ups: %d; the gateway abandoned the upstream call for %d of them%s",
                 cancelled.size(), cancelled.size() - notPropagated.size(),
                 notPropagated.isEmpty() ? "" : ", not for " + notPropagated.subList(0, Math.min(10, notPropagated.size()))));
-        out.add(String.format(Locale.ROOT, "upstream requests: %d (expected %d: one per request, two for each retried 503)",
-                upstream.requests(), expectedUpstream));
+        out.add(String.format(Locale.ROOT, "upstream requests: %d (expected %d: one per request, two for each retried 503%s)",
+                upstream.requests(), expectedUpstream, settings.interpreter() ? ", two per turn with cells and one per cell run; "
+                        + upstream.sandboxRuns() + " sandbox runs" : ""));
         out.addAll(trend());
         problems.forEach(p -> out.add("  " + p));
         Path csv = settings.work().resolve("soak.csv");
@@ -522,6 +610,10 @@ public final class Soak {
         pb.environment().put("E2B_HOST", "127.0.0.1");
         pb.environment().put("E2B_PORT", String.valueOf(port));
         pb.environment().put("E2B_BASE_URL", "http://127.0.0.1:" + upstream.port());
+        if (settings.interpreter()) {
+            pb.environment().put("E2B_CODE_INTERPRETER", "on");
+            pb.environment().put("E2B_SANDBOX_TIMEOUT_MS", String.valueOf(SoakCells.SANDBOX_TIMEOUT_MILLIS));
+        }
         pb.redirectErrorStream(true).redirectOutput(settings.work().resolve("gateway.log").toFile());
         pb.directory(new File(".").getAbsoluteFile());
         return pb.start();

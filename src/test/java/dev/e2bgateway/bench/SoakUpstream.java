@@ -24,7 +24,9 @@ import java.util.regex.Pattern;
  *   <li>{@code big}: the same with a reply of about 200 KB (for clients that read slowly);</li>
  *   <li>{@code cut}: the first part of that body, well into {@code code}, then the connection closed mid-body;</li>
  *   <li>{@code r429}: a provider's 429 (no X-RateLimit-Reset: not the daily limit, never retried);</li>
- *   <li>{@code o503}: 503 overloaded on the first attempt, then {@code ok} (the gateway retries it).</li>
+ *   <li>{@code o503}: 503 overloaded on the first attempt, then {@code ok} (the gateway retries it);</li>
+ *   <li>{@code py<kind>}: a reply calling {@code pieces} cells of that kind ({@link SoakCells}), then, once their
+ *   results come, {@code ok}'s reply; {@code POST /api/sandbox} answers each cell.</li>
  * </ul>
  * It counts requests per id and records the ids whose reply the gateway abandoned (its side of the
  * connection closed while this was still writing), so the soak can check cancellations reach it.
@@ -32,10 +34,12 @@ import java.util.regex.Pattern;
 final class SoakUpstream extends LoopbackServer {
 
     private static final Pattern DIRECTIVE = Pattern.compile("soak:(\\d+):(\\w+):(\\d+):(\\d+)");
+    private static final Pattern CELL = Pattern.compile("soakcell:(\\d+):(\\w+)");
 
     private final Map<Integer, AtomicInteger> attempts = new ConcurrentHashMap<>();
     private final Set<Integer> abandoned = ConcurrentHashMap.newKeySet();
     private final AtomicLong requests = new AtomicLong();
+    private final AtomicLong sandboxRuns = new AtomicLong();
 
     SoakUpstream() {
         super("soak-upstream", 4096);
@@ -72,6 +76,10 @@ final class SoakUpstream extends LoopbackServer {
                 if (head == null) return;
                 String body = Http1.readBody(in, head);
                 requests.incrementAndGet();
+                if (head.startsWith("POST /api/sandbox")) {
+                    if (!sandbox(out, body)) return;
+                    continue;
+                }
                 Matcher m = DIRECTIVE.matcher(body);
                 if (!m.find()) {
                     status(out, 400, "no soak directive");
@@ -86,20 +94,58 @@ final class SoakUpstream extends LoopbackServer {
                     case "r429" -> status(out, 429, "{\"error\":\"Rate limit reached for requests\"}");
                     case "o503" -> {
                         if (attempt == 1) status(out, 503, "The model is overloaded. Please try again later.");
-                        else if (!stream(out, id, false, pieces, pause, false)) return;
+                        else if (!stream(out, id, reply(id, false), pieces, pause, false)) return;
                     }
                     case "cut" -> {
-                        stream(out, id, false, pieces, pause, true);
+                        stream(out, id, reply(id, false), pieces, pause, true);
                         return; // the connection closes mid-body
                     }
+                    case "pyok", "pybig", "pyerror", "pyslow", "pymany" -> {
+                        // The first round calls cells (pieces: how many); the second, which carries those calls back, answers.
+                        String text = body.contains("soakcell:") ? reply(id, false) : SoakCells.calls(id, mode.substring(2), pieces);
+                        if (!stream(out, id, text, 4, pause, false)) return;
+                    }
                     default -> {
-                        if (!stream(out, id, mode.equals("big"), pieces, pause, false)) return;
+                        if (!stream(out, id, reply(id, mode.equals("big")), pieces, pause, false)) return;
                     }
                 }
             }
         } catch (IOException e) {
             // the gateway closed an idle connection
         }
+    }
+
+    /** One cell for {@code /api/sandbox} (SoakCells); false when the gateway went away first. */
+    private boolean sandbox(OutputStream out, String body) throws IOException {
+        Matcher m = CELL.matcher(body);
+        if (!m.find()) {
+            status(out, 400, "no soak cell");
+            return true;
+        }
+        int id = Integer.parseInt(m.group(1));
+        String kind = m.group(2);
+        sandboxRuns.incrementAndGet();
+        try {
+            if (kind.equals("slow")) Thread.sleep(SoakCells.SLOW_MILLIS);
+            byte[][] parts = SoakCells.answer(id, kind);
+            long length = 0;
+            for (byte[] p : parts) length += p.length;
+            out.write(("HTTP/1.1 200 OK\r\nContent-Type: text/plain;charset=UTF-8\r\nContent-Length: " + length + "\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            for (byte[] p : parts) out.write(p);
+            out.flush();
+            return true;
+        } catch (IOException e) {
+            abandoned.add(id); // a timed-out cell: the gateway closed the connection
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    long sandboxRuns() {
+        return sandboxRuns.get();
     }
 
     private static void status(OutputStream out, int status, String text) throws IOException {
@@ -111,8 +157,8 @@ final class SoakUpstream extends LoopbackServer {
     }
 
     /** Streams the fragment in pieces; false when the gateway went away first (recorded as abandoned). */
-    private boolean stream(OutputStream out, int id, boolean big, int pieces, long pause, boolean cut) throws IOException {
-        String fragment = PacedUpstream.fragment(reply(id, big));
+    private boolean stream(OutputStream out, int id, String text, int pieces, long pause, boolean cut) throws IOException {
+        String fragment = PacedUpstream.fragment(text);
         byte[] bytes = fragment.getBytes(StandardCharsets.UTF_8);
         // A cut comes well into the code, so a streaming client has had text before it.
         int end = cut ? fragment.substring(0, fragment.indexOf("\"code\": \"") + 60).getBytes(StandardCharsets.UTF_8).length : bytes.length;

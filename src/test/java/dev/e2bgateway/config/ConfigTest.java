@@ -98,8 +98,9 @@ class ConfigTest {
     }
 
     @Test
-    void keys_are_masked_to_eight_characters() {
-        assertThat(Config.mask("sk-1234567890abcdef")).isEqualTo("sk-12345...");
+    void keys_are_masked_to_four_characters() {
+        assertThat(Config.mask("sk-1234567890abcdef")).isEqualTo("sk-1...");
+        assertThat(Config.mask("short-key")).isEqualTo("s...");
         assertThat(Config.mask(null)).isEqualTo("(none)");
     }
 }

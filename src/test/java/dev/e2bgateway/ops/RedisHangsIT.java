@@ -214,4 +214,33 @@ class RedisHangsIT {
             assertThat(gw.output()).doesNotContain("Exception in", "unhandled failure");
         }
     }
+
+    @Test
+    void a_slot_taken_by_redis_after_the_take_timed_out_is_given_back() throws Exception {
+        String key = "sk-one-at-once-key-0123456789";
+        Path keys = dir.resolve("keys.json");
+        Files.writeString(keys, "{\"keys\": [{\"name\": \"ide\", \"key\": \"" + key + "\", \"concurrency\": 1}]}");
+        try (RedisServer redis = RedisServer.start(dir); FakeFragments upstream = new FakeFragments();
+             GatewayProcess gw = GatewayProcess.start(Map.of("E2B_BASE_URL", upstream.baseUrl(),
+                     "E2B_REDIS_URL", redis.url(0), "E2B_KEYS_FILE", keys.toString()));
+             Jedis jedis = new Jedis(new HostAndPort("127.0.0.1", redis.port()),
+                     DefaultJedisClientConfig.builder().password(RedisServer.PASSWORD).build())) {
+            assertThat(chat(gw, key).code).isEqualTo(200);
+            assertThat(jedis.zcard("e2b:conc:ide")).isZero();
+            redis.pause();
+            assertThat(chat(gw, key).code).as("a chat whose take timed out runs unchecked").isEqualTo(200);
+            redis.resume();
+            // Redis runs the take queued while it stalled: a lease of a chat that is over.
+            Poll.until("the stalled take reaches Redis", Duration.ofSeconds(10), () -> jedis.zcard("e2b:conc:ide") == 1);
+
+            // Every chat of the key is served (before: 429 "more than 1 chats at once" for five minutes).
+            Poll.until("Redis answers the gateway again", Duration.ofSeconds(30), () -> {
+                assertThat(chat(gw, key).code).isEqualTo(200);
+                return gw.output().contains("answers again; calls to it go through");
+            });
+            assertThat(chat(gw, key)).as("checked in Redis, with its slot").isEqualTo(new Answer(200, null));
+            assertThat(jedis.zcard("e2b:conc:ide")).isZero();
+            assertThat(gw.output()).doesNotContain("Exception in", "unhandled failure");
+        }
+    }
 }

@@ -38,8 +38,15 @@ public final class GatewayProcess implements AutoCloseable {
      * Main logs once the server is up and the SIGTERM handler is installed.
      */
     public static GatewayProcess start(Map<String, String> env) throws Exception {
+        return start(env, List.of());
+    }
+
+    /** As {@link #start(Map)}, with JVM options (the memory flags run.sh and the container use: {@code -Xmx256m}, ...). */
+    public static GatewayProcess start(Map<String, String> env, List<String> jvmOptions) throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"), "dev.e2bgateway.Main"));
+        List<String> command = new ArrayList<>(List.of(java));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.e2bgateway.Main"));
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().keySet().removeIf(k -> k.startsWith("E2B_") || k.toUpperCase().endsWith("_PROXY"));
         pb.environment().put("E2B_API_KEY", Gateway.KEY);
