@@ -11,8 +11,8 @@ import java.util.regex.Pattern;
 /**
  * Counts tokens: {@code o200k_base} for the GPT-4o / 4.1 / 4.5 / 5 and o-series family,
  * {@code cl100k_base} as the approximation for every other provider. Each encoding loads when
- * a request first needs it (about a tenth of a second, 3 to 5 MB), or earlier through
- * {@link #warmUpInBackground()}.
+ * a request first needs it (about a tenth of a second, 3 to 5 MB); {@code o200k_base} earlier
+ * through {@link #warmUpInBackground()}.
  */
 public final class TokenCounter {
 
@@ -33,12 +33,13 @@ public final class TokenCounter {
         static final Tokenizer TOKENIZER = Tokenizer.cl100k();
     }
 
-    /** Loads both encodings on a daemon thread (the gateway starts it first thing), so a first chat seldom waits for one. */
+    /**
+     * Loads {@code o200k_base} on a daemon thread (the gateway starts it first thing), so a first
+     * chat seldom waits for it. {@code cl100k_base} loads when a model that uses it is first
+     * counted: a gateway whose clients never ask for one does not hold its 3 MB.
+     */
     public void warmUpInBackground() {
-        Thread t = new Thread(() -> {
-            tokenizer(true);
-            tokenizer(false);
-        }, "token-counter-warm-up");
+        Thread t = new Thread(() -> tokenizer(true), "token-counter-warm-up");
         t.setDaemon(true);
         t.start();
     }
