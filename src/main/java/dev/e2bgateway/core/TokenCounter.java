@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
 /**
  * Counts tokens: {@code o200k_base} for the GPT-4o / 4.1 / 4.5 / 5 and o-series family,
  * {@code cl100k_base} as the approximation for every other provider. Each encoding loads when
- * a request first needs it (about a tenth of a second, 3 to 5 MB); {@code o200k_base} earlier
+ * a request first needs it (about a tenth of a second, 2 to 4.3 MB); {@code o200k_base} earlier
  * through {@link #warmUpInBackground()}.
  */
 public final class TokenCounter {
@@ -36,7 +36,7 @@ public final class TokenCounter {
     /**
      * Loads {@code o200k_base} on a daemon thread (the gateway starts it first thing), so a first
      * chat seldom waits for it. {@code cl100k_base} loads when a model that uses it is first
-     * counted: a gateway whose clients never ask for one does not hold its 3 MB.
+     * counted: a gateway whose clients never ask for one does not hold its 2 MB.
      */
     public void warmUpInBackground() {
         Thread t = new Thread(() -> tokenizer(true), "token-counter-warm-up");

@@ -10,7 +10,7 @@ import java.util.HexFormat;
 
 /**
  * A byte-pair vocabulary in flat arrays: every token's bytes one after another in rank order,
- * where each starts, and an open-addressing table from bytes to token. About 3.7 MB for
+ * where each starts, and an open-addressing table from bytes to token. About 4.3 MB for
  * {@code o200k_base} (a map of byte arrays to boxed integers takes about 28 MB), and no object
  * per token for the collector to trace.
  *
