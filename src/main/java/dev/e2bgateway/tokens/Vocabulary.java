@@ -100,7 +100,10 @@ final class Vocabulary {
                 for (int i = space + 1; i < end; i++) {
                     if (file[i] >= '0' && file[i] <= '9') rank = rank * 10 + (file[i] - '0');
                 }
-                if (rank != token) throw new IllegalStateException("tokenizer vocabulary: token " + token + " has rank " + rank + "; the file must list tokens in rank order");
+                if (rank != token) {
+                    throw new IllegalStateException("tokenizer vocabulary: token " + token + " has rank " + rank
+                            + "; the file must list tokens in rank order");
+                }
                 starts[token++] = written;
                 written = decodeBase64(file, at, space, bytes, written);
             }
