@@ -9,8 +9,8 @@ import java.util.Arrays;
 import java.util.HexFormat;
 
 /**
- * A byte-pair vocabulary in three flat arrays: every token's bytes one after another, where each
- * starts with its rank, and an open-addressing table from bytes to token. About 4.5 MB for
+ * A byte-pair vocabulary in flat arrays: every token's bytes one after another in rank order,
+ * where each starts, and an open-addressing table from bytes to token. About 4.3 MB for
  * {@code o200k_base} (a map of byte arrays to boxed integers takes about 28 MB), and no object
  * per token for the collector to trace.
  *
@@ -25,15 +25,13 @@ final class Vocabulary {
     private static final int SCAN_LIMIT = 96;
 
     private final byte[] bytes;
-    private final int[] starts; // token i's bytes are bytes[starts[i] .. starts[i + 1])
-    private final int[] ranks;
+    private final int[] starts; // token i's bytes are bytes[starts[i] .. starts[i + 1]); its rank is i
     private final int[] table;  // token index + 1, or 0 for an empty slot
     private final int mask;
 
-    private Vocabulary(byte[] bytes, int[] starts, int[] ranks, int size) {
+    private Vocabulary(byte[] bytes, int[] starts, int size) {
         this.bytes = bytes;
         this.starts = starts;
-        this.ranks = ranks;
         int capacity = Integer.highestOneBit(Math.max(16, size) * 2) * 2;
         this.table = new int[capacity];
         this.mask = capacity - 1;
@@ -73,34 +71,60 @@ final class Vocabulary {
         return file;
     }
 
+    /**
+     * Two passes over the file: the first sizes the arrays exactly (no buffer to trim, so loading
+     * leaves only the file itself behind as garbage), the second decodes. The tokens must be listed
+     * in rank order, as tiktoken writes them: a token's rank is its index, so no array holds ranks.
+     */
     static Vocabulary parse(byte[] file) {
-        int lines = 0;
-        for (byte b : file) if (b == '\n') lines++;
-        lines++;
-        byte[] out = new byte[file.length]; // decoded tokens are shorter than their lines
-        int[] starts = new int[lines + 1];
-        int[] ranks = new int[lines];
         int size = 0;
-        int at = 0;
-        int written = 0;
-        while (at < file.length) {
-            int space = at;
-            while (space < file.length && file[space] != ' ') space++;
-            int end = space;
-            while (end < file.length && file[end] != '\n') end++;
+        int decoded = 0;
+        for (int at = 0; at < file.length; ) {
+            int space = indexOf(file, at, ' ');
+            int end = indexOf(file, space, '\n');
             if (space < end) {
-                starts[size] = written;
-                written = decodeBase64(file, at, space, out, written);
+                size++;
+                decoded += decodedLength(file, at, space);
+            }
+            at = end + 1;
+        }
+        byte[] bytes = new byte[decoded];
+        int[] starts = new int[size + 1];
+        int token = 0;
+        int written = 0;
+        for (int at = 0; at < file.length; ) {
+            int space = indexOf(file, at, ' ');
+            int end = indexOf(file, space, '\n');
+            if (space < end) {
                 int rank = 0;
                 for (int i = space + 1; i < end; i++) {
                     if (file[i] >= '0' && file[i] <= '9') rank = rank * 10 + (file[i] - '0');
                 }
-                ranks[size++] = rank;
+                if (rank != token) {
+                    throw new IllegalStateException("tokenizer vocabulary: token " + token + " has rank " + rank
+                            + "; the file must list tokens in rank order");
+                }
+                starts[token++] = written;
+                written = decodeBase64(file, at, space, bytes, written);
             }
             at = end + 1;
         }
         starts[size] = written;
-        return new Vocabulary(Arrays.copyOf(out, written), Arrays.copyOf(starts, size + 1), Arrays.copyOf(ranks, size), size);
+        return new Vocabulary(bytes, starts, size);
+    }
+
+    /** The first index of {@code b} in {@code file} from {@code from}, or {@code file.length}. */
+    private static int indexOf(byte[] file, int from, char b) {
+        int i = from;
+        while (i < file.length && file[i] != b) i++;
+        return i;
+    }
+
+    /** How many bytes the base64 in {@code in[from, to)} decodes to. */
+    private static int decodedLength(byte[] in, int from, int to) {
+        int digits = 0;
+        for (int i = from; i < to; i++) if (base64(in[i]) >= 0) digits++;
+        return digits * 6 / 8;
     }
 
     private static int decodeBase64(byte[] in, int from, int to, byte[] out, int at) {
@@ -142,7 +166,7 @@ final class Vocabulary {
             if (entry == 0) return NONE;
             int token = entry - 1;
             int start = starts[token];
-            if (starts[token + 1] - start == length && Arrays.equals(bytes, start, start + length, piece, from, to)) return ranks[token];
+            if (starts[token + 1] - start == length && Arrays.equals(bytes, start, start + length, piece, from, to)) return token;
         }
     }
 

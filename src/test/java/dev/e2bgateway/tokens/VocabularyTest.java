@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -28,6 +29,19 @@ class VocabularyTest {
     void a_missing_vocabulary_fails_loudly() {
         assertThatThrownBy(() -> Vocabulary.load("p50k_base.tiktoken", Tokenizer.O200K_SHA256))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("no tokenizer vocabulary p50k_base.tiktoken");
+    }
+
+    @Test
+    void a_token_s_rank_is_its_line() {
+        Vocabulary v = Vocabulary.parse("YQ== 0\nYg== 1\nYWI= 2\nYWJi 3\n".getBytes(StandardCharsets.US_ASCII));
+        assertThat(v.rank("ab".getBytes(StandardCharsets.US_ASCII), 0, 2)).isEqualTo(2);
+        assertThat(v.count("abbab".getBytes(StandardCharsets.US_ASCII), 5)).isEqualTo(2); // abb + ab
+    }
+
+    @Test
+    void a_vocabulary_out_of_rank_order_fails_loudly() {
+        assertThatThrownBy(() -> Vocabulary.parse("YQ== 0\nYWI= 2\nYg== 1\n".getBytes(StandardCharsets.US_ASCII)))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("token 1 has rank 2").hasMessageContaining("rank order");
     }
 
     private static byte[] jtokkit(String name) throws IOException {
