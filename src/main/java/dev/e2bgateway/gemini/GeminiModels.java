@@ -33,9 +33,19 @@ public final class GeminiModels {
     ModelSpec resolve(String name) {
         String id = bare(name);
         ModelRegistry registry = models.get();
+        // The upstream's own Gemini ids carry Google's "models/" prefix (models/gemini-2.0-flash),
+        // which clients leave out of the path: either spelling finds them.
         return registry.find(id)
+                .or(() -> registry.find(PREFIX + id))
                 .or(() -> defaultModel == null ? Optional.empty() : registry.find(defaultModel))
-                .orElseThrow(() -> ApiError.modelNotFound(id));
+                .orElseThrow(() -> unknown(id));
+    }
+
+    private ApiError unknown(String id) {
+        return new ApiError(ApiError.Kind.NOT_FOUND, "model", "model_not_found", "The model '" + id + "' is not one this gateway"
+                + " serves (GET /v1beta/models lists them)." + (defaultModel == null
+                ? " The operator can name the model that answers every other Gemini name with E2B_GEMINI_MODEL."
+                : " E2B_GEMINI_MODEL names '" + defaultModel + "', which the catalog no longer has."), false, null);
     }
 
     static String bare(String name) {
@@ -59,8 +69,8 @@ public final class GeminiModels {
 
     private static ObjectNode model(ObjectMapper json, ModelSpec model) {
         ObjectNode m = json.createObjectNode()
-                .put("name", PREFIX + model.id())
-                .put("baseModelId", model.id())
+                .put("name", PREFIX + bare(model.id()))
+                .put("baseModelId", bare(model.id()))
                 .put("version", model.answeredBy())
                 .put("displayName", model.name() == null ? model.id() : model.name())
                 .put("description", "Served by " + model.providerId() + " through the E2B gateway.");

@@ -2,6 +2,7 @@ package dev.e2bgateway.gemini;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.e2bgateway.support.Fragments;
+import dev.e2bgateway.support.FakeFragments;
 import dev.e2bgateway.support.Gateway;
 import dev.e2bgateway.support.RunningGateway;
 import dev.e2bgateway.support.Script;
@@ -241,6 +242,34 @@ class GeminiApiTest {
             assertThat(model.get("version").asText()).isEqualTo("gpt-4o");
         }
         server.upstream.assertNoRequest();
+    }
+
+    @Test
+    void the_catalogs_own_gemini_models_answer_by_googles_name_and_list_without_a_doubled_prefix() throws IOException {
+        // The upstream names its Gemini models "models/gemini-2.0-flash"; Google's clients call them "gemini-2.0-flash".
+        server.upstream.enqueue(Script.ok(Fragments.json("c", REPLY)));
+        try (Response r = post("/v1beta/models/gemini-2.0-flash:generateContent", body(user("Hello"), null))) {
+            assertThat(r.code()).isEqualTo(200);
+            assertThat(Gateway.json(r).get("modelVersion").asText()).isEqualTo("models/gemini-2.0-flash");
+        }
+        assertThat(server.upstream.takeRequest().body().at("/config/model").asText()).isEqualTo("models/gemini-2.0-flash");
+        try (Response r = server.gateway.http.newCall(server.gateway.request("/v1beta/models?key=" + Gateway.KEY).get().build()).execute()) {
+            List<String> names = new ArrayList<>();
+            Gateway.json(r).get("models").forEach(m -> names.add(m.get("name").asText()));
+            assertThat(names).contains("models/gemini-2.0-flash", "models/gpt-4o").noneMatch(n -> n.startsWith("models/models/"));
+        }
+    }
+
+    @Test
+    void without_a_model_rule_an_unknown_name_is_a_404_naming_the_setting() throws Exception {
+        try (FakeFragments upstream = new FakeFragments(); Gateway gateway = Gateway.start(upstream);
+             Response r = GeminiWire.post(gateway, "/v1beta/models/gemini-9-ultra:generateContent", body(user("x"), null))) {
+            assertThat(r.code()).isEqualTo(404);
+            JsonNode error = Gateway.json(r).get("error");
+            assertThat(error.get("status").asText()).isEqualTo("NOT_FOUND");
+            assertThat(error.get("message").asText()).contains("'gemini-9-ultra'", "E2B_GEMINI_MODEL");
+            upstream.assertNoRequest();
+        }
     }
 
     @Test
