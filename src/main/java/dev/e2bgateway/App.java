@@ -242,7 +242,7 @@ public final class App {
         Auth auth = new Auth(() -> reloader.current().keys(), limiter);
         boolean ollama = config.ollama().enabled();
         HostCheck hosts = new HostCheck(server.host(), server.allowedHosts());
-        RequestBodies bodies = new RequestBodies(server.maxBodyBytes());
+        RequestBodies bodies = new RequestBodies(server.maxBodyBytes(), inFlight::draining);
         ClientDisconnect.Watcher disconnects = new ClientDisconnect.Watcher(server.disconnectWatchDelay().toMillis());
         ChatLifecycle lifecycle = new ChatLifecycle(inFlight, disconnects, limiter);
         ModelsEndpoint modelsEndpoint = new ModelsEndpoint(models, json);

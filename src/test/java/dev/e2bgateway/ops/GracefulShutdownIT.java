@@ -14,6 +14,7 @@ import okhttp3.RequestBody;
 import okhttp3.Response;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -87,6 +88,45 @@ class GracefulShutdownIT {
                 assertThat(rest).isNotEmpty();
                 assertThat(rest.get(rest.size() - 1)).contains("\"error\"", "shutting down");
                 assertThat(rest).doesNotContain("[DONE]");
+            }
+            assertThat(gw.awaitExit(20)).as(gw.output()).isZero();
+        }
+    }
+
+    @Test
+    void a_body_cut_off_while_draining_is_a_503_to_retry_elsewhere_not_the_clients_400() throws Exception {
+        try (FakeFragments upstream = new FakeFragments();
+             GatewayProcess gw = GatewayProcess.start(Map.of("E2B_BASE_URL", upstream.baseUrl(), "E2B_SHUTDOWN_GRACE_MS", "10000"));
+             java.net.Socket half = new java.net.Socket("127.0.0.1", gw.port)) {
+            // A stream in flight keeps the gateway draining until the test lets it finish.
+            CountDownLatch cutSeen = new CountDownLatch(1);
+            String body = Fragments.json("c", REPLY);
+            int split = body.indexOf("word by word");
+            upstream.enqueue(Script.pieces(body.substring(0, split), body.substring(split)).gateBefore(1, cutSeen));
+            OkHttpClient client = new OkHttpClient.Builder().readTimeout(Duration.ofSeconds(30)).build();
+            try (Response r = client.newCall(streamRequest(gw)).execute()) {
+                SseReader sse = new SseReader(r);
+                sse.next();
+                // A second request whose body stops halfway, as one does when a stop closes its connection.
+                byte[] chat = Gateway.chat("gpt-4o", "Hi", "\"stream\":false").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                half.getOutputStream().write(("POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + Gateway.KEY
+                        + "\r\nContent-Type: application/json\r\nContent-Length: " + chat.length + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                half.getOutputStream().write(chat, 0, chat.length / 2);
+                half.getOutputStream().flush();
+                gw.terminate();
+                OkHttpClient healthClient = new OkHttpClient();
+                Poll.until("/health reports draining", Duration.ofSeconds(10), () -> {
+                    try (Response health = healthClient.newCall(new Request.Builder().url(gw.baseUrl() + "/health").build()).execute()) {
+                        return health.code() == 503;
+                    } catch (IOException e) {
+                        return false; // the listener may already be closed: health is asked again
+                    }
+                });
+                half.shutdownOutput();
+                String answer = new String(half.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                assertThat(answer).startsWith("HTTP/1.1 503").contains("shutting down");
+                cutSeen.countDown();
+                assertThat(sse.rest()).last().isEqualTo("[DONE]");
             }
             assertThat(gw.awaitExit(20)).as(gw.output()).isZero();
         }
