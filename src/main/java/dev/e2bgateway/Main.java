@@ -3,7 +3,6 @@ package dev.e2bgateway;
 import dev.e2bgateway.config.Config;
 import dev.e2bgateway.config.ConfigException;
 import dev.e2bgateway.config.ProxySettings;
-import dev.e2bgateway.http.HostCheck;
 import io.github.cdimascio.dotenv.Dotenv;
 import io.github.cdimascio.dotenv.DotenvEntry;
 import dev.e2bgateway.core.InFlight;
@@ -118,7 +117,7 @@ public final class Main {
         if (server.hostDefaultedToLoopback()) {
             log.warn("E2B_API_KEY is the well-known default '{}': listening on 127.0.0.1 only. "
                     + "Set your own key (or E2B_HOST explicitly) to accept other machines.", Config.WELL_KNOWN_KEY);
-        } else if (!HostCheck.loopback(server.host())) {
+        } else if (!Config.loopback(server.host())) {
             log.warn("listening on {} (not loopback): other machines that reach this one can connect, each request with a key."
                     + " Set E2B_HOST=127.0.0.1 to accept this machine only.", server.host());
         }

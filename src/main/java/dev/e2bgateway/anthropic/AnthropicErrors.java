@@ -1,6 +1,6 @@
 package dev.e2bgateway.anthropic;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.e2bgateway.dialect.JsonBytes;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.e2bgateway.dialect.ErrorFormat;
@@ -23,11 +23,7 @@ public final class AnthropicErrors implements ErrorFormat {
 
     @Override
     public byte[] body(ApiError error) {
-        try {
-            return json.writeValueAsBytes(body(json, error));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return JsonBytes.of(json, body(json, error));
     }
 
     static ObjectNode body(ObjectMapper json, ApiError error) {

@@ -1,6 +1,6 @@
 package dev.e2bgateway.anthropic;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.e2bgateway.dialect.JsonBytes;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.e2bgateway.core.ChatRequest;
 import dev.e2bgateway.core.InterpreterLoop;
@@ -60,10 +60,6 @@ public final class MessagesDialect implements Dialect {
     }
 
     private byte[] bytes(Object body) {
-        try {
-            return json.writeValueAsBytes(body);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return JsonBytes.of(json, body);
     }
 }

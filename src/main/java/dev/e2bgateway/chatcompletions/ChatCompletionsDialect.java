@@ -1,6 +1,6 @@
 package dev.e2bgateway.chatcompletions;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.e2bgateway.dialect.JsonBytes;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.e2bgateway.core.ToolCall;
 import dev.e2bgateway.dialect.Dialect;
@@ -45,12 +45,8 @@ public final class ChatCompletionsDialect implements Dialect {
                                     new ChatCompletion.FunctionBody(calls.get(0).name(), calls.get(0).arguments()))
                             : new ChatCompletion.Message("assistant", content, null,
                                     calls.stream().map(c -> tools.body(c, OfferedTools.newId())).toList(), null);
-                    try {
-                        return json.writeValueAsBytes(ChatCompletion.of(id, created, model, message,
+                    return JsonBytes.of(json, ChatCompletion.of(id, created, model, message,
                                 tools.finishReason(reply.finish().reason()), UsageBody.of(reply.finish().usage())));
-                    } catch (JsonProcessingException e) {
-                        throw new IllegalStateException(e);
-                    }
                 },
                 () -> new ChunkFrames(json, id, created, model, parsed.includeUsage(), tools));
     }

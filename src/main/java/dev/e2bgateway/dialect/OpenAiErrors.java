@@ -1,6 +1,5 @@
 package dev.e2bgateway.dialect;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.e2bgateway.error.ApiError;
 
@@ -20,10 +19,6 @@ public final class OpenAiErrors implements ErrorFormat {
 
     @Override
     public byte[] body(ApiError error) {
-        try {
-            return json.writeValueAsBytes(OpenAiErrorBody.of(error));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return JsonBytes.of(json, OpenAiErrorBody.of(error));
     }
 }

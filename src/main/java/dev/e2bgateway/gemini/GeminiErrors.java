@@ -1,6 +1,6 @@
 package dev.e2bgateway.gemini;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.e2bgateway.dialect.JsonBytes;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.e2bgateway.dialect.ErrorFormat;
@@ -34,11 +34,7 @@ public final class GeminiErrors implements ErrorFormat {
 
     @Override
     public byte[] body(ApiError error) {
-        try {
-            return json.writeValueAsBytes(body(json, error, status(error)));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return JsonBytes.of(json, body(json, error, status(error)));
     }
 
     static ObjectNode body(ObjectMapper json, ApiError error, int code) {

@@ -24,12 +24,8 @@ public final class HostCheck {
 
     /** @param allowed {@code E2B_ALLOWED_HOSTS}, or null when it is not set */
     public HostCheck(String bindHost, List<String> allowed) {
-        this.loopbackOnly = loopback(bindHost);
+        this.loopbackOnly = Config.loopback(bindHost);
         this.allowed = allowed == null ? null : allowed.stream().map(h -> h.toLowerCase(Locale.ROOT)).toList();
-    }
-
-    public static boolean loopback(String host) {
-        return Config.loopback(host);
     }
 
     public void check(Context ctx) {

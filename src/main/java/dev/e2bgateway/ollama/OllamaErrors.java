@@ -1,6 +1,6 @@
 package dev.e2bgateway.ollama;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.e2bgateway.dialect.JsonBytes;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.e2bgateway.dialect.ErrorFormat;
 import dev.e2bgateway.error.ApiError;
@@ -24,11 +24,7 @@ public final class OllamaErrors implements ErrorFormat {
 
     @Override
     public byte[] body(ApiError error) {
-        try {
-            return json.writeValueAsBytes(json.createObjectNode().put("error", error.getMessage()));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return JsonBytes.of(json, json.createObjectNode().put("error", error.getMessage()));
     }
 
     /** A model the gateway does not serve, in Ollama's words, pointing at the list instead of a pull. */

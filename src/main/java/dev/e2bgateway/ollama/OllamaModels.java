@@ -1,6 +1,6 @@
 package dev.e2bgateway.ollama;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.e2bgateway.dialect.JsonBytes;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -113,10 +113,6 @@ public final class OllamaModels {
     }
 
     private byte[] bytes(ObjectNode body) {
-        try {
-            return json.writeValueAsBytes(body);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return JsonBytes.of(json, body);
     }
 }
