@@ -44,6 +44,7 @@ import dev.e2bgateway.http.ClientKey;
 import dev.e2bgateway.http.KeylessAccess;
 import dev.e2bgateway.http.Cors;
 import dev.e2bgateway.http.ErrorWriter;
+import dev.e2bgateway.http.HandlerThreads;
 import dev.e2bgateway.http.HostCheck;
 import dev.e2bgateway.http.JsonResponses;
 import dev.e2bgateway.http.RequestBodies;
@@ -67,6 +68,7 @@ import dev.e2bgateway.upstream.SandboxClient;
 import dev.e2bgateway.upstream.FragmentsRequest;
 import dev.e2bgateway.upstream.OutboundProxy;
 import dev.e2bgateway.upstream.NoDelaySockets;
+import dev.e2bgateway.upstream.WatchdogAnchor;
 import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
 import io.javalin.http.Handler;
@@ -118,6 +120,7 @@ public final class App {
     }
 
     private static OkHttpClient httpClient(Config.Timeouts timeouts, ProxySettings proxy, Config.Upstream upstream) {
+        WatchdogAnchor.start(); // no watchdog wake-up per socket read and write (docs/benchmarks.md)
         OkHttpClient.Builder builder = new OkHttpClient.Builder()
                 .connectTimeout(timeouts.connect())
                 .readTimeout(timeouts.firstByte())
@@ -256,9 +259,9 @@ public final class App {
 
         Javalin app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
-            // Java 21+: every request on its own virtual thread, so a thousand open streams are a
-            // thousand cheap threads, not a queue. On Java 17 Javalin falls back to a platform pool.
-            cfg.concurrency.useVirtualThreads = server.virtualThreads();
+            // Platform threads, and on Java 21+ virtual threads for the requests beyond them: so a
+            // thousand open streams are a thousand threads, not a queue (HandlerThreads).
+            cfg.jetty.threadPool = HandlerThreads.of(server.virtualThreads());
             cfg.http.maxRequestSize = server.maxBodyBytes();
             cfg.http.compressionStrategy = CompressionStrategy.NONE; // SSE must never be compressed
             cfg.http.prefer405over404 = true;
