@@ -3,54 +3,37 @@ package dev.e2bgateway.http;
 import org.eclipse.jetty.util.VirtualThreads;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
-import java.util.concurrent.Executor;
-
 /**
- * The threads that run requests: a pool of platform threads first and, on Java 21+, a virtual
- * thread for each request that finds every one of them busy (E2B_VIRTUAL_THREADS, on by default).
+ * The threads that run requests. Jetty's own pool of platform threads always: its selector and
+ * acceptor run there, and on Java 17 (or with E2B_VIRTUAL_THREADS=false) the requests too, 250 at
+ * most at once. On Java 21+ each request's handler runs on a virtual thread of its own instead, so
+ * a thousand open streams are a thousand cheap threads, not a queue.
  *
- * <p>Platform threads first because a request costs less on one: its blocking reads (the next
- * request on the connection, the upstream's answer) are system calls the kernel wakes it from,
- * where a virtual thread's go through the JDK's poller thread and back to a carrier thread, and
- * Jetty's selector would run on a virtual thread too. Measured: a third less CPU per chat at one
- * connection, the same at 32 (docs/benchmarks.md). Virtual threads beyond the pool because a
- * thousand open streams need a thousand threads at once: a virtual one costs a few kilobytes,
- * and without them the thousandth stream would wait in a queue for one of the first to end.
+ * <p>Jetty hands the handlers to virtual threads itself and keeps its selector on a platform
+ * thread. Javalin's own option for virtual threads ran everything on them, the selector included,
+ * whose blocking select holds a carrier thread so that the scheduler adds another: measured, 10 %
+ * more CPU per short chat at 32 connections and 15-20 % more at one (docs/benchmarks.md).
+ * Platform threads alone cost less than either with one request at a time (a blocking read is a
+ * system call the kernel wakes the thread from, not a hop through the JDK's poller and a carrier
+ * thread) and more with a few dozen at once (as many threads for the OS to schedule on the cores,
+ * where virtual threads share one carrier a core).
  */
-public final class HandlerThreads extends QueuedThreadPool {
+public final class HandlerThreads {
 
     /** Javalin's own numbers for its platform pool. */
     public static final int MAX_THREADS = 250;
     private static final int MIN_THREADS = 8;
     private static final int IDLE_MILLIS = 60_000;
 
-    private final Executor overflow;
-
-    /** @param overflow where a job goes when every pool thread is busy, or null to queue it (no virtual threads) */
-    HandlerThreads(int maxThreads, Executor overflow) {
-        super(maxThreads, Math.min(MIN_THREADS, maxThreads), IDLE_MILLIS);
-        this.overflow = overflow;
-        setName("jetty");
+    private HandlerThreads() {
     }
 
-    /** The gateway's pool: with virtual threads beyond it when {@code virtualThreads} is on and the JVM has them. */
-    public static HandlerThreads of(boolean virtualThreads) {
-        return new HandlerThreads(MAX_THREADS, virtualThreads ? VirtualThreads.getDefaultVirtualThreadsExecutor() : null);
-    }
-
-    /** Whether requests beyond the pool run on virtual threads. */
-    public boolean overflows() {
-        return overflow != null;
-    }
-
-    @Override
-    public void execute(Runnable job) {
-        // Racy by design: two jobs may both see the last idle thread, and one then waits in the
-        // queue until a thread is free, as every job did before; none is lost.
-        if (overflow != null && getIdleThreads() == 0 && getThreads() >= getMaxThreads()) {
-            overflow.execute(job);
-        } else {
-            super.execute(job);
-        }
+    /** The gateway's pool: handlers on virtual threads when {@code virtualThreads} is on and the JVM has them. */
+    public static QueuedThreadPool of(boolean virtualThreads) {
+        QueuedThreadPool pool = new QueuedThreadPool(MAX_THREADS, MIN_THREADS, IDLE_MILLIS);
+        pool.setName("jetty");
+        // Null on Java 17: Jetty then runs the handlers on the pool's own threads.
+        if (virtualThreads) pool.setVirtualThreadsExecutor(VirtualThreads.getDefaultVirtualThreadsExecutor());
+        return pool;
     }
 }
