@@ -44,7 +44,6 @@ import dev.e2bgateway.http.ClientKey;
 import dev.e2bgateway.http.KeylessAccess;
 import dev.e2bgateway.http.Cors;
 import dev.e2bgateway.http.ErrorWriter;
-import dev.e2bgateway.http.HandlerThreads;
 import dev.e2bgateway.http.HostCheck;
 import dev.e2bgateway.http.JsonResponses;
 import dev.e2bgateway.http.RequestBodies;
@@ -259,9 +258,10 @@ public final class App {
 
         Javalin app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
-            // Platform threads, and on Java 21+ virtual threads for the requests beyond them: so a
-            // thousand open streams are a thousand threads, not a queue (HandlerThreads).
-            cfg.jetty.threadPool = HandlerThreads.of(server.virtualThreads());
+            // Java 21+: every request on its own virtual thread, so a thousand open streams are a
+            // thousand cheap threads, not a queue. On Java 17 Javalin falls back to a platform pool
+            // (docs/benchmarks.md compares the two: platform threads cost less one request at a time).
+            cfg.concurrency.useVirtualThreads = server.virtualThreads();
             cfg.http.maxRequestSize = server.maxBodyBytes();
             cfg.http.compressionStrategy = CompressionStrategy.NONE; // SSE must never be compressed
             cfg.http.prefer405over404 = true;
