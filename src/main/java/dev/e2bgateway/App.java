@@ -256,6 +256,7 @@ public final class App {
         AccessLog accessLog = new AccessLog();
         GeminiRoutes gemini = new GeminiRoutes(geminiDialect, new ChatEndpoint(geminiDialect, chat, interpreter, lifecycle, bodies, errors), bodies);
 
+        quickJettyStart();
         Javalin app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             // Java 21+: every request on its own virtual thread, so a thousand open streams are a
@@ -324,6 +325,20 @@ public final class App {
             });
         });
         return new Built(app, reloader);
+    }
+
+    /**
+     * Jetty sizes the padding of a few of its counters (against false sharing) by the size of an
+     * object reference, which it asks the platform MBean server for unless this property tells
+     * it; starting that server and every platform bean behind it was a tenth of a second of a
+     * start (docs/benchmarks.md). References are 4 bytes with compressed pointers, which the JVM
+     * uses for heaps under 32 GB; an operator's own value is kept.
+     */
+    private static void quickJettyStart() {
+        String property = "org.eclipse.jetty.util.referencesPerCacheLine";
+        if (System.getProperty(property) != null) return;
+        boolean compressed = Runtime.getRuntime().maxMemory() < 32L * 1024 * 1024 * 1024;
+        System.setProperty(property, String.valueOf(64 / (compressed ? 4 : 8)));
     }
 
     /** The Ollama door's routes (E2B_OLLAMA=on): chat and generate, each its own dialect, and the model calls. */
