@@ -13,11 +13,6 @@ public final class OpenAiErrors implements ErrorFormat {
     }
 
     @Override
-    public int status(ApiError error) {
-        return error.status();
-    }
-
-    @Override
     public byte[] body(ApiError error) {
         return JsonBytes.of(json, OpenAiErrorBody.of(error));
     }

@@ -18,11 +18,6 @@ public final class OllamaErrors implements ErrorFormat {
     }
 
     @Override
-    public int status(ApiError error) {
-        return error.status();
-    }
-
-    @Override
     public byte[] body(ApiError error) {
         return JsonBytes.of(json, json.createObjectNode().put("error", error.getMessage()));
     }

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import static dev.e2bgateway.sdk.ModelReplies.messages;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The Ollama door over raw HTTP, without streaming: chat and generate replies, models, the root, errors. */
@@ -200,7 +201,7 @@ class OllamaApiTest {
         try (Response r = post("/api/chat", followUp)) {
             assertThat(Gateway.json(r).at("/message/content").asText()).isEqualTo("Sunny, 18 °C.");
         }
-        List<String> sent = texts(server.upstream.takeRequest().body());
+        List<String> sent = messages(server.upstream.takeRequest().body());
         assertThat(sent).containsExactly("user: Weather in Paris and Rome?",
                 "assistant: <tool_calls>\n<invoke name=\"get_weather\" id=\"call_1_0\">\n<parameter name=\"city\">Paris</parameter>\n</invoke>\n"
                         + "<invoke name=\"get_time\" id=\"call_1_1\">\n<parameter name=\"zone\">CET</parameter>\n</invoke>\n</tool_calls>",
@@ -320,16 +321,5 @@ class OllamaApiTest {
             assertThat(r.code()).as("a failure before the first line is still a status").isEqualTo(502);
             assertThat(Gateway.json(r).get("error").asText()).contains("An unexpected error has occurred");
         }
-    }
-
-    /** The upstream request's messages, each as "role: " and the text of its parts joined. */
-    static List<String> texts(JsonNode body) {
-        List<String> out = new ArrayList<>();
-        for (JsonNode m : body.get("messages")) {
-            StringBuilder text = new StringBuilder();
-            for (JsonNode part : m.get("content")) text.append(part.path("text").asText());
-            out.add(m.get("role").asText() + ": " + text);
-        }
-        return out;
     }
 }

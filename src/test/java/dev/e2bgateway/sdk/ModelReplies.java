@@ -10,7 +10,7 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Replies the SDK checks script for the model, in the call format, and what they read back upstream. */
-final class ModelReplies {
+public final class ModelReplies {
 
     static final String FINAL = "It is 18 °C and sunny in Paris.";
 
@@ -53,7 +53,7 @@ final class ModelReplies {
     }
 
     /** The upstream request's messages, each as "role: " and the text of its parts joined. */
-    static List<String> messages(JsonNode body) {
+    public static List<String> messages(JsonNode body) {
         List<String> out = new ArrayList<>();
         for (JsonNode m : body.get("messages")) {
             StringBuilder text = new StringBuilder();
