@@ -254,7 +254,8 @@ public final class App {
         }, json);
         PlaygroundPage playground = new PlaygroundPage(version(), config.upstream().baseUrl());
         AccessLog accessLog = new AccessLog();
-        GeminiRoutes gemini = new GeminiRoutes(geminiDialect, new ChatEndpoint(geminiDialect, chat, interpreter, lifecycle, bodies, errors), bodies);
+        ChatEndpoint.Parts endpoints = new ChatEndpoint.Parts(chat, interpreter, lifecycle, bodies, errors);
+        GeminiRoutes gemini = new GeminiRoutes(geminiDialect, endpoints.endpoint(geminiDialect), bodies);
 
         quickJettyStart();
         Javalin app = Javalin.create(cfg -> {
@@ -288,11 +289,11 @@ public final class App {
                 Cors.headers(ctx);
             });
             // Each front door registers its routes, each with its dialect's error format attached.
-            cfg.registerPlugin(new ChatCompletionsRoutes(new ChatEndpoint(openai, chat, interpreter, lifecycle, bodies, errors)));
-            cfg.registerPlugin(new MessagesRoutes(anthropic, new ChatEndpoint(anthropic, chat, interpreter, lifecycle, bodies, errors), bodies));
-            cfg.registerPlugin(new ResponsesRoutes(responses, new ChatEndpoint(responses, chat, interpreter, lifecycle, bodies, errors), bodies));
+            cfg.registerPlugin(new ChatCompletionsRoutes(endpoints.endpoint(openai)));
+            cfg.registerPlugin(new MessagesRoutes(anthropic, endpoints.endpoint(anthropic), bodies));
+            cfg.registerPlugin(new ResponsesRoutes(responses, endpoints.endpoint(responses), bodies));
             cfg.registerPlugin(gemini);
-            if (ollama) cfg.registerPlugin(ollamaRoutes(mapper, models, new ChatEndpoint.Parts(chat, interpreter, lifecycle, bodies, errors), playground));
+            if (ollama) cfg.registerPlugin(ollamaRoutes(mapper, models, endpoints, playground));
             // The Host check, CORS preflights (any path) and the key check: started after the dialects',
             // so even a 401 answers in the route's dialect.
             cfg.registerPlugin(new AccessControl(hosts, auth, server.metricsPublic(), ollama ? ollamaCheck(config, auth) : null));

@@ -34,8 +34,8 @@ public final class ChatEndpoint {
     private final ErrorWriter errors;
 
     /** @param interpreter runs the turns of clients that asked for the built-in code interpreter */
-    public ChatEndpoint(Dialect dialect, ChatService service, InterpreterLoop interpreter, ChatLifecycle lifecycle, RequestBodies bodies,
-                        ErrorWriter errors) {
+    private ChatEndpoint(Dialect dialect, ChatService service, InterpreterLoop interpreter, ChatLifecycle lifecycle, RequestBodies bodies,
+                         ErrorWriter errors) {
         this.dialect = dialect;
         this.service = service;
         this.interpreter = interpreter;
@@ -44,7 +44,7 @@ public final class ChatEndpoint {
         this.errors = errors;
     }
 
-    /** What every chat endpoint shares but its dialect, for a door that makes several. */
+    /** What every chat endpoint shares but its dialect: one set per gateway, an endpoint per dialect made from it. */
     public record Parts(ChatService service, InterpreterLoop interpreter, ChatLifecycle lifecycle, RequestBodies bodies, ErrorWriter errors) {
         public ChatEndpoint endpoint(Dialect dialect) {
             return new ChatEndpoint(dialect, service, interpreter, lifecycle, bodies, errors);
