@@ -1,18 +1,20 @@
 package dev.e2bgateway.tokens;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
-import java.util.HexFormat;
+import java.util.zip.CRC32;
 
 /**
- * A byte-pair vocabulary in flat arrays: every token's bytes one after another in rank order,
- * where each starts, and an open-addressing table from bytes to token. About 4.3 MB for
- * {@code o200k_base} (a map of byte arrays to boxed integers takes about 28 MB), and no object
- * per token for the collector to trace.
+ * A byte-pair vocabulary in two flat arrays: every token's bytes one after another in rank order,
+ * and an open-addressing table from bytes to where the token's bytes are (start and length in one
+ * int). About 3.4 MB for {@code o200k_base} (a map of byte arrays to boxed integers takes about
+ * 28 MB), and no object per token for the collector to trace.
+ *
+ * <p>The tokens lie in rank order, so where a token starts orders tokens as their ranks do: the
+ * merges below compare starts, and no array holds ranks or a token's index.
  *
  * <p>Counting follows tiktoken's merge rule: a piece that is a token is one token; otherwise
  * start from single bytes and merge, again and again, the adjacent pair whose joined bytes have
@@ -24,99 +26,143 @@ final class Vocabulary {
     /** Pieces up to this many bytes merge by scanning an array; longer ones through a heap. */
     private static final int SCAN_LIMIT = 96;
 
+    /** A table entry: the token's start in {@link #bytes} above these bits, its length in them (never 0: 0 is an empty slot). */
+    private static final int LENGTH_BITS = 8;
+    private static final int LONGEST = (1 << LENGTH_BITS) - 1;
+    private static final int MOST_BYTES = 1 << (31 - LENGTH_BITS);
+
     private final byte[] bytes;
-    private final int[] starts; // token i's bytes are bytes[starts[i] .. starts[i + 1]); its rank is i
-    private final int[] table;  // token index + 1, or 0 for an empty slot
+    private final int[] table;
     private final int mask;
 
-    private Vocabulary(byte[] bytes, int[] starts, int size) {
-        this.bytes = bytes;
-        this.starts = starts;
+    /** The second pass over a tiktoken file of {@code size} tokens, {@code decoded} bytes in all: decodes each token and enters it in the table. */
+    private Vocabulary(Source file, int size, int decoded) {
+        this.bytes = new byte[decoded];
         int capacity = Integer.highestOneBit(Math.max(16, size) * 2) * 2;
         this.table = new int[capacity];
         this.mask = capacity - 1;
-        for (int i = 0; i < size; i++) {
-            int slot = hash(bytes, starts[i], starts[i + 1]) & mask;
+        int[] token = {0};
+        int[] written = {0};
+        forEachToken(file, null, (line, from, space, to) -> {
+            int rank = 0;
+            for (int i = space + 1; i < to; i++) {
+                if (line[i] >= '0' && line[i] <= '9') rank = rank * 10 + (line[i] - '0');
+            }
+            if (rank != token[0]) {
+                throw new IllegalStateException("tokenizer vocabulary: token " + token[0] + " has rank " + rank
+                        + "; the file must list tokens in rank order");
+            }
+            int start = written[0];
+            int end = decodeBase64(line, from, space, bytes, start);
+            int slot = hash(bytes, start, end) & mask;
             while (table[slot] != 0) slot = (slot + 1) & mask;
-            table[slot] = i + 1;
-        }
+            table[slot] = start << LENGTH_BITS | (end - start);
+            written[0] = end;
+            token[0]++;
+        });
     }
 
     /**
      * Reads a tiktoken file, a resource beside this class: a line per token, its bytes in base64,
-     * a space, its rank. The file must have the SHA-256 digest {@code sha256} (hex).
+     * a space, its rank. The file must have the CRC-32 {@code crc32}.
      */
-    static Vocabulary load(String resource, String sha256) {
-        return parse(read(resource, sha256));
+    static Vocabulary load(String resource, int crc32) {
+        return parse(() -> {
+            InputStream in = Vocabulary.class.getResourceAsStream(resource);
+            if (in == null) throw new IllegalStateException("no tokenizer vocabulary " + resource + " on the class path");
+            return in;
+        }, crc32, resource);
     }
 
-    static byte[] read(String resource, String sha256) {
-        byte[] file;
-        try (InputStream in = Vocabulary.class.getResourceAsStream(resource)) {
-            if (in == null) throw new IllegalStateException("no tokenizer vocabulary " + resource + " on the class path");
-            file = in.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + resource, e);
-        }
-        String actual;
-        try {
-            actual = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(file));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java has SHA-256", e);
-        }
-        if (!actual.equals(sha256)) {
-            throw new IllegalStateException("the tokenizer vocabulary " + resource + " has SHA-256 " + actual + ", not " + sha256
-                    + ": the file was changed or damaged; the jar cannot count tokens with it");
-        }
-        return file;
+    /** A vocabulary from a tiktoken file's bytes (tests). */
+    static Vocabulary parse(byte[] file) {
+        return parse(() -> new ByteArrayInputStream(file), null, "");
+    }
+
+    /** Opens the file anew for each pass. */
+    private interface Source {
+        InputStream open() throws IOException;
     }
 
     /**
-     * Two passes over the file: the first sizes the arrays exactly (no buffer to trim, so loading
-     * leaves only the file itself behind as garbage), the second decodes. The tokens must be listed
-     * in rank order, as tiktoken writes them: a token's rank is its index, so no array holds ranks.
+     * Two passes over the file, each a stream read through a small buffer, so loading leaves no
+     * copy of the 3.6 MB file behind for the collector: the first sizes the arrays exactly and
+     * checks the CRC-32 (when {@code crc32} is given), the second decodes into the table. The
+     * tokens must be listed in rank order, as tiktoken writes them: a token's rank is its line.
      */
-    static Vocabulary parse(byte[] file) {
-        int size = 0;
-        int decoded = 0;
-        for (int at = 0; at < file.length; ) {
-            int space = indexOf(file, at, ' ');
-            int end = indexOf(file, space, '\n');
-            if (space < end) {
-                size++;
-                decoded += decodedLength(file, at, space);
-            }
-            at = end + 1;
+    private static Vocabulary parse(Source file, Integer crc32, String name) {
+        int[] size = {0};
+        int[] decoded = {0};
+        int[] longest = {0};
+        int[] empty = {-1};
+        CRC32 crc = crc32 == null ? null : new CRC32();
+        forEachToken(file, crc, (line, from, space, to) -> {
+            int length = decodedLength(line, from, space);
+            if (length == 0 && empty[0] < 0) empty[0] = size[0];
+            if (length > longest[0]) longest[0] = length;
+            size[0]++;
+            decoded[0] += length;
+        });
+        if (crc != null && (int) crc.getValue() != crc32) {
+            throw new IllegalStateException("the tokenizer vocabulary " + name + " has CRC-32 " + hex(crc.getValue()) + ", not " + hex(crc32)
+                    + ": the file was changed or damaged; the jar cannot count tokens with it");
         }
-        byte[] bytes = new byte[decoded];
-        int[] starts = new int[size + 1];
-        int token = 0;
-        int written = 0;
-        for (int at = 0; at < file.length; ) {
-            int space = indexOf(file, at, ' ');
-            int end = indexOf(file, space, '\n');
-            if (space < end) {
-                int rank = 0;
-                for (int i = space + 1; i < end; i++) {
-                    if (file[i] >= '0' && file[i] <= '9') rank = rank * 10 + (file[i] - '0');
-                }
-                if (rank != token) {
-                    throw new IllegalStateException("tokenizer vocabulary: token " + token + " has rank " + rank
-                            + "; the file must list tokens in rank order");
-                }
-                starts[token++] = written;
-                written = decodeBase64(file, at, space, bytes, written);
-            }
-            at = end + 1;
+        if (empty[0] >= 0) throw new IllegalStateException("tokenizer vocabulary: token " + empty[0] + " has no bytes");
+        if (longest[0] > LONGEST) {
+            throw new IllegalStateException("tokenizer vocabulary: a token has " + longest[0] + " bytes; at most " + LONGEST + " fit");
         }
-        starts[size] = written;
-        return new Vocabulary(bytes, starts, size);
+        if (decoded[0] >= MOST_BYTES) {
+            throw new IllegalStateException("tokenizer vocabulary: " + decoded[0] + " bytes of tokens; at most " + MOST_BYTES + " fit");
+        }
+        return new Vocabulary(file, size[0], decoded[0]);
     }
 
-    /** The first index of {@code b} in {@code file} from {@code from}, or {@code file.length}. */
-    private static int indexOf(byte[] file, int from, char b) {
+    private static String hex(long crc32) {
+        return String.format("%08x", crc32 & 0xffffffffL);
+    }
+
+    /** One line of a tiktoken file: its base64 is {@code line[from, space)}, its rank {@code line(space, to)}. */
+    private interface TokenLine {
+        void accept(byte[] line, int from, int space, int to);
+    }
+
+    /** Calls {@code each} for every line with a space, in order; {@code crc}, if given, is updated with every byte read. */
+    private static void forEachToken(Source file, CRC32 crc, TokenLine each) {
+        byte[] buffer = new byte[64 * 1024];
+        try (InputStream in = file.open()) {
+            int filled = 0; // buffer[0, filled) holds what was read and not yet passed on
+            boolean ended = false;
+            while (!ended) {
+                int read = in.read(buffer, filled, buffer.length - filled);
+                if (read < 0) {
+                    ended = true;
+                } else {
+                    if (crc != null) crc.update(buffer, filled, read);
+                    filled += read;
+                }
+                int at = 0;
+                while (at < filled) {
+                    int newline = indexOf(buffer, at, filled, '\n');
+                    if (newline == filled && !ended) break; // the line goes on past what was read
+                    int space = indexOf(buffer, at, newline, ' ');
+                    if (space < newline) each.accept(buffer, at, space, newline);
+                    at = Math.min(newline + 1, filled);
+                }
+                if (at == 0 && filled == buffer.length) {
+                    throw new IllegalStateException("tokenizer vocabulary: a line longer than " + buffer.length + " bytes");
+                }
+                System.arraycopy(buffer, at, buffer, 0, filled - at);
+                filled -= at;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the tokenizer vocabulary", e);
+        }
+    }
+
+    /** The first index of {@code b} in {@code bytes[from, to)}, or {@code to}. */
+    private static int indexOf(byte[] bytes, int from, int to, char b) {
         int i = from;
-        while (i < file.length && file[i] != b) i++;
+        while (i < to && bytes[i] != b) i++;
         return i;
     }
 
@@ -143,13 +189,17 @@ final class Vocabulary {
         return at;
     }
 
+    /** Each byte's value as a base64 digit, -1 for a byte that is none (padding). */
+    private static final byte[] BASE64 = new byte[256];
+
+    static {
+        Arrays.fill(BASE64, (byte) -1);
+        String digits = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        for (int i = 0; i < digits.length(); i++) BASE64[digits.charAt(i)] = (byte) i;
+    }
+
     private static int base64(byte c) {
-        if (c >= 'A' && c <= 'Z') return c - 'A';
-        if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-        if (c >= '0' && c <= '9') return c - '0' + 52;
-        if (c == '+') return 62;
-        if (c == '/') return 63;
-        return -1;
+        return BASE64[c & 0xff];
     }
 
     private static int hash(byte[] b, int from, int to) {
@@ -158,15 +208,17 @@ final class Vocabulary {
         return h ^ (h >>> 15);
     }
 
-    /** The rank of the token made of {@code piece[from, to)}, or {@link #NONE}. */
+    /**
+     * Where the token made of {@code piece[from, to)} starts among the tokens' bytes, or {@link #NONE}:
+     * a lower start is a lower rank.
+     */
     int rank(byte[] piece, int from, int to) {
         int length = to - from;
         for (int slot = hash(piece, from, to) & mask; ; slot = (slot + 1) & mask) {
             int entry = table[slot];
             if (entry == 0) return NONE;
-            int token = entry - 1;
-            int start = starts[token];
-            if (starts[token + 1] - start == length && Arrays.equals(bytes, start, start + length, piece, from, to)) return token;
+            int start = entry >>> LENGTH_BITS;
+            if ((entry & LONGEST) == length && Arrays.equals(bytes, start, start + length, piece, from, to)) return start;
         }
     }
 
