@@ -76,6 +76,7 @@ import okhttp3.Call;
 import okhttp3.ConnectionPool;
 import okhttp3.ConnectionSpec;
 import okhttp3.OkHttpClient;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -264,6 +265,7 @@ public final class App {
             // thousand cheap threads, not a queue. On Java 17 Javalin falls back to a platform pool
             // (docs/benchmarks.md compares the two: platform threads cost less one request at a time).
             cfg.concurrency.useVirtualThreads = server.virtualThreads();
+            if (!server.virtualThreads() || Runtime.version().feature() < 21) cfg.jetty.threadPool = platformThreads();
             cfg.http.maxRequestSize = server.maxBodyBytes();
             cfg.http.compressionStrategy = CompressionStrategy.NONE; // SSE must never be compressed
             cfg.http.prefer405over404 = true;
@@ -340,6 +342,17 @@ public final class App {
         if (System.getProperty(property) != null) return;
         boolean compressed = Runtime.getRuntime().maxMemory() < 32L * 1024 * 1024 * 1024;
         System.setProperty(property, String.valueOf(64 / (compressed ? 4 : 8)));
+    }
+
+    /**
+     * Javalin's pool of platform threads (Java 17, or E2B_VIRTUAL_THREADS=false) with 2 threads kept
+     * instead of 8: each Java thread keeps about 90 KB of stack resident, and the pool still grows to
+     * 250 under load and shrinks back after a minute idle.
+     */
+    private static QueuedThreadPool platformThreads() {
+        QueuedThreadPool pool = new QueuedThreadPool(250, 2, 60_000);
+        pool.setName("JettyServerThreadPool");
+        return pool;
     }
 
     /** The Ollama door's routes (E2B_OLLAMA=on): chat and generate, each its own dialect, and the model calls. */
