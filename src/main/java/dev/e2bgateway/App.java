@@ -262,8 +262,9 @@ public final class App {
         Javalin app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             // Java 21+: every request on its own virtual thread, so a thousand open streams are a
-            // thousand cheap threads, not a queue. On Java 17 Javalin falls back to a platform pool
-            // (docs/benchmarks.md compares the two: platform threads cost less one request at a time).
+            // thousand cheap threads, not a queue. On Java 17 (or E2B_VIRTUAL_THREADS=false) a pool of
+            // platform threads instead (docs/benchmarks.md compares the two: platform threads cost
+            // less one request at a time).
             cfg.concurrency.useVirtualThreads = server.virtualThreads();
             if (!server.virtualThreads() || Runtime.version().feature() < 21) cfg.jetty.threadPool = platformThreads();
             cfg.http.maxRequestSize = server.maxBodyBytes();
