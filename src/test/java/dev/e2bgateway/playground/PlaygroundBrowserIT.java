@@ -85,7 +85,7 @@ class PlaygroundBrowserIT {
 
             String error = out.get("error").asText();
             assertThat(error).as("the person is told when to come back")
-                    .contains("HTTP 429", "limit for the day").containsPattern("Try again in about \\d+ min \\(at \\d\\d:\\d\\d UTC\\)");
+                    .contains("HTTP 429", "limit for the day").containsPattern("Try again in about \\d+ min \\(at ([A-Z][a-z]{2} \\d{1,2}, )?\\d\\d:\\d\\d UTC\\)"); // the day too past midnight UTC
             // The wait is the reset less the time the page took to get there: bounded by the clock read around the run, not by its speed.
             int minutes = Integer.parseInt(error.replaceAll(".*in about (\\d+) min.*", "$1"));
             assertThat(minutes).isBetween((int) (((reset - end) / 1000 + 30) / 60), 60);
