@@ -66,11 +66,12 @@ public final class TokenCounter {
     private static final int CACHED_TEXTS = 1024;
     /**
      * Shorter texts are counted every time: looking them up would cost about as much. From here
-     * on a lookup (two hashes, about 1 ns a character) is ten to thirty times cheaper than
-     * tokenizing (about 20-40 ns a character), and the gateway's own system prompt of a chat
-     * without tools (about 1.3 KB, the same on every request) is remembered too.
+     * on a lookup (two hashes, about 1 ns a character, and the map's fixed 0.1 µs) is ten to
+     * thirty times cheaper than tokenizing (about 20-40 ns a character): an agent's history of
+     * short turns, sent again with every request, is remembered message by message, and so is
+     * the gateway's own system prompt of a chat without tools (about 1.3 KB).
      */
-    private static final int CACHED_FROM_CHARS = 256;
+    private static final int CACHED_FROM_CHARS = 64;
 
     private record TextKey(Tokenizer encoding, int length, long hash) {}
 
