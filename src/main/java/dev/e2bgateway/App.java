@@ -72,6 +72,7 @@ import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
 import io.javalin.http.Handler;
 import io.javalin.http.HttpResponseException;
+import io.javalin.util.ConcurrencyUtil;
 import okhttp3.Call;
 import okhttp3.ConnectionPool;
 import okhttp3.ConnectionSpec;
@@ -266,7 +267,7 @@ public final class App {
             // platform threads instead (docs/benchmarks.md compares the two: platform threads cost
             // less one request at a time).
             cfg.concurrency.useVirtualThreads = server.virtualThreads();
-            if (!server.virtualThreads() || Runtime.version().feature() < 21) cfg.jetty.threadPool = platformThreads();
+            if (!server.virtualThreads() || !ConcurrencyUtil.isLoomAvailable()) cfg.jetty.threadPool = platformThreads();
             cfg.http.maxRequestSize = server.maxBodyBytes();
             cfg.http.compressionStrategy = CompressionStrategy.NONE; // SSE must never be compressed
             cfg.http.prefer405over404 = true;
@@ -346,9 +347,10 @@ public final class App {
     }
 
     /**
-     * Javalin's pool of platform threads (Java 17, or E2B_VIRTUAL_THREADS=false) with 2 threads kept
-     * instead of 8: each Java thread keeps about 90 KB of stack resident, and the pool still grows to
-     * 250 under load and shrinks back after a minute idle.
+     * The pool of platform threads Javalin would build where it runs no virtual threads (by its own
+     * test: Java 17, or E2B_VIRTUAL_THREADS=false), with 2 threads kept instead of 8: each Java
+     * thread keeps about 90 KB of stack resident, and the pool still grows to 250 under load and
+     * shrinks back after a minute idle.
      */
     private static QueuedThreadPool platformThreads() {
         QueuedThreadPool pool = new QueuedThreadPool(250, 2, 60_000);
