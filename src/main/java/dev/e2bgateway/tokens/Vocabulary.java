@@ -41,24 +41,27 @@ final class Vocabulary {
         int capacity = Integer.highestOneBit(Math.max(16, size) * 2) * 2;
         this.table = new int[capacity];
         this.mask = capacity - 1;
-        int[] token = {0};
-        int[] written = {0};
-        forEachToken(file, null, (line, from, space, to) -> {
-            int rank = 0;
-            for (int i = space + 1; i < to; i++) {
-                if (line[i] >= '0' && line[i] <= '9') rank = rank * 10 + (line[i] - '0');
+        forEachToken(file, null, new TokenLine() {
+            private int token;
+            private int written;
+
+            @Override
+            public void accept(byte[] line, int from, int space, int to) {
+                int rank = 0;
+                for (int i = space + 1; i < to; i++) {
+                    if (line[i] >= '0' && line[i] <= '9') rank = rank * 10 + (line[i] - '0');
+                }
+                if (rank != token) {
+                    throw new IllegalStateException("tokenizer vocabulary: token " + token + " has rank " + rank
+                            + "; the file must list tokens in rank order");
+                }
+                int start = written;
+                written = decodeBase64(line, from, space, bytes, start);
+                int slot = hash(bytes, start, written) & mask;
+                while (table[slot] != 0) slot = (slot + 1) & mask;
+                table[slot] = start << LENGTH_BITS | (written - start);
+                token++;
             }
-            if (rank != token[0]) {
-                throw new IllegalStateException("tokenizer vocabulary: token " + token[0] + " has rank " + rank
-                        + "; the file must list tokens in rank order");
-            }
-            int start = written[0];
-            int end = decodeBase64(line, from, space, bytes, start);
-            int slot = hash(bytes, start, end) & mask;
-            while (table[slot] != 0) slot = (slot + 1) & mask;
-            table[slot] = start << LENGTH_BITS | (end - start);
-            written[0] = end;
-            token[0]++;
         });
     }
 
@@ -76,7 +79,9 @@ final class Vocabulary {
 
     /** A vocabulary from a tiktoken file's bytes (tests). */
     static Vocabulary parse(byte[] file) {
-        return parse(() -> new ByteArrayInputStream(file), null, "");
+        CRC32 crc = new CRC32();
+        crc.update(file);
+        return parse(() -> new ByteArrayInputStream(file), (int) crc.getValue(), "given");
     }
 
     /** Opens the file anew for each pass. */
@@ -87,34 +92,42 @@ final class Vocabulary {
     /**
      * Two passes over the file, each a stream read through a small buffer, so loading leaves no
      * copy of the 3.6 MB file behind for the collector: the first sizes the arrays exactly and
-     * checks the CRC-32 (when {@code crc32} is given), the second decodes into the table. The
-     * tokens must be listed in rank order, as tiktoken writes them: a token's rank is its line.
+     * checks the CRC-32, the second decodes into the table. The tokens must be listed in rank
+     * order, as tiktoken writes them: a token's rank is its line.
      */
-    private static Vocabulary parse(Source file, Integer crc32, String name) {
-        int[] size = {0};
-        int[] decoded = {0};
-        int[] longest = {0};
-        int[] empty = {-1};
-        CRC32 crc = crc32 == null ? null : new CRC32();
-        forEachToken(file, crc, (line, from, space, to) -> {
-            int length = decodedLength(line, from, space);
-            if (length == 0 && empty[0] < 0) empty[0] = size[0];
-            if (length > longest[0]) longest[0] = length;
-            size[0]++;
-            decoded[0] += length;
-        });
-        if (crc != null && (int) crc.getValue() != crc32) {
+    private static Vocabulary parse(Source file, int crc32, String name) {
+        Sizes sizes = new Sizes();
+        CRC32 crc = new CRC32();
+        forEachToken(file, crc, sizes);
+        if ((int) crc.getValue() != crc32) {
             throw new IllegalStateException("the tokenizer vocabulary " + name + " has CRC-32 " + hex(crc.getValue()) + ", not " + hex(crc32)
                     + ": the file was changed or damaged; the jar cannot count tokens with it");
         }
-        if (empty[0] >= 0) throw new IllegalStateException("tokenizer vocabulary: token " + empty[0] + " has no bytes");
-        if (longest[0] > LONGEST) {
-            throw new IllegalStateException("tokenizer vocabulary: a token has " + longest[0] + " bytes; at most " + LONGEST + " fit");
+        if (sizes.firstEmpty >= 0) throw new IllegalStateException("tokenizer vocabulary: token " + sizes.firstEmpty + " has no bytes");
+        if (sizes.longest > LONGEST) {
+            throw new IllegalStateException("tokenizer vocabulary: a token has " + sizes.longest + " bytes; at most " + LONGEST + " fit");
         }
-        if (decoded[0] >= MOST_BYTES) {
-            throw new IllegalStateException("tokenizer vocabulary: " + decoded[0] + " bytes of tokens; at most " + MOST_BYTES + " fit");
+        if (sizes.bytes >= MOST_BYTES) {
+            throw new IllegalStateException("tokenizer vocabulary: " + sizes.bytes + " bytes of tokens; at most " + MOST_BYTES + " fit");
         }
-        return new Vocabulary(file, size[0], decoded[0]);
+        return new Vocabulary(file, sizes.tokens, sizes.bytes);
+    }
+
+    /** The first pass: how many tokens, their bytes in all, the longest, and the first with no bytes (-1: none). */
+    private static final class Sizes implements TokenLine {
+        int tokens;
+        int bytes;
+        int longest;
+        int firstEmpty = -1;
+
+        @Override
+        public void accept(byte[] line, int from, int space, int to) {
+            int length = decodedLength(line, from, space);
+            if (length == 0 && firstEmpty < 0) firstEmpty = tokens;
+            longest = Math.max(longest, length);
+            tokens++;
+            bytes += length;
+        }
     }
 
     private static String hex(long crc32) {
