@@ -4,14 +4,9 @@ import dev.e2bgateway.core.InFlight;
 import dev.e2bgateway.core.RouteTable;
 import dev.e2bgateway.core.UpstreamEvents;
 import dev.e2bgateway.upstream.UpstreamFailure;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.Meter;
-import io.micrometer.core.instrument.Timer;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import dev.e2bgateway.metrics.Registry.Counter;
+import dev.e2bgateway.metrics.Registry.Timer;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -20,26 +15,26 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The gateway's metrics in a Micrometer Prometheus registry, served at {@code /metrics}:
+ * The gateway's metrics in Prometheus' text format ({@link Registry}), served at {@code /metrics}:
  * requests by route, status and model; chats by how they ended; upstream latency and time to
  * first token; streams in flight; upstream failures by kind; retries.
  */
 public final class Metrics implements UpstreamEvents {
 
-    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private static final long HISTOGRAM_MIN_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    private static final long HISTOGRAM_MAX_NANOS = TimeUnit.MINUTES.toNanos(5);
+
+    private final Registry registry = new Registry(System::currentTimeMillis);
     private final Counter retries;
     private final Counter toolCalls;
     private final Counter textAfterCalls;
 
     public Metrics(InFlight inFlight) {
-        Gauge.builder("gateway.streams.active", inFlight, InFlight::count)
-                .description("Chat requests in flight (streaming or not)").register(registry);
-        retries = Counter.builder("gateway.upstream.retries").description("Upstream attempts repeated after a failure")
-                .register(registry);
-        toolCalls = Counter.builder("gateway.tool.calls").description("Tool calls read from model replies and sent to clients")
-                .register(registry);
-        textAfterCalls = Counter.builder("gateway.tool.text.dropped")
-                .description("Replies whose text after the tool calls was not shown (the call format drops it)").register(registry);
+        registry.gauge("gateway_streams_active", "Chat requests in flight (streaming or not)", inFlight::count);
+        retries = registry.counter("gateway_upstream_retries", "Upstream attempts repeated after a failure");
+        toolCalls = registry.counter("gateway_tool_calls", "Tool calls read from model replies and sent to clients");
+        textAfterCalls = registry.counter("gateway_tool_text_dropped",
+                "Replies whose text after the tool calls was not shown (the call format drops it)");
     }
 
     /** The meters of each label set, found once: building and registering a meter's id on every request cost more than recording. */
@@ -52,46 +47,47 @@ public final class Metrics implements UpstreamEvents {
 
     /** One finished request to the gateway. */
     public void request(String route, String method, int status, String model, long nanos) {
-        requests.computeIfAbsent(new RequestLabels(route, method, status, model), l -> Timer.builder("gateway.requests")
-                .description("Requests to the gateway")
-                .tag("route", l.route()).tag("method", l.method()).tag("status", String.valueOf(l.status())).tag("model", l.model())
-                .register(registry)).record(nanos, TimeUnit.NANOSECONDS);
+        requests.computeIfAbsent(new RequestLabels(route, method, status, model), l -> registry.timer("gateway_requests_seconds",
+                "Requests to the gateway", "route", l.route(), "method", l.method(), "status", String.valueOf(l.status()), "model", l.model()))
+                .record(nanos);
     }
 
     private final Map<String, Counter> outcomes = new ConcurrentHashMap<>();
 
     /** How one chat ended: ok, client_gone, cut, error or limited (five values, so the label stays small). */
     public void chatOutcome(String outcome) {
-        outcomes.computeIfAbsent(outcome, o -> Counter.builder("gateway.chat.outcomes")
-                .description("Chats by how they ended (ok, client_gone, cut, error, limited)")
-                .tag("outcome", o).register(registry)).increment();
+        outcomes.computeIfAbsent(outcome, o -> registry.counter("gateway_chat_outcomes",
+                "Chats by how they ended (ok, client_gone, cut, error, limited)", "outcome", o)).increment();
     }
 
     @Override
     public void failure(UpstreamFailure.Kind kind) {
-        Counter.builder("gateway.upstream.failures").description("Failed upstream calls by kind")
-                .tag("kind", kind.name().toLowerCase()).tag("class", kind.label)
-                .register(registry).increment();
+        registry.counter("gateway_upstream_failures", "Failed upstream calls by kind",
+                "kind", kind.name().toLowerCase(), "class", kind.label).increment();
     }
 
-    private final List<Meter> routeGauges = new ArrayList<>();
+    private final List<String> routeGauges = new ArrayList<>(); // the routes that have gauges
 
     /**
      * Gauges of each upstream route: available (1) or sitting out (0), and its consecutive failures.
      * Called again with each reloaded table: the gauges then read that one (a route gone has none).
      */
     public synchronized void routes(RouteTable routes) {
-        routeGauges.forEach(registry::remove);
+        for (String route : routeGauges) {
+            registry.remove("gateway_upstream_route_available", "route", route);
+            registry.remove("gateway_upstream_route_failures", "route", route);
+        }
         routeGauges.clear();
         for (RouteTable.Status s : routes.status()) {
             String name = s.name();
-            routeGauges.add(Gauge.builder("gateway.upstream.route.available", routes, t -> t.status().stream()
-                            .filter(r -> r.name().equals(name)).findFirst().map(r -> r.available() ? 1.0 : 0.0).orElse(0.0))
-                    .description("Whether an upstream route takes new requests (0: sitting out its daily limit or a failure, or its trial in flight)")
-                    .tag("route", name).strongReference(true).register(registry));
-            routeGauges.add(Gauge.builder("gateway.upstream.route.failures", routes, t -> t.status().stream()
-                            .filter(r -> r.name().equals(name)).findFirst().map(r -> (double) r.failures()).orElse(0.0))
-                    .description("Consecutive failures of an upstream route").tag("route", name).strongReference(true).register(registry));
+            registry.gauge("gateway_upstream_route_available",
+                    "Whether an upstream route takes new requests (0: sitting out its daily limit or a failure, or its trial in flight)",
+                    () -> routes.status().stream().filter(r -> r.name().equals(name)).findFirst().map(r -> r.available() ? 1.0 : 0.0).orElse(0.0),
+                    "route", name);
+            registry.gauge("gateway_upstream_route_failures", "Consecutive failures of an upstream route",
+                    () -> routes.status().stream().filter(r -> r.name().equals(name)).findFirst().map(r -> (double) r.failures()).orElse(0.0),
+                    "route", name);
+            routeGauges.add(name);
         }
     }
 
@@ -108,20 +104,19 @@ public final class Metrics implements UpstreamEvents {
     }
 
     private Counter configReloadCounter(String file, String outcome) {
-        return Counter.builder("gateway.config.reloads").description("Settings files re-read (SIGHUP or a change on disk), by outcome")
-                .tag("file", file).tag("outcome", outcome).register(registry);
+        return registry.counter("gateway_config_reloads", "Settings files re-read (SIGHUP or a change on disk), by outcome",
+                "file", file, "outcome", outcome);
     }
 
     @Override
     public void routeChosen(String route) {
-        routeAttempts.computeIfAbsent(route, r -> Counter.builder("gateway.upstream.route.attempts")
-                .description("Upstream attempts by route").tag("route", r).register(registry)).increment();
+        routeAttempts.computeIfAbsent(route, r -> registry.counter("gateway_upstream_route_attempts", "Upstream attempts by route",
+                "route", r)).increment();
     }
 
     /** A chat refused for its key's limit ({@code rpm}, {@code rpd}, {@code concurrency}); the key by name. */
     public void keyLimited(String key, String limit) {
-        Counter.builder("gateway.key.limited").description("Chats refused for their key's limits")
-                .tag("key", key).tag("limit", limit).register(registry).increment();
+        registry.counter("gateway_key_limited", "Chats refused for their key's limits", "key", key, "limit", limit).increment();
     }
 
     @Override
@@ -131,8 +126,8 @@ public final class Metrics implements UpstreamEvents {
 
     @Override
     public void toolBlockAsText(String reason) {
-        Counter.builder("gateway.tool.blocks.as.text").description("Would-be tool calls that were not valid calls, returned as text")
-                .tag("reason", reason).register(registry).increment();
+        registry.counter("gateway_tool_blocks_as_text", "Would-be tool calls that were not valid calls, returned as text",
+                "reason", reason).increment();
     }
 
     @Override
@@ -142,8 +137,8 @@ public final class Metrics implements UpstreamEvents {
 
     @Override
     public void sandboxRun(String key, String outcome) {
-        Counter.builder("gateway.sandbox.runs").description("Code interpreter cells sent to a sandbox, by key and outcome")
-                .tag("key", key).tag("outcome", outcome).register(registry).increment();
+        registry.counter("gateway_sandbox_runs", "Code interpreter cells sent to a sandbox, by key and outcome",
+                "key", key, "outcome", outcome).increment();
     }
 
     @Override
@@ -153,19 +148,16 @@ public final class Metrics implements UpstreamEvents {
 
     @Override
     public void completed(String model, long upstreamNanos, long firstTokenNanos) {
-        latencies.computeIfAbsent(model, m -> histogram("gateway.upstream.latency", "Time from the request to the end of the upstream reply", m))
-                .record(upstreamNanos, TimeUnit.NANOSECONDS);
+        latencies.computeIfAbsent(model, m -> histogram("gateway_upstream_latency_seconds", "Time from the request to the end of the upstream reply", m))
+                .record(upstreamNanos);
         if (firstTokenNanos >= 0) {
-            firstTokens.computeIfAbsent(model, m -> histogram("gateway.upstream.ttft", "Time from the request to the first reply text", m))
-                    .record(firstTokenNanos, TimeUnit.NANOSECONDS);
+            firstTokens.computeIfAbsent(model, m -> histogram("gateway_upstream_ttft_seconds", "Time from the request to the first reply text", m))
+                    .record(firstTokenNanos);
         }
     }
 
     private Timer histogram(String name, String description, String model) {
-        return Timer.builder(name).description(description).tag("model", model)
-                .publishPercentileHistogram()
-                .minimumExpectedValue(Duration.ofMillis(10)).maximumExpectedValue(Duration.ofMinutes(5))
-                .register(registry);
+        return registry.histogram(name, description, HISTOGRAM_MIN_NANOS, HISTOGRAM_MAX_NANOS, "model", model);
     }
 
     /** The Prometheus text exposition. */
