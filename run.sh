@@ -37,8 +37,8 @@ export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
 java_version() {
   local path line
   path="$(readlink -f "$(command -v "$JAVA")")"
-  [ -f "${path%/bin/*}/release" ] || return 0
-  while IFS= read -r line; do
+  [ -r "${path%/bin/*}/release" ] || return 0
+  while IFS= read -r line || [ -n "$line" ]; do
     case "$line" in JAVA_VERSION=*) line="${line#JAVA_VERSION=\"}"; echo "${line%\"}"; return ;; esac
   done < "${path%/bin/*}/release"
 }

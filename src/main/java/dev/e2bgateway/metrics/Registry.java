@@ -160,8 +160,11 @@ final class Registry {
                     return;
                 }
                 do {
-                    slots[current].set(0);
-                    current = (current + 1) % slots.length;
+                    // the next slot is read from now on, then the old one emptied: a scrape that does
+                    // not take the lock never reads a slot in the middle of being emptied
+                    int old = current;
+                    current = (old + 1) % slots.length;
+                    slots[old].set(0);
                     since -= ROTATE_MILLIS;
                     lastRotation += ROTATE_MILLIS;
                 } while (since >= ROTATE_MILLIS);
