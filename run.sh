@@ -35,12 +35,13 @@ export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
 # The Java's version from its release file ("17.0.15"), empty when unknown. Read once, with bash's
 # own builtins past the one readlink: each external command costs a start a few milliseconds.
 java_version() {
-  local path line
-  path="$(readlink -f "$(command -v "$JAVA")")"
-  [ -r "${path%/bin/*}/release" ] || return 0
+  local release line
+  release="$(readlink -f "$(command -v "$JAVA")")"
+  release="${release%/bin/*}/release"
+  [ -r "$release" ] || return 0
   while IFS= read -r line || [ -n "$line" ]; do
     case "$line" in JAVA_VERSION=*) line="${line#JAVA_VERSION=\"}"; echo "${line%\"}"; return ;; esac
-  done < "${path%/bin/*}/release"
+  done < "$release"
 }
 JAVA_VERSION="$(java_version)"
 

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ToDoubleFunction;
 
 /**
  * The gateway's metrics in Prometheus' text format ({@link Registry}), served at {@code /metrics}:
@@ -82,13 +83,16 @@ public final class Metrics implements UpstreamEvents {
             String name = s.name();
             registry.gauge("gateway_upstream_route_available",
                     "Whether an upstream route takes new requests (0: sitting out its daily limit or a failure, or its trial in flight)",
-                    () -> routes.status().stream().filter(r -> r.name().equals(name)).findFirst().map(r -> r.available() ? 1.0 : 0.0).orElse(0.0),
-                    "route", name);
+                    () -> routeValue(routes, name, r -> r.available() ? 1.0 : 0.0), "route", name);
             registry.gauge("gateway_upstream_route_failures", "Consecutive failures of an upstream route",
-                    () -> routes.status().stream().filter(r -> r.name().equals(name)).findFirst().map(r -> (double) r.failures()).orElse(0.0),
-                    "route", name);
+                    () -> routeValue(routes, name, RouteTable.Status::failures), "route", name);
             routeGauges.add(name);
         }
+    }
+
+    /** A value of the route named {@code name} as the table has it now; 0 for a route it no longer has. */
+    private static double routeValue(RouteTable routes, String name, ToDoubleFunction<RouteTable.Status> value) {
+        return routes.status().stream().filter(r -> r.name().equals(name)).findFirst().map(value::applyAsDouble).orElse(0.0);
     }
 
     /** Every outcome of each settings file given starts at 0, so a dashboard sees the first reload as an increase. */

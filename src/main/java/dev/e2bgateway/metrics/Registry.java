@@ -189,18 +189,20 @@ final class Registry {
         return kept.stream().mapToLong(Long::longValue).toArray();
     }
 
-    /** The text exposition: families in name order (a timer's maximum is a gauge family of its own), meters in label order. */
+    /** One family as written: a timer's maximum is a gauge family of its own, sorted by its own name. */
+    private record Block(String name, Family family, boolean maximum) {}
+
+    /** The text exposition: families in name order, meters in label order. */
     String scrape() {
-        List<Family> sorted = new ArrayList<>(families.values());
-        List<Object[]> blocks = new ArrayList<>(); // {sort name, family, is the timer's maximum}
-        for (Family f : sorted) {
+        List<Block> blocks = new ArrayList<>();
+        for (Family f : families.values()) {
             if (f.series.isEmpty()) continue;
-            blocks.add(new Object[]{f.name, f, false});
-            if (f.kind == Kind.SUMMARY || f.kind == Kind.HISTOGRAM) blocks.add(new Object[]{f.name + "_max", f, true});
+            blocks.add(new Block(f.name, f, false));
+            if (f.kind == Kind.SUMMARY || f.kind == Kind.HISTOGRAM) blocks.add(new Block(f.name + "_max", f, true));
         }
-        blocks.sort(Comparator.comparing(b -> (String) b[0]));
+        blocks.sort(Comparator.comparing(Block::name));
         StringBuilder out = new StringBuilder(8192);
-        for (Object[] block : blocks) write(out, (Family) block[1], (Boolean) block[2]);
+        for (Block block : blocks) write(out, block.family, block.maximum);
         return out.toString();
     }
 

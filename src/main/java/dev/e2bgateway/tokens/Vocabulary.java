@@ -37,7 +37,8 @@ final class Vocabulary {
     private static final int LONGEST = (1 << LENGTH_BITS) - 1;
     private static final int MOST_BYTES = 1 << (32 - TAG_BITS - LENGTH_BITS);
     private static final int START_MASK = MOST_BYTES - 1;
-    private static final int CHECK_MASK = -1 << (32 - TAG_BITS) | LONGEST;
+    private static final int TAG_MASK = -1 << (32 - TAG_BITS);
+    private static final int CHECK_MASK = TAG_MASK | LONGEST;
 
     private final byte[] bytes;
     private final int[] table;
@@ -249,7 +250,7 @@ final class Vocabulary {
 
     /** The parts of an entry a probe compares before the bytes: the hash's tag and the length. */
     private static int check(int hash, int length) {
-        return hash & -1 << (32 - TAG_BITS) | length;
+        return hash & TAG_MASK | length;
     }
 
     /** How many tokens {@code piece[0, length)} encodes to. */
